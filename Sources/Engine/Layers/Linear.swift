@@ -1,0 +1,42 @@
+/// y = x W^T + b, as PyTorch's nn.Linear: weight [out, in] then bias [out].
+final class Linear: Layer {
+    let inFeatures, outFeatures: Int
+    let offset: Int
+    let needsInputGradient: Bool
+
+    private var x: UnsafeMutablePointer<Float>?  // [n, in] the input, owned by the previous layer
+    private let out = Buffer()                   // [n, out]
+    private let dInput = Buffer()                // [n, in]
+
+    init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.offset = offset
+        self.needsInputGradient = needsInputGradient
+    }
+
+    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+        self.x = x
+        let y = out.reserve(n * outFeatures)
+        let weight = params + offset, bias = weight + outFeatures * inFeatures
+        for s in 0..<n { (y + s * outFeatures).update(from: bias, count: outFeatures) }
+        BLAS.gemm(transB: true, m: n, n: outFeatures, k: inFeatures, a: x, b: weight, beta: 1, c: y)
+        return y
+    }
+
+    func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
+                  grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        let dWeight = grads + offset, dBias = dWeight + outFeatures * inFeatures
+        for s in 0..<n {
+            let row = dy + s * outFeatures
+            for o in 0..<outFeatures { dBias[o] += row[o] }
+        }
+        // dW [out, in] += dy^T [out, n] x x [n, in]
+        BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: n, a: dy, b: x!, beta: 1, c: dWeight)
+        guard needsInputGradient else { return nil }
+        // dx [n, in] = dy [n, out] x W [out, in]
+        let dx = dInput.reserve(n * inFeatures)
+        BLAS.gemm(m: n, n: inFeatures, k: outFeatures, a: dy, b: params + offset, beta: 0, c: dx)
+        return dx
+    }
+}

@@ -1,0 +1,36 @@
+/// y = relu(x + conv2(relu(conv1(x)))), the block of Model 3 (He et al. 2016,
+/// without batch norm). Both convs keep the shape, so the skip is a plain add.
+final class Residual: Layer {
+    let conv1: Conv2D, conv2: Conv2D
+    let size: Int                  // C*H*W per sample
+    private let out = Buffer()     // [C, n, H, W] relu(x + conv2(...))
+    private let dInput = Buffer()  // [C, n, H, W]
+    private var inner: UnsafeMutablePointer<Float>?  // [C, n, H, W] relu(conv1(x)), owned by conv1
+
+    init(conv1: Conv2D, conv2: Conv2D) {
+        self.conv1 = conv1
+        self.conv2 = conv2
+        size = conv1.input.count
+    }
+
+    func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let a = conv1.forward(x, n: n, params: params)
+        ReLU.apply(a, count: n * size)
+        inner = a
+        let b = conv2.forward(a, n: n, params: params)
+        let y = out.reserve(n * size)
+        for i in 0..<(n * size) { y[i] = max(x[i] + b[i], 0) }
+        return y
+    }
+
+    func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
+                  grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
+        ReLU.mask(dy, by: out.pointer, count: n * size)
+        let dInner = conv2.backward(dy, n: n, params: params, grads: grads)!
+        ReLU.mask(dInner, by: inner!, count: n * size)
+        let dBranch = conv1.backward(dInner, n: n, params: params, grads: grads)!
+        let dx = dInput.reserve(n * size)
+        for i in 0..<(n * size) { dx[i] = dy[i] + dBranch[i] }
+        return dx
+    }
+}

@@ -1,0 +1,203 @@
+/// A feature map's shape per sample: channels x height x width (a flat vector
+/// of n features is n x 1 x 1).
+public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var channels: Int
+    public var height: Int
+    public var width: Int
+
+    public init(_ channels: Int, _ height: Int = 1, _ width: Int = 1) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+    }
+
+    public var count: Int { channels * height * width }
+    public var description: String { height == 1 && width == 1 ? "\(channels)" : "\(channels)x\(height)x\(width)" }
+}
+
+/// One layer as declared. Parametric layers carry the name their tensors get in
+/// the equivalent PyTorch module's `state_dict` (`conv1` -> `conv1.weight`).
+public enum LayerSpec: Hashable, Codable, Sendable {
+    case conv(_ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int = 3, stride: Int = 1, padding: Int = 1)
+    case relu
+    case maxPool(_ size: Int)
+    /// `y = relu(x + conv2(relu(conv1(x))))`, both convs 3x3, stride 1, padding 1.
+    case residual(_ name: String, channels: Int)
+    case flatten
+    case linear(_ name: String, _ inFeatures: Int, _ outFeatures: Int)
+}
+
+/// A model declared as data. Everything else (shapes, parameter and MAC counts,
+/// the runnable network, tensor names) is derived from this list.
+public struct ModelSpec: Hashable, Codable, Sendable {
+    /// Short stable id, used in stream names and file names (`model2`).
+    public let id: String
+    /// As the write-up titles it ("Model 2").
+    public let title: String
+    /// As the write-up summarises it ("4 Conv, 2 Max pooling, 2 FC").
+    public let summary: String
+    public let input: Shape
+    public let layers: [LayerSpec]
+
+    public init(id: String, title: String, summary: String, input: Shape = Shape(1, 28, 28), layers: [LayerSpec]) {
+        self.id = id
+        self.title = title
+        self.summary = summary
+        self.input = input
+        self.layers = layers
+    }
+
+    /// The homework's models, exactly as `../shared/seed/README.md` settles them.
+    public static let model1 = ModelSpec(id: "model1", title: "Model 1", summary: "2 Conv, 1 Max pooling, 2 FC", layers: [
+        .conv("conv1", 1, 32), .relu,
+        .conv("conv2", 32, 64), .relu,
+        .maxPool(2),
+        .flatten,
+        .linear("fc1", 64 * 14 * 14, 64), .relu,
+        .linear("fc2", 64, 10),
+    ])
+
+    public static let model2 = ModelSpec(id: "model2", title: "Model 2", summary: "4 Conv, 2 Max pooling, 2 FC", layers: [
+        .conv("conv1", 1, 8), .relu,
+        .conv("conv2", 8, 16), .relu,
+        .maxPool(2),
+        .conv("conv3", 16, 32), .relu,
+        .conv("conv4", 32, 64), .relu,
+        .maxPool(2),
+        .flatten,
+        .linear("fc1", 64 * 7 * 7, 64), .relu,
+        .linear("fc2", 64, 10),
+    ])
+
+    public static let model3 = ModelSpec(id: "model3", title: "Model 3", summary: "5 Conv, 1 Max pooling, 2 FC", layers: [
+        .conv("conv1", 1, 32), .relu,
+        .maxPool(2),
+        .residual("res1", channels: 32),
+        .residual("res2", channels: 32),
+        .flatten,
+        .linear("fc1", 32 * 14 * 14, 64), .relu,
+        .linear("fc2", 64, 10),
+    ])
+
+    public static let homework: [ModelSpec] = [model1, model2, model3]
+}
+
+/// What the declaration implies for one parameter tensor pair (weight + bias).
+public struct ParameterInfo: Hashable, Sendable {
+    /// `state_dict` prefix, e.g. `res1.conv2`.
+    public let name: String
+    /// The write-up's row label: "Conv 2", "R.B_Conv 3", "FC 1".
+    public let label: String
+    /// The write-up's formula for the weight count: `32*3*3*64`, `64*14*14*64`.
+    public let formula: String
+    public let weightShape: [Int]
+    public let weights: Int
+    public let biases: Int
+    /// Multiply-accumulates of this tensor's layer in one sample's forward pass.
+    public let forwardMACs: Int
+    /// Float offset of the weight in the flat parameter vector; the bias follows it.
+    public let offset: Int
+}
+
+public enum EngineError: Error, CustomStringConvertible, Equatable {
+    case invalidModel(model: String, layer: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidModel(model, layer, reason): return "model \(model), layer \(layer + 1): \(reason)"
+        }
+    }
+}
+
+/// The shapes and counts of a declaration, checked layer by layer.
+public struct ModelSummary: Sendable {
+    public let spec: ModelSpec
+    public let parameters: [ParameterInfo]
+    /// Output shape after each declared layer.
+    public let shapes: [Shape]
+
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.weights + $1.biases } }
+    public var weightCount: Int { parameters.reduce(0) { $0 + $1.weights } }
+    public var biasCount: Int { parameters.reduce(0) { $0 + $1.biases } }
+    public var forwardMACs: Int { parameters.reduce(0) { $0 + $1.forwardMACs } }
+    /// A training step: forward, plus backward for activations and for weights,
+    /// each about one forward's worth of MACs (the first layer's input gradient
+    /// is skipped, so this slightly overstates).
+    public var trainingMACs: Int { 3 * forwardMACs }
+
+    public init(_ spec: ModelSpec) throws {
+        self.spec = spec
+        var shape = spec.input
+        var shapes: [Shape] = []
+        var parameters: [ParameterInfo] = []
+        var offset = 0
+        var convNumber = 0
+        var fcNumber = 0
+        var flattenedFrom: Shape?
+
+        func fail(_ index: Int, _ reason: String) -> EngineError {
+            .invalidModel(model: spec.id, layer: index, reason: reason)
+        }
+        func conv(_ name: String, _ label: String, _ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, _ index: Int) throws -> Shape {
+            guard cin == shape.channels, shape.height > 1 || shape.width > 1 else {
+                throw fail(index, "conv \(name) expects \(cin) input channels, the previous layer gives \(shape)")
+            }
+            guard cout > 0, k > 0, s > 0, p >= 0 else { throw fail(index, "conv \(name) needs positive sizes") }
+            let out = Shape(cout, (shape.height + 2 * p - k) / s + 1, (shape.width + 2 * p - k) / s + 1)
+            guard out.height > 0, out.width > 0 else { throw fail(index, "conv \(name) leaves no output for input \(shape)") }
+            let weights = cout * cin * k * k
+            parameters.append(ParameterInfo(
+                name: name, label: label, formula: "\(cin)*\(k)*\(k)*\(cout)", weightShape: [cout, cin, k, k],
+                weights: weights, biases: cout, forwardMACs: weights * out.height * out.width, offset: offset))
+            offset += weights + cout
+            return out
+        }
+
+        for (index, layer) in spec.layers.enumerated() {
+            switch layer {
+            case let .conv(name, cin, cout, k, s, p):
+                convNumber += 1
+                shape = try conv(name, "Conv \(convNumber)", cin, cout, k, s, p, index)
+            case .relu:
+                break
+            case let .maxPool(size):
+                guard size > 0, shape.height >= size, shape.width >= size else {
+                    throw fail(index, "max pooling \(size)x\(size) does not fit input \(shape)")
+                }
+                shape = Shape(shape.channels, shape.height / size, shape.width / size)
+            case let .residual(name, channels):
+                guard channels == shape.channels else {
+                    throw fail(index, "residual block \(name) has \(channels) channels, the previous layer gives \(shape)")
+                }
+                convNumber += 1
+                _ = try conv(name + ".conv1", "R.B_Conv \(convNumber)", channels, channels, 3, 1, 1, index)
+                convNumber += 1
+                _ = try conv(name + ".conv2", "R.B_Conv \(convNumber)", channels, channels, 3, 1, 1, index)
+            case .flatten:
+                flattenedFrom = shape
+                shape = Shape(shape.count)
+            case let .linear(name, fin, fout):
+                guard shape.height == 1, shape.width == 1, fin == shape.count else {
+                    throw fail(index, "linear \(name) expects \(fin) input features, the previous layer gives \(shape)")
+                }
+                guard fout > 0 else { throw fail(index, "linear \(name) needs a positive output size") }
+                fcNumber += 1
+                let formula = flattenedFrom.map { "\($0.channels)*\($0.height)*\($0.width)*\(fout)" } ?? "\(fin)*\(fout)"
+                flattenedFrom = nil
+                parameters.append(ParameterInfo(
+                    name: name, label: "FC \(fcNumber)", formula: formula, weightShape: [fout, fin],
+                    weights: fin * fout, biases: fout, forwardMACs: fin * fout, offset: offset))
+                offset += fin * fout + fout
+                shape = Shape(fout)
+            }
+            shapes.append(shape)
+        }
+        guard shape.height == 1, shape.width == 1 else {
+            throw fail(spec.layers.count - 1, "the last layer must give class scores, not a \(shape) feature map")
+        }
+        self.parameters = parameters
+        self.shapes = shapes
+    }
+
+    public var classes: Int { shapes.last?.count ?? 0 }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Dataset
+import Engine
+import Foundation
+import Training
+
+@main
+struct ReportTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Regenerate the HW2 write-up: verified MNIST, three CNNs trained with fixed seeds, plots and a checked report.",
+        discussion: """
+        With no subcommand, runs the whole pipeline: get and verify the data, train \
+        (or reuse) every model, render the figures and write reports/<name>/report.md and report.html.
+
+        Examples:
+          report                       the homework: 3 models, 30 epochs, seed 0
+          report --epochs 2            a quick run (written to reports/hw2-epochs2)
+          report train --model 2 --epochs 1
+          report data --verify         re-check the data's SHA-256 digests
+        """,
+        subcommands: [DataCommand.self, TrainCommand.self],
+    )
+}

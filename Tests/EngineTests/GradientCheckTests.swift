@@ -1,0 +1,194 @@
+import Testing
+@testable import Engine
+
+/// Central finite differences against each layer's backward, in Float32.
+/// The probe loss is L = sum(r * layer(x)) for a fixed random r, so dL/dy = r.
+/// With h = 1e-3 (small enough that no ReLU or max-pool kink is crossed at these seeds) and sums in Double, float rounding stays near 1e-4 absolute;
+/// the tolerance of 1e-2 relative (plus 1e-3 absolute) catches any wrong
+/// index, transpose or missing term, which give errors of order 1.
+struct GradientCheck {
+    var random = SeededGenerator(seed: 42, stream: "test/gradcheck")
+
+    mutating func values(_ count: Int, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in (2 * random.nextUnitFloat() - 1) * scale }
+    }
+
+    /// Checks dL/dx and dL/dparams of `layer` at (x, params).
+    mutating func check(_ layer: Layer, n: Int, inputCount: Int, outputCount: Int, parameterCount: Int,
+                        checksInput: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
+        let x = values(n * inputCount)
+        var params = values(parameterCount, scale: 0.5)
+        let r = values(n * outputCount)
+
+        func loss(_ x: [Float], _ params: [Float]) -> Double {
+            var x = x
+            return x.withUnsafeMutableBufferPointer { xb in
+                params.withUnsafeBufferPointer { pb in
+                    let y = layer.forward(xb.baseAddress!, n: n, params: pb.baseAddress!)
+                    return (0..<(n * outputCount)).reduce(0.0) { $0 + Double(y[$1]) * Double(r[$1]) }
+                }
+            }
+        }
+
+        var xCopy = x, dy = r
+        var grads = [Float](repeating: 0, count: max(parameterCount, 1))
+        var dx: [Float] = []
+        xCopy.withUnsafeMutableBufferPointer { xb in
+            params.withUnsafeBufferPointer { pb in
+                _ = layer.forward(xb.baseAddress!, n: n, params: pb.baseAddress!)
+                dy.withUnsafeMutableBufferPointer { db in
+                    grads.withUnsafeMutableBufferPointer { gb in
+                        if let d = layer.backward(db.baseAddress!, n: n, params: pb.baseAddress!, grads: gb.baseAddress!) {
+                            dx = Array(UnsafeBufferPointer(start: d, count: n * inputCount))
+                        }
+                    }
+                }
+            }
+        }
+
+        let h: Float = 1e-3
+        if checksInput {
+            #expect(dx.count == n * inputCount, "backward returned no input gradient", sourceLocation: sourceLocation)
+            for i in stride(from: 0, to: min(dx.count, n * inputCount), by: max(1, n * inputCount / 60)) {
+                var plus = x, minus = x
+                plus[i] += h
+                minus[i] -= h
+                let numeric = (loss(plus, params) - loss(minus, params)) / Double(2 * h)
+                #expect(abs(numeric - Double(dx[i])) <= 1e-3 + 1e-2 * abs(numeric),
+                        "dx[\(i)]: numeric \(numeric), backward \(dx[i])", sourceLocation: sourceLocation)
+            }
+        }
+        for i in stride(from: 0, to: parameterCount, by: max(1, parameterCount / 60)) {
+            var plus = params, minus = params
+            plus[i] += h
+            minus[i] -= h
+            let numeric = (loss(x, plus) - loss(x, minus)) / Double(2 * h)
+            #expect(abs(numeric - Double(grads[i])) <= 1e-3 + 1e-2 * abs(numeric),
+                    "dparam[\(i)]: numeric \(numeric), backward \(grads[i])", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+@Suite("Finite-difference gradient checks")
+struct GradientCheckTests {
+    @Test("Conv2D, 3x3 padding 1, as in the homework")
+    func convPadded() {
+        var g = GradientCheck()
+        let layer = Conv2D(cin: 2, cout: 3, kernel: 3, stride: 1, padding: 1, input: Shape(2, 5, 6),
+                           output: Shape(3, 5, 6), offset: 0, needsInputGradient: true)
+        g.check(layer, n: 2, inputCount: 60, outputCount: 90, parameterCount: 3 * 2 * 9 + 3)
+    }
+
+    @Test("Conv2D with stride 2, no padding, 2x2 kernel")
+    func convStrided() {
+        var g = GradientCheck()
+        let layer = Conv2D(cin: 2, cout: 2, kernel: 2, stride: 2, padding: 0, input: Shape(2, 5, 5),
+                           output: Shape(2, 2, 2), offset: 0, needsInputGradient: true)
+        g.check(layer, n: 3, inputCount: 50, outputCount: 8, parameterCount: 2 * 2 * 4 + 2)
+    }
+
+    @Test("Conv2D as a first layer computes no input gradient")
+    func convFirst() {
+        var g = GradientCheck()
+        let layer = Conv2D(cin: 1, cout: 2, kernel: 3, stride: 1, padding: 1, input: Shape(1, 4, 4),
+                           output: Shape(2, 4, 4), offset: 0, needsInputGradient: false)
+        g.check(layer, n: 2, inputCount: 16, outputCount: 32, parameterCount: 2 * 9 + 2, checksInput: false)
+    }
+
+    @Test func relu() {
+        var g = GradientCheck()
+        g.check(ReLU(size: 12), n: 3, inputCount: 12, outputCount: 12, parameterCount: 0)
+    }
+
+    @Test func maxPool() {
+        var g = GradientCheck()
+        let layer = MaxPool2D(size: 2, input: Shape(2, 4, 6), output: Shape(2, 2, 3))
+        g.check(layer, n: 2, inputCount: 48, outputCount: 12, parameterCount: 0)
+    }
+
+    @Test func flatten() {
+        var g = GradientCheck()
+        g.check(Flatten(input: Shape(3, 2, 2)), n: 2, inputCount: 12, outputCount: 12, parameterCount: 0)
+    }
+
+    @Test func linear() {
+        var g = GradientCheck()
+        let layer = Linear(inFeatures: 7, outFeatures: 4, offset: 0, needsInputGradient: true)
+        g.check(layer, n: 3, inputCount: 7, outputCount: 4, parameterCount: 7 * 4 + 4)
+    }
+
+    @Test func residual() {
+        var g = GradientCheck()
+        let shape = Shape(2, 4, 4)
+        let a = Conv2D(cin: 2, cout: 2, kernel: 3, stride: 1, padding: 1, input: shape, output: shape, offset: 0, needsInputGradient: true)
+        let b = Conv2D(cin: 2, cout: 2, kernel: 3, stride: 1, padding: 1, input: shape, output: shape, offset: 38, needsInputGradient: true)
+        g.check(Residual(conv1: a, conv2: b), n: 2, inputCount: 32, outputCount: 32, parameterCount: 76)
+    }
+
+    @Test("log-softmax + NLL: gradient of the mean loss")
+    func loss() {
+        var g = GradientCheck()
+        let n = 4, classes = 5
+        let logits = g.values(n * classes, scale: 3)
+        let labels: [UInt8] = [0, 4, 2, 2]
+        let nll = LogSoftmaxNLL(classes: classes)
+        func mean(_ z: [Float]) -> Double {
+            var losses = [Float](repeating: 0, count: n)
+            _ = nll(logits: z, labels: labels, n: n, gradientScale: 1, losses: &losses, dLogits: nil)
+            return losses.reduce(0.0) { $0 + Double($1) } / Double(n)
+        }
+        var losses = [Float](repeating: 0, count: n)
+        var d = [Float](repeating: 0, count: n * classes)
+        _ = nll(logits: logits, labels: labels, n: n, gradientScale: 1 / Float(n), losses: &losses, dLogits: &d)
+        for i in 0..<(n * classes) {
+            var plus = logits, minus = logits
+            plus[i] += 1e-2
+            minus[i] -= 1e-2
+            let numeric = (mean(plus) - mean(minus)) / 2e-2
+            #expect(abs(numeric - Double(d[i])) <= 1e-4 + 1e-2 * abs(numeric), "dz[\(i)]")
+        }
+    }
+
+    /// A whole model, end to end through the shards, with small shapes.
+    @Test("whole models: every parameter tensor of a tiny conv/pool/residual/FC net")
+    func wholeModel() throws {
+        let spec = ModelSpec(id: "tiny", title: "Tiny", summary: "", input: Shape(1, 6, 6), layers: [
+            .conv("conv1", 1, 3), .relu, .maxPool(2), .residual("res1", channels: 3),
+            .conv("conv2", 3, 2), .relu, .flatten, .linear("fc1", 18, 5), .relu, .linear("fc2", 5, 3),
+        ])
+        let network = try Network(spec: spec, seed: 7, threads: 2)
+        var g = GradientCheck()
+        let n = 5
+        var images = g.values(n * 36)
+        let labels: [UInt8] = [0, 1, 2, 1, 0]
+        func meanLoss() -> Double {
+            images.withUnsafeBufferPointer { x in
+                labels.withUnsafeBufferPointer { l in
+                    network.evaluate(images: x.baseAddress!, labels: l.baseAddress!, count: n).lossSum / Double(n)
+                }
+            }
+        }
+        images.withUnsafeMutableBufferPointer { x in
+            labels.withUnsafeBufferPointer { l in
+                _ = network.computeGradients(images: x.baseAddress!, labels: l.baseAddress!, batch: n)
+            }
+        }
+        let analytic = network.gradients
+        let base = network.parameters
+        for tensor in network.summary.parameters {
+            for i in [tensor.offset, tensor.offset + tensor.weights / 2, tensor.offset + tensor.weights] {
+                var p = base
+                p[i] += 1e-3
+                network.parameters = p
+                let plus = meanLoss()
+                p[i] -= 2e-3
+                network.parameters = p
+                let minus = meanLoss()
+                let numeric = (plus - minus) / 2e-3
+                #expect(abs(numeric - Double(analytic[i])) <= 3e-4 + 1e-2 * abs(numeric),
+                        "\(tensor.name)[\(i - tensor.offset)]: numeric \(numeric), backward \(analytic[i])")
+            }
+        }
+        network.parameters = base
+    }
+}

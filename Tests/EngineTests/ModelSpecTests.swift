@@ -1,0 +1,40 @@
+import Testing
+@testable import Engine
+
+@Suite("The homework models, derived from their declarations")
+struct ModelSpecTests {
+    @Test("parameter and MAC counts match the homework", arguments: [
+        (ModelSpec.model1, 822_346, 822_176, 15_479_936),
+        (ModelSpec.model2, 225_802, 225_608, 5_676_800),
+        (ModelSpec.model3, 439_434, 439_200, 7_853_184),
+    ])
+    func counts(spec: ModelSpec, parameters: Int, weights: Int, macs: Int) throws {
+        let summary = try ModelSummary(spec)
+        #expect(summary.parameterCount == parameters)
+        #expect(summary.weightCount == weights)
+        #expect(summary.forwardMACs == macs)
+        #expect(summary.classes == 10)
+    }
+
+    @Test("the write-up's formulas and labels come out of the declaration")
+    func formulas() throws {
+        let m1 = try ModelSummary(.model1).parameters
+        #expect(m1.map(\.formula) == ["1*3*3*32", "32*3*3*64", "64*14*14*64", "64*10"])
+        #expect(m1.map(\.label) == ["Conv 1", "Conv 2", "FC 1", "FC 2"])
+        let m3 = try ModelSummary(.model3).parameters
+        #expect(m3.map(\.label) == ["Conv 1", "R.B_Conv 2", "R.B_Conv 3", "R.B_Conv 4", "R.B_Conv 5", "FC 1", "FC 2"])
+        #expect(m3.map(\.name) == ["conv1", "res1.conv1", "res1.conv2", "res2.conv1", "res2.conv2", "fc1", "fc2"])
+        #expect(m3[5].formula == "32*14*14*64")
+    }
+
+    @Test("a declaration whose shapes do not fit is rejected with the layer named")
+    func invalid() {
+        let bad = ModelSpec(id: "bad", title: "Bad", summary: "", layers: [.conv("conv1", 3, 8), .flatten, .linear("fc", 10, 10)])
+        #expect(throws: EngineError.invalidModel(model: "bad", layer: 0,
+                                                 reason: "conv conv1 expects 3 input channels, the previous layer gives 1x28x28")) {
+            try ModelSummary(bad)
+        }
+        let noHead = ModelSpec(id: "nohead", title: "", summary: "", layers: [.conv("conv1", 1, 8)])
+        #expect(throws: EngineError.self) { try ModelSummary(noHead) }
+    }
+}
