@@ -31,7 +31,7 @@ let package = Package(
             resources: [.copy("mnist_convert.py")],
             swiftSettings: alwaysOptimized
         ),
-        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: alwaysOptimized),
+        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
         .target(
             name: "Training",
             dependencies: ["Engine", "Dataset", .product(name: "Crypto", package: "swift-crypto")],

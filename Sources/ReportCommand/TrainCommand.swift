@@ -45,12 +45,12 @@ struct TrainCommand: ParsableCommand {
                 let summary: [String: Any] = [
                     "model": spec.id, "epochs": training.epochs, "seed": training.seed, "threads": threads.threads,
                     "test_accuracy": last.testAccuracy, "train_loss": last.trainLoss, "test_loss": last.testLoss,
-                    "weights_sha256": trainer.weightsSHA256, "epoch_seconds": trainer.history.map(\.trainSeconds),
+                    "weights_sha256": trainer.weightsSha256, "epoch_seconds": trainer.history.map(\.trainSeconds),
                 ]
                 let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("  weights_sha256 \(trainer.weightsSHA256)")
+                print("  weights_sha256 \(trainer.weightsSha256)")
             }
         }
     }

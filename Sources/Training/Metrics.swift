@@ -13,10 +13,10 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
     public var trainSeconds: Double
     public var evalSeconds: Double
     /// SHA-256 of the parameters after this epoch (little-endian Float32, declaration order).
-    public var weightsSHA256: String
+    public var weightsSha256: String
 
     public init(epoch: Int, trainLoss: Double, lastBatchLoss: Double, trainAccuracy: Double, testLoss: Double,
-                testAccuracy: Double, trainSeconds: Double, evalSeconds: Double, weightsSHA256: String) {
+                testAccuracy: Double, trainSeconds: Double, evalSeconds: Double, weightsSha256: String) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.lastBatchLoss = lastBatchLoss
@@ -25,7 +25,7 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
         self.testAccuracy = testAccuracy
         self.trainSeconds = trainSeconds
         self.evalSeconds = evalSeconds
-        self.weightsSHA256 = weightsSHA256
+        self.weightsSha256 = weightsSha256
     }
 
     /// The fields that must be bitwise equal when a run is repeated (not timings).
@@ -38,6 +38,6 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
 
     /// Full precision (Swift's shortest round-trip form), so the CSV is as exact as the JSON.
     public var csvRow: String {
-        "\(epoch),\(trainLoss),\(lastBatchLoss),\(trainAccuracy),\(testLoss),\(testAccuracy),\(trainSeconds),\(evalSeconds),\(weightsSHA256)"
+        "\(epoch),\(trainLoss),\(lastBatchLoss),\(trainAccuracy),\(testLoss),\(testAccuracy),\(trainSeconds),\(evalSeconds),\(weightsSha256)"
     }
 }

@@ -48,7 +48,7 @@ public final class Trainer {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    public var weightsSHA256: String { Self.digest(network.parameterBytes) }
+    public var weightsSha256: String { Self.digest(network.parameterBytes) }
 
     /// Trains the next epoch and evaluates on the whole test set.
     /// `shouldStop` is polled between batches; when it says yes the epoch is
@@ -97,7 +97,7 @@ public final class Trainer {
             epoch: epoch, trainLoss: lossSum / Double(batches), lastBatchLoss: lastLoss,
             trainAccuracy: Double(correct) / Double(train.count), testLoss: test.lossSum / Double(data.test.count),
             testAccuracy: Double(test.correct) / Double(data.test.count),
-            trainSeconds: trainSeconds, evalSeconds: seconds() - trainSeconds, weightsSHA256: weightsSHA256)
+            trainSeconds: trainSeconds, evalSeconds: seconds() - trainSeconds, weightsSha256: weightsSha256)
         history.append(metrics)
         observe(.epochFinished(model: spec.id, metrics: metrics))
         return metrics

@@ -119,7 +119,11 @@ final class Conv2D: Layer {
                         for oy in ys {
                             let src = row + (s * ho + oy) * wo
                             let dst = plane + (oy * stride - padding + ki) * w - padding + kj
-                            for ox in xs { dst[ox * stride] += src[ox] }
+                            if stride == 1 {
+                                for ox in xs { dst[ox] += src[ox] }
+                            } else {
+                                for ox in xs { dst[ox * stride] += src[ox] }
+                            }
                         }
                     }
                 }

