@@ -29,6 +29,7 @@ struct PipelineCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var runs: RunStoreOptions
+    @OptionGroup var output: ReportOptions
 
     @Flag(help: "Retrain even when a finished run with this configuration exists.")
     var force = false
@@ -40,7 +41,8 @@ struct PipelineCommand: ParsableCommand {
     func run() throws {
         let config = RunConfig(dataset: data.kind, models: try parseModels(models, flag: "--models"), epochs: training.epochs,
                                batchSize: training.batchSize, seed: training.seed, limitTrain: training.limitTrain)
-        _ = try trainOrReuse(config)
+        let record = try trainOrReuse(config)
+        try output.render(record)
     }
 
     /// Steps 1-2 of the pipeline: verified data, then the run (cached, resumed or new).

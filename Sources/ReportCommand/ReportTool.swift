@@ -19,7 +19,7 @@ struct ReportTool: ParsableCommand {
           report train --model 2 --epochs 1
           report data --verify         re-check the data's SHA-256 digests
         """,
-        subcommands: [PipelineCommand.self, DataCommand.self, TrainCommand.self],
+        subcommands: [PipelineCommand.self, DataCommand.self, TrainCommand.self, RenderCommand.self],
         defaultSubcommand: PipelineCommand.self
     )
 }

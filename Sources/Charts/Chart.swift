@@ -1,0 +1,115 @@
+/// Charts as plain data: a figure is panels side by side, each a line or bar
+/// chart. Rendering is a pure function of these values (see `Renderer`).
+
+public struct Point: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+public struct Series: Hashable, Sendable {
+    public var name: String
+    public var points: [Point]
+
+    public init(_ name: String, _ points: [Point]) {
+        self.name = name
+        self.points = points
+    }
+
+    /// y against 1, 2, 3, ... (epochs).
+    public init(_ name: String, perEpoch values: [Double]) {
+        self.init(name, values.enumerated().map { Point(Double($0.offset + 1), $0.element) })
+    }
+}
+
+public struct LineChart: Hashable, Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    /// Logarithmic y axis; non-positive values cannot be drawn on it and are
+    /// skipped (and reported), never clamped to a made-up value.
+    public var logY = false
+    /// A fixed y range (zoom); points outside it are clipped at the plot's edge.
+    public var yRange: ClosedRange<Double>?
+    /// Ticks on whole numbers only (epochs).
+    public var integerX = true
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], logY: Bool = false,
+                yRange: ClosedRange<Double>? = nil, integerX: Bool = true) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.logY = logY
+        self.yRange = yRange
+        self.integerX = integerX
+    }
+}
+
+public struct BarChart: Hashable, Sendable {
+    public var title: String
+    public var yLabel: String
+    public var bars: [(label: String, value: Double)]
+    /// Printed above each bar, formatted like "51.2 s".
+    public var valueSuffix: String
+
+    public init(title: String, yLabel: String, bars: [(label: String, value: Double)], valueSuffix: String = "") {
+        self.title = title
+        self.yLabel = yLabel
+        self.bars = bars
+        self.valueSuffix = valueSuffix
+    }
+
+    public static func == (a: BarChart, b: BarChart) -> Bool {
+        a.title == b.title && a.yLabel == b.yLabel && a.valueSuffix == b.valueSuffix
+            && a.bars.map(\.label) == b.bars.map(\.label) && a.bars.map(\.value) == b.bars.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(title)
+        hasher.combine(bars.map(\.label))
+        hasher.combine(bars.map(\.value))
+    }
+}
+
+public enum Panel: Hashable, Sendable {
+    case line(LineChart)
+    case bar(BarChart)
+}
+
+/// Panels side by side. Sizes are in points; PNGs are drawn at `scale` pixels
+/// per point (2 by default, for high-DPI screens).
+public struct Figure: Hashable, Sendable {
+    public var panels: [Panel]
+    public var panelWidth: Double
+    public var height: Double
+    public var scale: Double
+
+    public init(panels: [Panel], panelWidth: Double = 380, height: Double = 280, scale: Double = 2) {
+        self.panels = panels
+        self.panelWidth = panelWidth
+        self.height = height
+        self.scale = scale
+    }
+
+    public var width: Double { panelWidth * Double(panels.count) }
+}
+
+/// Colour-blind-safe (Okabe and Ito 2008), in the order series use them.
+public enum Palette {
+    public static let colors: [(r: Double, g: Double, b: Double)] = [
+        (0.000, 0.447, 0.698),  // blue
+        (0.835, 0.369, 0.000),  // vermillion
+        (0.000, 0.620, 0.451),  // bluish green
+        (0.902, 0.624, 0.000),  // orange
+        (0.800, 0.475, 0.655),  // reddish purple
+        (0.337, 0.706, 0.914),  // sky blue
+    ]
+
+    public static func color(_ index: Int) -> (r: Double, g: Double, b: Double) { colors[index % colors.count] }
+}

@@ -1,0 +1,39 @@
+import Charts
+import Training
+
+/// The figures of the report, as chart data built from a run.
+public enum Figures {
+    public struct Named: Sendable {
+        /// File name under figures/, without extension.
+        public let name: String
+        public let figure: Figure
+        public let alt: String
+    }
+
+    public static func all(_ run: RunRecord) -> [Named] {
+        let perModel = run.models.map { model in
+            Named(name: model.spec.id, figure: Figure(panels: [
+                .line(LineChart(title: "\(model.spec.title): train loss", xLabel: "epoch", yLabel: "mean batch loss",
+                                series: [Series("train loss", perEpoch: model.metrics.map(\.trainLoss))])),
+                .line(LineChart(title: "\(model.spec.title): test accuracy", xLabel: "epoch", yLabel: "test accuracy (%)",
+                                series: [Series("test accuracy", perEpoch: model.metrics.map { 100 * $0.testAccuracy })])),
+            ]), alt: "\(model.spec.title): train loss (left) and test accuracy (right) per epoch")
+        }
+        let accuracies = run.models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }
+        let zoomFloor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2))
+        let comparison = Named(name: "comparison", figure: Figure(panels: [
+            .line(LineChart(title: "Train loss (log scale)", xLabel: "epoch", yLabel: "mean batch loss",
+                            series: run.models.map { Series($0.spec.title, perEpoch: $0.metrics.map(\.trainLoss)) }, logY: true)),
+            .line(LineChart(title: "Test accuracy (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
+                            series: run.models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
+                            yRange: zoomFloor...100)),
+        ]), alt: "All models: train loss on a log scale (left) and test accuracy zoomed (right)")
+        let timings = Named(name: "timings", figure: Figure(panels: [
+            .bar(BarChart(title: "Training time per epoch", yLabel: "seconds (mean over epochs)",
+                          bars: run.models.map { ($0.spec.title, mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
+        ], panelWidth: 420), alt: "Mean training seconds per epoch for each model")
+        return perModel + [comparison, timings]
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+}

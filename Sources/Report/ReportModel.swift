@@ -1,0 +1,188 @@
+import Engine
+import Foundation
+import Training
+
+/// Everything the templates print, as strings ready to print: the report is a
+/// function of a `RunRecord` (and the language), nothing else.
+public struct ReportModel {
+    public let run: RunRecord
+    public let language: Language
+
+    public init(run: RunRecord, language: Language) {
+        self.run = run
+        self.language = language
+    }
+
+    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+    static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
+    static func loss(_ x: Double) -> String { String(format: "%.6f", x) }
+    static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
+
+    /// The template context: nested dictionaries, arrays and strings.
+    public func context() throws -> [String: Any] {
+        let config = run.config
+        let summaries = try run.models.map { try ModelSummary($0.spec) }
+        let claims = try ClaimChecker(run: run).all()
+        let last = run.models.map { $0.metrics.last! }
+
+        let models: [[String: Any]] = run.models.enumerated().map { index, model in
+            let m = last[index]
+            return [
+                "id": model.spec.id, "title": model.spec.title, "summary": model.spec.summary,
+                "figure": "figures/\(model.spec.id).png",
+                "lastBatchLoss": String(format: "%.4f", m.lastBatchLoss),
+                "originalLastBatchLoss": Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-",
+            ]
+        }
+
+        let results: [[String: Any]] = run.models.enumerated().map { index, model in
+            let m = last[index], o = Original.result(model.spec.id)
+            return [
+                "title": model.spec.title,
+                "trainLoss": Self.loss(m.trainLoss),
+                "originalTrainLoss": o.map { Self.loss($0.finalTrainLoss) } ?? "-",
+                "trainLossDifference": o.map { Self.signed(m.trainLoss - $0.finalTrainLoss, "%.6f") } ?? "-",
+                "testAccuracy": Self.pct(m.testAccuracy),
+                "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
+                "testAccuracyDifference": o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
+                "bestTestAccuracy": Self.pct(model.metrics.map(\.testAccuracy).max()!),
+                "bestEpoch": String(model.metrics.firstIndex { $0.testAccuracy == model.metrics.map(\.testAccuracy).max()! }! + 1),
+            ]
+        }
+
+        let parameters: [[String: Any]] = zip(run.models, summaries).map { model, summary in
+            let stated = Original.result(model.spec.id)?.statedWeightTotal
+            let rows: [[String: Any]] = summary.parameters.map { p in
+                var formula = p.formula
+                if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + t("typed", "원문") + " \(typed))" }
+                return ["label": p.label, "formula": formula, "weights": Format.int(p.weights), "biases": Format.int(p.biases)]
+            }
+            var note = ""
+            if let stated, stated != summary.weightCount {
+                note = t("The write-up states \(Format.int(stated)) for \(model.spec.title), but its own rows add up to \(Format.int(summary.weightCount)) (a difference of \(Format.int(summary.weightCount - stated))).",
+                         "원문은 \(model.spec.title)의 total을 \(Format.int(stated))로 적었지만, 표의 각 행을 더하면 \(Format.int(summary.weightCount))이다 (차이 \(Format.int(summary.weightCount - stated))).")
+            }
+            return [
+                "title": model.spec.title, "rows": rows,
+                "weights": Format.int(summary.weightCount), "biases": Format.int(summary.biasCount),
+                "total": Format.int(summary.parameterCount),
+                "stated": stated.map(Format.int) ?? "-",
+                "statedMatches": stated == summary.weightCount, "note": note, "hasNote": !note.isEmpty,
+            ]
+        }
+
+        let compute: [[String: Any]] = zip(run.models, summaries).map { model, s in
+            [
+                "title": model.spec.title, "forwardMACs": Format.int(s.forwardMACs),
+                "forwardFLOPs": String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
+                "trainingFLOPs": String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
+                "epochFLOPs": String(format: "%.2f T", 2 * Double(s.trainingMACs) * Double(model.metrics.count > 0 ? trainCount : 0) / 1e12),
+            ]
+        }
+
+        let claimRows: [[String: Any]] = claims.map { c in
+            [
+                "id": c.id, "statement": c.statement.text(language), "evidence": c.evidence.text(language),
+                "verdict": verdictText(c.verdict), "holds": c.verdict == .holds,
+                "mark": c.verdict == .holds ? "✔" : c.verdict == .doesNotHold ? "✘" : "–",
+            ]
+        }
+        let held = claims.filter { $0.verdict == .holds }.count, failed = claims.filter { $0.verdict == .doesNotHold }.count
+
+        let epochsTable: [[String: Any]] = (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
+            [
+                "epoch": String(e + 1),
+                "cells": run.models.map { m -> [String: Any] in
+                    guard e < m.metrics.count else { return ["loss": "-", "accuracy": "-"] }
+                    return ["loss": Self.loss(m.metrics[e].trainLoss), "accuracy": Self.pct(m.metrics[e].testAccuracy)]
+                },
+            ]
+        }
+
+        let timings: [[String: Any]] = run.models.map { m in
+            let train = m.metrics.map(\.trainSeconds), eval = m.metrics.map(\.evalSeconds)
+            return [
+                "title": m.spec.title,
+                "trainSeconds": String(format: "%.1f", Figures.mean(train)),
+                "evalSeconds": String(format: "%.1f", Figures.mean(eval)),
+                "totalMinutes": String(format: "%.1f", (train.reduce(0, +) + eval.reduce(0, +)) / 60),
+                "samplesPerSecond": String(format: "%.0f", Double(trainCount) / max(Figures.mean(train), 1e-9)),
+            ]
+        }
+        let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
+
+        let manifest = run.manifest
+        let verification: [String: Any]? = run.verification.map { v in
+            [
+                "date": v.date, "epochs": String(v.epochs), "threads": String(v.threads),
+                "identical": v.identical,
+                "sameEnvironment": v.sameEnvironment,
+                "models": v.models.map { r -> [String: Any] in
+                    [
+                        "model": r.model, "epochs": String(r.epochsCompared),
+                        "result": r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
+                        "largestDifference": String(format: "%.3g", r.largestDifference),
+                    ]
+                },
+            ]
+        }
+
+        let largestGap = zip(run.models, last).compactMap { model, m in
+            Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 }
+        }.max() ?? 0
+        let differenceNote = config.isHomework
+            ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points, and changing only the seed moves final accuracy by about as much as the models differ.", largestGap),
+                String(format: "원문과의 최종 test accuracy 차이는 최대 %.2f 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이며, seed만 바꿔도 최종 accuracy는 모델 간 차이만큼 움직인다.", largestGap))
+            : t("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
+                "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
+
+        return [
+            "differenceNote": differenceNote,
+            "lang": language.rawValue,
+            "course": Original.course, "assignment": Original.assignment,
+            "dataset": config.dataset == "mnist" ? "MNIST" : config.dataset == "fashion-mnist" ? "Fashion-MNIST" : config.dataset,
+            "isMNIST": config.dataset == "mnist",
+            "seed": String(config.seed), "epochs": String(config.epochs), "batchSize": String(config.batchSize),
+            "batches": String((trainCount + config.batchSize - 1) / config.batchSize),
+            "trainCount": Format.int(trainCount),
+            "runId": manifest.runId,
+            "isHomework": config.isHomework,
+            "models": models, "results": results, "parameters": parameters, "compute": compute,
+            "computeOrder": computeOrder(summaries),
+            "claims": claimRows, "claimsHeld": String(held), "claimsFailed": String(failed),
+            "claimsUntestable": String(claims.count - held - failed), "claimsTotal": String(claims.count),
+            "epochTable": epochsTable, "modelTitles": run.models.map { ["title": $0.spec.title] },
+            "timings": timings, "totalMinutes": String(format: "%.1f", totalSeconds / 60),
+            "comparisonFigure": "figures/comparison.png", "timingsFigure": "figures/timings.png",
+            "reproducibility": [
+                "adam": String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
+                "shards": String(config.shards),
+                "limitTrain": config.limitTrain.map(String.init) ?? t("all", "전체"),
+                "datasetDigests": config.datasetSha256.keys.sorted().map { ["file": $0, "sha256": config.datasetSha256[$0]!] },
+                "cpu": manifest.environment.cpu, "blasCore": manifest.environment.blasCore,
+                "blasThreads": String(manifest.environment.blasThreads), "workers": String(manifest.environment.workers),
+                "swift": manifest.environment.swiftVersion, "os": manifest.environment.os,
+                "commit": manifest.code.gitCommit, "dirty": manifest.code.gitDirty ? t("yes", "예") : t("no", "아니오"),
+                "engine": manifest.code.engineSha256,
+                "started": manifest.started, "finished": manifest.finished ?? "-",
+                "weights": run.models.map { ["title": $0.spec.title, "sha256": $0.weightsSha256] },
+            ] as [String: Any],
+            "hasVerification": verification != nil,
+            "verification": verification ?? false,
+        ]
+    }
+
+    var trainCount: Int { run.config.limitTrain.map { min($0, 60_000) } ?? 60_000 }
+
+    func verdictText(_ v: Claim.Verdict) -> String {
+        switch v {
+        case .holds: return t("holds", "성립")
+        case .doesNotHold: return t("does not hold", "불성립")
+        case .notTestable: return t("not testable", "확인 불가")
+        }
+    }
+
+    func computeOrder(_ summaries: [ModelSummary]) -> String {
+        summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")
+    }
+}

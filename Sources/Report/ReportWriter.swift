@@ -1,0 +1,91 @@
+import Charts
+import Foundation
+import Ink
+import Mustache
+import Training
+
+public enum ReportError: Error, CustomStringConvertible, Equatable {
+    case template(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .template(path, reason): return "\(path): \(reason)"
+        }
+    }
+}
+
+/// What a rendering produced, as bytes by relative path (report.md,
+/// report.html, figures/*.png), plus chart warnings. Pure: nothing is written
+/// until `write(to:)`.
+public struct RenderedReport {
+    public var files: [String: [UInt8]]
+    public var warnings: [String]
+
+    /// Writes every file atomically into `folder`.
+    public func write(to folder: String) throws {
+        for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+            try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(path))
+        }
+    }
+}
+
+/// Renders a run into the write-up from the Mustache templates in a folder,
+/// read at run time so a template edit needs no rebuild:
+/// `report.<lang>.md.mustache` (Markdown) and `report.html.mustache` (the page
+/// around the Markdown converted by Ink, with CSS inline and figures embedded).
+public struct ReportWriter {
+    public let templates: String
+
+    public init(templates: String) { self.templates = templates }
+
+    public func render(_ run: RunRecord, language: Language) throws -> RenderedReport {
+        var files: [String: [UInt8]] = [:]
+        var warnings: [String] = []
+        for named in Figures.all(run) {
+            let rendered = try Renderer.png(named.figure)
+            files["figures/\(named.name).png"] = rendered.png
+            warnings += rendered.warnings
+        }
+        let context = try ReportModel(run: run, language: language).context()
+        let markdownPath = path("report.\(language.rawValue).md.mustache")
+        let markdownSource = try load(markdownPath, context: context)
+        let markdown = try parse("{{% CONTENT_TYPE: TEXT }}" + markdownSource, markdownPath).render(context)
+        files["report.md"] = Array(markdown.utf8)
+
+        // The HTML is made from the same Markdown template, rendered with every
+        // value HTML-escaped, so no value can inject markup into the page.
+        let escapedMarkdown = try parse(markdownSource, markdownPath).render(context)
+        var body = MarkdownParser().html(from: escapedMarkdown)
+        for (name, png) in files where name.hasPrefix("figures/") {
+            body = body.replacingOccurrences(of: "src=\"\(name)\"", with: "src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
+        }
+        let htmlPath = path("report.html.mustache")
+        var page = context
+        page["body"] = body
+        page["title"] = "\(Original.course): \(Original.assignment)"
+        files["report.html"] = Array(try parse(try load(htmlPath, context: page), htmlPath).render(page).utf8)
+        return RenderedReport(files: files, warnings: warnings)
+    }
+
+    private func path(_ name: String) -> String { (templates as NSString).appendingPathComponent(name) }
+
+    private func load(_ path: String, context: [String: Any]) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError.template(path: path, reason: "template not found (expected it in the --templates folder)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let missing = TemplateCheck.missingNames(in: text, context: context)
+        guard missing.isEmpty else {
+            throw ReportError.template(path: path, reason: "names a value the report does not provide: \(missing.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    private func parse(_ text: String, _ path: String) throws -> MustacheTemplate {
+        do {
+            return try MustacheTemplate(string: text)
+        } catch {
+            throw ReportError.template(path: path, reason: "not a valid Mustache template: \(error)")
+        }
+    }
+}
