@@ -10,8 +10,8 @@ public enum Figures {
         public let alt: String
     }
 
-    public static func all(_ run: RunRecord) -> [Named] {
-        let perModel = run.models.map { model in
+    public static func all(_ models: [ModelRecord]) -> [Named] {
+        let perModel = models.map { model in
             Named(name: model.spec.id, figure: Figure(panels: [
                 .line(LineChart(title: "\(model.spec.title): train loss", xLabel: "epoch", yLabel: "mean batch loss",
                                 series: [Series("train loss", perEpoch: model.metrics.map(\.trainLoss))])),
@@ -19,18 +19,18 @@ public enum Figures {
                                 series: [Series("test accuracy", perEpoch: model.metrics.map { 100 * $0.testAccuracy })])),
             ]), alt: "\(model.spec.title): train loss (left) and test accuracy (right) per epoch")
         }
-        let accuracies = run.models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }
+        let accuracies = models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }
         let zoomFloor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2))
         let comparison = Named(name: "comparison", figure: Figure(panels: [
             .line(LineChart(title: "Train loss (log scale)", xLabel: "epoch", yLabel: "mean batch loss",
-                            series: run.models.map { Series($0.spec.title, perEpoch: $0.metrics.map(\.trainLoss)) }, logY: true)),
+                            series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map(\.trainLoss)) }, logY: true)),
             .line(LineChart(title: "Test accuracy (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
-                            series: run.models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
+                            series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
                             yRange: zoomFloor...100)),
         ]), alt: "All models: train loss on a log scale (left) and test accuracy zoomed (right)")
         let timings = Named(name: "timings", figure: Figure(panels: [
             .bar(BarChart(title: "Training time per epoch", yLabel: "seconds (mean over epochs)",
-                          bars: run.models.map { ($0.spec.title, mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
+                          bars: models.map { ($0.spec.title, mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
         ], panelWidth: 420), alt: "Mean training seconds per epoch for each model")
         return perModel + [comparison, timings]
     }

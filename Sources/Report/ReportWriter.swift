@@ -41,7 +41,7 @@ public struct ReportWriter {
     public func render(_ run: RunRecord, language: Language) throws -> RenderedReport {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
-        for named in Figures.all(run) {
+        for named in Figures.all(run.models) {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png
             warnings += rendered.warnings

@@ -19,7 +19,8 @@ struct ReportTool: ParsableCommand {
           report train --model 2 --epochs 1
           report data --verify         re-check the data's SHA-256 digests
         """,
-        subcommands: [PipelineCommand.self, DataCommand.self, TrainCommand.self, RenderCommand.self],
+        subcommands: [PipelineCommand.self, DataCommand.self, TrainCommand.self, RenderCommand.self,
+                      RunsCommand.self, VerifyCommand.self, ArchiveCommand.self, PlotCommand.self],
         defaultSubcommand: PipelineCommand.self
     )
 }

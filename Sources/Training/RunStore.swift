@@ -7,6 +7,12 @@ public struct ModelRecord: Codable, Hashable, Sendable {
     public var spec: ModelSpec
     public var metrics: [EpochMetrics]
     public var weightsSha256: String
+
+    public init(spec: ModelSpec, metrics: [EpochMetrics], weightsSha256: String) {
+        self.spec = spec
+        self.metrics = metrics
+        self.weightsSha256 = weightsSha256
+    }
 }
 
 /// A run as the report sees it: its manifest, each model's metrics, and the
@@ -15,6 +21,12 @@ public struct RunRecord: Codable, Hashable, Sendable {
     public var manifest: Manifest
     public var models: [ModelRecord]
     public var verification: Verification?
+
+    public init(manifest: Manifest, models: [ModelRecord], verification: Verification?) {
+        self.manifest = manifest
+        self.models = models
+        self.verification = verification
+    }
 
     public var config: RunConfig { manifest.config }
 }
