@@ -1,0 +1,118 @@
+import ArgumentParser
+import Dataset
+import Engine
+import Foundation
+import Training
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the engine per model, optionally beside PyTorch with the same threads.",
+        discussion: """
+        Trains each model for --steps batches on MNIST (after 3 untimed warm-up steps) and \
+        prints seconds per 600-step epoch, evaluation seconds for the 10,000 test images, \
+        samples per second, achieved GFLOP/s (a training step counted as 3x the forward \
+        MACs, 2 FLOPs each) and the process's peak memory. With --torch, runs \
+        bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio.
+        Build with -c release for figures worth quoting: swift run -c release report bench --torch
+        """)
+
+    @Option(help: ArgumentHelp("Timed training steps per model.", valueName: "n"))
+    var steps: Int = 100
+
+    @Option(help: ArgumentHelp("Models: all, or numbers like 1,3.", valueName: "list"))
+    var models: String = "all"
+
+    @Flag(help: "Also run the PyTorch reference (needs `pip install torch==2.13.0+cpu`).")
+    var torch = false
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var threads: ThreadOptions
+
+    struct Row {
+        var model: String
+        var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMB: Double
+    }
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps: expected at least 1, found \(steps)") }
+        _ = try parseModels(models, flag: "--models")
+    }
+
+    func run() throws {
+        let specs = try parseModels(models, flag: "--models")
+        let loaded = try data.folder.load()
+        print("engine: \(threads.threads) worker(s), OpenBLAS core \(BLAS.coreName), \(BLAS.threads) BLAS thread per worker, \(steps) timed steps")
+        var ours: [Row] = []
+        for spec in specs {
+            let row = try measure(spec, loaded)
+            ours.append(row)
+            print(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s  peak %4.0f MB",
+                         spec.id, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops, row.peakMB))
+        }
+        guard torch else { return }
+        let theirs = try runTorch(specs)
+        print("\nmodel    ours s/epoch  PyTorch s/epoch  speed-up  ours GFLOP/s  PyTorch GFLOP/s  ours eval s  PyTorch eval s")
+        for (o, t) in zip(ours, theirs) {
+            print(String(format: "%@  %12.1f  %15.1f  %7.2fx  %12.1f  %15.1f  %11.2f  %14.2f",
+                         o.model, o.epochSeconds, t.epochSeconds, t.epochSeconds / o.epochSeconds, o.gflops, t.gflops, o.evalSeconds, t.evalSeconds))
+        }
+    }
+
+    private func measure(_ spec: ModelSpec, _ data: LabeledData) throws -> Row {
+        let trainer = try Trainer(spec: spec, seed: 0, batchSize: 100, threads: threads.threads)
+        let network = trainer.network, pixels = data.train.pixelsPerImage, batch = 100
+        var images = [Float](repeating: 0, count: batch * pixels)
+        var labels = [UInt8](repeating: 0, count: batch)
+        func step(_ i: Int) {
+            let start = (i * batch) % (data.train.count - batch)
+            images.replaceSubrange(0..., with: data.train.pixels[(start * pixels)..<((start + batch) * pixels)])
+            labels.replaceSubrange(0..., with: data.train.labels[start..<(start + batch)])
+            images.withUnsafeMutableBufferPointer { x in
+                labels.withUnsafeBufferPointer { y in _ = network.trainStep(images: x.baseAddress!, labels: y.baseAddress!, batch: batch) }
+            }
+        }
+        for i in 0..<3 { step(i) }
+        let clock = ContinuousClock()
+        let training = clock.measure { for i in 0..<steps { step(i + 3) } }
+        let evaluation = clock.measure { _ = trainer.evaluate(data.test) }
+        let perStep = seconds(training) / Double(steps)
+        let evalSeconds = seconds(evaluation)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Row(model: spec.id, epochSeconds: perStep * 600, evalSeconds: evalSeconds,
+                   samplesPerSecond: Double(batch) / perStep,
+                   gflops: 2 * Double(try ModelSummary(spec).trainingMACs) * Double(batch) / perStep / 1e9,
+                   peakMB: Double(usage.ru_maxrss) / 1024)
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    private func runTorch(_ specs: [ModelSpec]) throws -> [Row] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("bench/torch_bench.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--steps", String(steps), "--threads", String(threads.threads),
+                             "--models", specs.map(\.id).joined(separator: ","), "--data-dir", data.folder.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("bench/torch_bench.py failed (exit \(process.terminationStatus)); is PyTorch installed? pip install torch==2.13.0+cpu")
+        }
+        return try String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+            guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let model = json["model"] as? String, let epoch = json["epoch_seconds"] as? Double,
+                  let eval = json["eval_seconds"] as? Double, let rate = json["samples_per_second"] as? Double,
+                  let gflops = json["gflops"] as? Double, let peak = json["peak_memory_mb"] as? Double else {
+                throw ValidationError("bench/torch_bench.py printed an unexpected line: \(line)")
+            }
+            return Row(model: model, epochSeconds: epoch, evalSeconds: eval, samplesPerSecond: rate, gflops: gflops, peakMB: peak)
+        }
+    }
+}
