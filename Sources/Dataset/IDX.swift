@@ -75,13 +75,17 @@ public enum IDX {
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-            if n < 0 {
-                var code: Int32 = 0
-                let message = String(cString: gzerror(file, &code))
+            var code: Int32 = 0
+            let message = String(cString: gzerror(file, &code))
+            if n < 0 || code != Z_OK {
                 throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: message)
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<Int(n)])
+        }
+        // A stream cut short reads as a clean end; only the trailer proves it complete.
+        guard out.count > 0 || FileManager.default.contents(atPath: path)?.isEmpty == true else {
+            throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: "no data (truncated or not gzip)")
         }
         return out
     }

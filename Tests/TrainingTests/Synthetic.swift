@@ -1,0 +1,33 @@
+import Dataset
+import Engine
+@testable import Training
+
+/// Generated "digits": class k is a bright 6x6 square at one of ten places on a
+/// noisy 28x28 canvas, so a small CNN learns it in an epoch or two.
+enum Synthetic {
+    static func images(count: Int, seed: UInt64) -> LabeledImages {
+        var random = SeededGenerator(seed: seed, stream: "test/synthetic")
+        var pixels = [Float](repeating: 0, count: count * 784)
+        var labels = [UInt8](repeating: 0, count: count)
+        for i in 0..<count {
+            let label = random.nextBelow(10)
+            labels[i] = UInt8(label)
+            let top = 3 + (label / 5) * 12, left = 2 + (label % 5) * 5
+            for p in 0..<784 { pixels[i * 784 + p] = 0.3 * random.nextUnitFloat() - 0.4 }
+            for y in top..<(top + 6) { for x in left..<(left + 4) { pixels[i * 784 + y * 28 + x] = 2 } }
+        }
+        return LabeledImages(count: count, pixelsPerImage: 784, pixels: pixels, labels: labels)
+    }
+
+    static let data = LabeledData(kind: .mnist, train: images(count: 1000, seed: 1), test: images(count: 200, seed: 2))
+
+    /// A small model of the same layer kinds as the homework's, fast enough for a unit test.
+    static let model = ModelSpec(id: "tiny", title: "Tiny", summary: "1 Conv, 1 Max pooling, 1 residual block, 2 FC", layers: [
+        .conv("conv1", 1, 4), .relu, .maxPool(4), .residual("res1", channels: 4), .flatten,
+        .linear("fc1", 4 * 7 * 7, 16), .relu, .linear("fc2", 16, 10),
+    ])
+
+    static func config(epochs: Int = 2, seed: UInt64 = 0, models: [ModelSpec] = [model]) -> RunConfig {
+        RunConfig(dataset: .mnist, models: models, epochs: epochs, batchSize: 20, seed: seed, engineSha256: "test")
+    }
+}
