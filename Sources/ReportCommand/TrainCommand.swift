@@ -23,6 +23,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per model on stdout instead of the table.")
     var json = false
 
+    func validate() throws {
+        _ = try parseModels(model, flag: "--model")
+    }
+
     func run() throws {
         let models = try parseModels(model, flag: "--model")
         let folder = data.folder

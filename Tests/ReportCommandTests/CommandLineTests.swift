@@ -1,0 +1,58 @@
+import ArgumentParser
+import Testing
+@testable import ReportCommand
+
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("--help teaches: every subcommand and an example are listed")
+    func help() {
+        let help = ReportTool.helpMessage()
+        for command in ["run", "data", "train", "render", "runs", "verify", "archive", "plot", "bench"] {
+            #expect(help.contains("  \(command) "), "missing subcommand \(command)")
+        }
+        #expect(help.contains("report --epochs 2"))
+        #expect(ReportTool.helpMessage(for: TrainCommand.self).contains("--threads"))
+    }
+
+    @Test("an unknown flag is a clear error with a non-zero exit")
+    func unknownFlag() {
+        do {
+            _ = try ReportTool.parseAsRoot(["train", "--bogus"])
+            Issue.record("parsed an unknown flag")
+        } catch {
+            #expect(ReportTool.message(for: error).contains("Unknown option '--bogus'"))
+            #expect(ReportTool.exitCode(for: error) != .success)
+        }
+    }
+
+    @Test("bad values name the flag and what was expected", arguments: [
+        (["train", "--threads", "9"], "--threads: expected 1 to 4, found 9"),
+        (["train", "--epochs", "0"], "--epochs: expected a whole number of at least 1, found 0"),
+        (["train", "--model", "4"], "--model: expected model numbers 1, 2, 3 (comma-separated) or 'all', found '4'"),
+        (["--dataset", "cifar"], "--dataset: expected one of mnist, fashion-mnist, found 'cifar'"),
+        (["render", "--lang", "fr"], "--lang: expected en or ko, found 'fr'"),
+        (["render", "--name", "../x"], "--name: expected a plain folder name, found '../x'"),
+        (["bench", "--steps", "0"], "--steps: expected at least 1, found 0"),
+    ])
+    func badValues(arguments: [String], message: String) {
+        do {
+            _ = try ReportTool.parseAsRoot(arguments)
+            Issue.record("accepted \(arguments)")
+        } catch {
+            #expect(ReportTool.message(for: error).contains(message))
+        }
+    }
+
+    @Test("model lists parse in any order, without duplicates")
+    func models() throws {
+        #expect(try parseModels("3,1,3", flag: "--models").map(\.id) == ["model1", "model3"])
+        #expect(try parseModels("all", flag: "--models").count == 3)
+        #expect(throws: ValidationError.self) { try parseModels("1,,2", flag: "--models") }
+    }
+
+    @Test("report with no subcommand runs the pipeline")
+    func defaultCommand() throws {
+        let command = try ReportTool.parseAsRoot(["--epochs", "2", "--models", "2"])
+        #expect(command is PipelineCommand)
+    }
+}

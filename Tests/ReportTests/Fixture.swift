@@ -1,0 +1,50 @@
+import Engine
+import Foundation
+@testable import Training
+@testable import Report
+
+/// A fixed run: three homework models x 6 epochs of made-up but plausible
+/// metrics, a fixed manifest. The report must be a pure function of this.
+enum Fixture {
+    static func run(models: [ModelSpec] = ModelSpec.homework, verification: Verification? = nil) -> RunRecord {
+        let config = RunConfig(dataset: .mnist, models: models, epochs: 6, batchSize: 100, seed: 0, engineSha256: "e" + String(repeating: "0", count: 63))
+        let environment = RunEnvironment(cpu: "Test CPU (2 cores)", blasCore: "Haswell", blasThreads: 1, workers: 2,
+                                         swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
+        let manifest = Manifest(runId: config.id, status: .finished, config: config,
+                                code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false, engineSha256: config.engineSha256),
+                                environment: environment, started: "2026-11-29T08:00:00Z", finished: "2026-11-29T08:30:00Z",
+                                provenance: [:], files: [])
+        let records = models.enumerated().map { index, spec in
+            ModelRecord(spec: spec, metrics: metrics(index), weightsSha256: String(repeating: String(index + 1), count: 64))
+        }
+        return RunRecord(manifest: manifest, models: records, verification: verification)
+    }
+
+    /// Model 1 learns slowest; Model 3 leads early; Model 2 ends highest.
+    static func metrics(_ index: Int) -> [EpochMetrics] {
+        let accuracy: [[Double]] = [
+            [0.9790, 0.9821, 0.9835, 0.9842, 0.9850, 0.9901],
+            [0.9805, 0.9861, 0.9875, 0.9880, 0.9902, 0.9924],
+            [0.9840, 0.9872, 0.9881, 0.9890, 0.9895, 0.9904],
+        ]
+        let loss: [[Double]] = [
+            [0.1400, 0.0400, 0.0250, 0.0180, 0.0120, 0.0026],
+            [0.2200, 0.0600, 0.0400, 0.0300, 0.0250, 0.0038],
+            [0.1500, 0.0450, 0.0280, 0.0190, 0.0130, 0.0010],
+        ]
+        return (0..<6).map { e in
+            EpochMetrics(epoch: e + 1, trainLoss: loss[index][e], lastBatchLoss: loss[index][e] / 2, trainAccuracy: 0.99,
+                         testLoss: 0.04, testAccuracy: accuracy[index][e], trainSeconds: [52, 22, 35][index], evalSeconds: 3,
+                         weightsSha256: String(repeating: String(index + 1), count: 64))
+        }
+    }
+
+    static var templates: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("templates").path
+    }
+
+    static var golden: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+    }
+}

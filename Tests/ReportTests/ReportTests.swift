@@ -1,0 +1,132 @@
+import Engine
+import Foundation
+import Testing
+@testable import Training
+@testable import Report
+
+/// Replaces each embedded PNG with a short digest, so the HTML golden file
+/// stays readable while still pinning the images.
+func withoutImages(_ html: String) -> String {
+    let pattern = try! NSRegularExpression(pattern: "data:image/png;base64,([A-Za-z0-9+/=]+)")
+    var out = html
+    for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
+        let range = Range(match.range, in: html)!
+        let payload = Data(base64Encoded: String(html[Range(match.range(at: 1), in: html)!]))!
+        out.replaceSubrange(range, with: "data:image/png;base64,<\(payload.count) bytes sha256 \(Trainer.digest(Array(payload)).prefix(16))>")
+    }
+    return out
+}
+
+/// Compares with a committed golden file. `UPDATE_GOLDEN=1 swift test` rewrites
+/// them after an intended change (then review the diff before committing).
+func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = Fixture.golden + "/" + name
+    if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text == expected, "differs from \(name); if intended, rerun with UPDATE_GOLDEN=1 and review the diff", sourceLocation: sourceLocation)
+}
+
+@Suite("The report, rendered from a fixed run")
+struct ReportTests {
+    func render(_ run: RunRecord = Fixture.run(), _ language: Language = .en) throws -> (md: String, html: String, files: [String: [UInt8]]) {
+        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: language)
+        return (String(decoding: rendered.files["report.md"]!, as: UTF8.self),
+                String(decoding: rendered.files["report.html"]!, as: UTF8.self), rendered.files)
+    }
+
+    @Test("Markdown and HTML match the golden files")
+    func golden() throws {
+        let (md, html, _) = try render()
+        try expectGolden(md, "report.en.md")
+        try expectGolden(withoutImages(html), "report.en.html")
+    }
+
+    @Test("the Korean rendering follows the original's headings")
+    func korean() throws {
+        let (md, _, _) = try render(Fixture.run(), .ko)
+        try expectGolden(md, "report.ko.md")
+        #expect(md.contains("좌: train loss 우: test accuracy"))
+        #expect(md.contains("## 분석"))
+        #expect(md.contains("Training loss를 average loss of the number of batch로 설정함"))
+    }
+
+    @Test("the HTML is self-contained: every figure embedded, no local path")
+    func selfContained() throws {
+        let (_, html, files) = try render()
+        let figures = files.keys.filter { $0.hasPrefix("figures/") }
+        #expect(figures.count == 5)
+        #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == figures.count)
+        #expect(!html.contains("src=\"figures/"))
+        #expect(!html.contains("/work/") && !html.contains("file:") && !html.contains(NSTemporaryDirectory()))
+        #expect(!html.contains("<link") && html.contains("<style>"))
+    }
+
+    @Test("a hostile model name is escaped in the HTML")
+    func escaping() throws {
+        let hostile = ModelSpec(id: "model1", title: "<script>alert('x')</script>", summary: "<img src=x onerror=alert(1)>",
+                                layers: ModelSpec.model1.layers)
+        let (_, html, _) = try render(Fixture.run(models: [hostile, .model2, .model3]))
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("<img src=x"))
+        #expect(html.contains("&lt;script&gt;"))
+    }
+
+    @Test("a template naming a value the report does not provide is an error, not a blank")
+    func missingValue() throws {
+        let folder = NSTemporaryDirectory() + "hw2-templates-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "# {{course}}\n{{#models}}{{title}} {{colour}}{{/models}}\n".write(toFile: folder + "/report.en.md.mustache", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Fixture.templates + "/report.html.mustache", toPath: folder + "/report.html.mustache")
+        #expect(throws: ReportError.template(path: folder + "/report.en.md.mustache",
+                                             reason: "names a value the report does not provide: 'colour' (line 2)")) {
+            try ReportWriter(templates: folder).render(Fixture.run(), language: .en)
+        }
+        #expect(throws: ReportError.self) { try ReportWriter(templates: folder + "/nowhere").render(Fixture.run(), language: .en) }
+    }
+
+    @Test("the Model 1 parameter-sum discrepancy is called out")
+    func discrepancy() throws {
+        let (md, _, _) = try render()
+        #expect(md.contains("The write-up states 819,176 for Model 1, but its own rows add up to 822,176 (a difference of 3,000)."))
+        #expect(md.contains("64*14*14*64 (typed 61*14*14*64)"))
+    }
+
+    @Test("every claim of the original appears with a verdict")
+    func claims() throws {
+        let claims = try ClaimChecker(run: Fixture.run()).all()
+        #expect(claims.count == 12)
+        let verdicts = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, $0.verdict) })
+        #expect(verdicts["claim-compute"] == .holds)
+        #expect(verdicts["claim-params-m2"] == .holds)   // 3.64x, within 15% of 4x
+        #expect(verdicts["claim-params-m3"] == .holds)   // 1.87x
+        #expect(verdicts["claim-epochs-98"] == .holds)   // Model 1 reaches 98% at epoch 2, the others at 1
+        #expect(verdicts["claim-epochs-2-5"] == .holds)
+        #expect(verdicts["claim-knee"] == .holds)
+        #expect(verdicts["claim-early-leader"] == .notTestable)  // 6 epochs < 10
+        #expect(verdicts["claim-late-leader"] == .notTestable)
+        #expect(verdicts["claim-final"] == .holds)       // 99.24 > 99.04
+        #expect(verdicts["claim-long"] == .notTestable)
+        let (md, _, _) = try render()
+        for claim in claims { #expect(md.contains(claim.evidence.en)) }
+    }
+
+    @Test("the knee is the epoch farthest below the chord")
+    func knee() {
+        #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0
+        #expect(ClaimChecker.knee([1, 0.9, 0.8, 0.2, 0.1]) == 4)
+        #expect(ClaimChecker.knee([1, 1]) == nil)
+    }
+
+    @Test("the verification result appears in the reproducibility section")
+    func verification() throws {
+        let check = Verification(date: "2026-11-29T09:00:00Z", epochs: 1, threads: 2, sameEnvironment: true,
+                                 environment: Fixture.run().manifest.environment,
+                                 models: [.init(model: "model2", epochsCompared: 1, identical: true, firstDifferingEpoch: nil,
+                                                largestDifference: 0, weightsIdentical: true)])
+        let (md, _, _) = try render(Fixture.run(verification: check))
+        #expect(md.contains("| model2 | 1 | identical | 0 |"))
+        #expect(!md.contains("No reproducibility check has been run"))
+    }
+}
