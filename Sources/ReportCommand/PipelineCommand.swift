@@ -42,7 +42,7 @@ struct PipelineCommand: ParsableCommand {
         let config = RunConfig(dataset: data.kind, models: try parseModels(models, flag: "--models"), epochs: training.epochs,
                                batchSize: training.batchSize, seed: training.seed, limitTrain: training.limitTrain)
         let record = try trainOrReuse(config)
-        try output.render(record)
+        try output.render(record, from: runs.store)
     }
 
     /// Steps 1-2 of the pipeline: verified data, then the run (cached, resumed or new).

@@ -24,9 +24,9 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// Renders and writes the report; returns its folder.
+    /// Renders and writes the report, with the run's light artifacts in run/; returns its folder.
     @discardableResult
-    func render(_ run: RunRecord) throws -> String {
+    func render(_ run: RunRecord, from store: RunStore) throws -> String {
         let language = Language(rawValue: lang)!
         var folderName = name ?? run.config.reportName
         if name == nil && language == .ko { folderName += "-ko" }
@@ -34,7 +34,8 @@ struct ReportOptions: ParsableArguments {
         let rendered = try ReportWriter(templates: templates).render(run, language: language)
         for warning in rendered.warnings { print("warning: \(warning)") }
         try rendered.write(to: folder)
-        print("report: wrote \(folder)/report.md, report.html and \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures")
+        try store.exportLight(run.manifest.runId, to: (folder as NSString).appendingPathComponent("run"))
+        print("report: wrote \(folder)/report.md, report.html, \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's metrics and manifest in run/")
         return folder
     }
 }
@@ -45,19 +46,18 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render the write-up of an archived run again (no training).",
         discussion: "Edit a template under templates/ and run this to see the change; nothing is recompiled.")
 
-    @Argument(help: ArgumentHelp("Run id or a unique prefix of one (default: the newest run).", valueName: "run"))
+    @Argument(help: ArgumentHelp("Run id, unique prefix, or run folder (default: the newest run).", valueName: "run"))
     var runID: String?
 
     @OptionGroup var runs: RunStoreOptions
     @OptionGroup var output: ReportOptions
 
     func run() throws {
-        let store = runs.store
-        let id = try store.resolve(runID)
+        let (store, id) = try locateRun(runID, in: runs)
         let manifest = try store.manifest(id)
         guard manifest.status == .finished else {
             throw ValidationError("run \(id) is \(manifest.status.rawValue); run `report` with its configuration to finish it first")
         }
-        try output.render(try store.record(id))
+        try output.render(try store.record(id), from: store)
     }
 }

@@ -103,6 +103,23 @@ public struct RunStore: Sendable {
         return nil
     }
 
+    /// Copies what a reader needs to check a run, without weights or
+    /// checkpoints (which `report archive` bundles): configuration, manifest,
+    /// last verification, and each model's metrics and log.
+    public func exportLight(_ id: String, to destination: String) throws {
+        let source = folder(id)
+        let manifest = try manifest(id)
+        var names = ["config.json", "manifest.json", "verify.json"]
+        for model in manifest.config.models {
+            names += ["config.json", "metrics.json", "metrics.csv", "train.log"].map { model.id + "/" + $0 }
+        }
+        for name in names {
+            let from = (source as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: from) else { continue }
+            try AtomicFile.write(Array(data), to: (destination as NSString).appendingPathComponent(name))
+        }
+    }
+
     public func saveVerification(_ verification: Verification, id: String) throws {
         try AtomicFile.writeJSON(verification, to: (folder(id) as NSString).appendingPathComponent("verify.json"))
     }
