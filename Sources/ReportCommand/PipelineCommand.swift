@@ -15,7 +15,7 @@ struct RunStoreOptions: ParsableArguments {
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "The whole pipeline (the default): data, training (or reuse), figures, report.",
+        abstract: "The whole pipeline: data, training (or reuse), figures, report.",
         discussion: """
         A finished run with the same configuration, data and engine code is reused: \
         only the report is rendered again. An interrupted run is resumed from its last \
