@@ -3,7 +3,7 @@
 final class LayerStack {
     let layers: [Layer]
     let loss: LogSoftmaxNLL
-    private let dLogits = Buffer()  // [n, classes]
+    private let dLogits = Buffer<Float>()  // [n, classes]
 
     init(_ summary: ModelSummary) {
         var shape = summary.spec.input

@@ -23,7 +23,7 @@ public final class Network: @unchecked Sendable {
     private let m: UnsafeMutablePointer<Float>            // [P] Adam first moment
     private let v: UnsafeMutablePointer<Float>            // [P] Adam second moment
     private let stacks: [LayerStack]                      // one per worker
-    private let losses = Buffer()                         // [batch] per-sample losses of the last call
+    private let losses = Buffer<Float>()                         // [batch] per-sample losses of the last call
 
     /// Parameters initialised as PyTorch does by default for Conv2d and Linear:
     /// weight and bias uniform in +-1/sqrt(fan_in), drawn from the stream `init/<model id>`.

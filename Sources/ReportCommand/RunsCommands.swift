@@ -34,9 +34,10 @@ struct RunsCommand: ParsableCommand {
             let accuracies = manifest.config.models.map { spec -> String in
                 let path = ((store.folder(id) as NSString).appendingPathComponent(spec.id) as NSString).appendingPathComponent("metrics.json")
                 let last = (try? JSON.decode([EpochMetrics].self, from: path))?.last
-                return last.map { String(format: "%@ %.2f%%", spec.id.replacingOccurrences(of: "model", with: "M"), 100 * $0.testAccuracy) } ?? "\(spec.id) -"
+                let label = spec.id.replacingOccurrences(of: "model", with: "M")
+                return last.map { String(format: "%@ %.2f%%", label, 100 * $0.testAccuracy) } ?? "\(label) -"
             }
-            let columns = [pad(id, 18), pad(manifest.started, 22), pad(manifest.status.rawValue, 13),
+            let columns = [pad(id, 18), pad(manifest.started, 22), pad(((try? store.status(id)) ?? manifest.status).rawValue, 13),
                            pad(String(manifest.config.epochs), 8), pad(String(manifest.config.models.count), 8)]
             print(columns.joined() + accuracies.joined(separator: ", "))
         }

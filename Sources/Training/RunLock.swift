@@ -18,13 +18,24 @@ public final class RunLock {
                 return
             }
             guard errno == EEXIST else { throw TrainingError.io(path: path, reason: String(cString: strerror(errno))) }
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if let pid = Int32(holder), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if let pid = Self.livePID(holder) {
                 throw TrainingError.locked(path: (path as NSString).deletingLastPathComponent, holder: "process \(pid) (lock file \(path))")
             }
             unlink(path)  // stale: its process is gone
         }
         throw TrainingError.locked(path: path, holder: "another process that keeps re-creating the lock")
+    }
+
+    /// Is the lock at `path` held by a running process?
+    public static func isHeld(_ path: String) -> Bool {
+        livePID((try? String(contentsOfFile: path, encoding: .utf8)) ?? "") != nil
+    }
+
+    private static func livePID(_ text: String) -> Int32? {
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+              kill(pid, 0) == 0 || errno == EPERM else { return nil }
+        return pid
     }
 
     public func release() {

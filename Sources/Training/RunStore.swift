@@ -76,6 +76,14 @@ public struct RunStore: Sendable {
         try JSON.decode(Manifest.self, from: (folder(id) as NSString).appendingPathComponent("manifest.json"))
     }
 
+    /// The manifest's status, except that a "running" run whose writer is gone
+    /// (killed, power loss) is reported as interrupted.
+    public func status(_ id: String) throws -> Manifest.Status {
+        let status = try manifest(id).status
+        guard status == .running else { return status }
+        return RunLock.isHeld((folder(id) as NSString).appendingPathComponent("lock")) ? .running : .interrupted
+    }
+
     public func record(_ id: String) throws -> RunRecord {
         let manifest = try manifest(id)
         let models = try manifest.config.models.map { spec -> ModelRecord in

@@ -104,6 +104,21 @@ struct RunTests {
         #expect(changed.count == 1 && changed[0].hasPrefix("tiny/metrics.json"), "the manifest notices the changed file")
     }
 
+    @Test("a run left 'running' by a killed process is listed as interrupted")
+    func killedRun() throws {
+        let store = temporaryRuns()
+        let record = try #require(finished(try execute(store, Synthetic.config())))
+        let id = record.manifest.runId
+        var manifest = try store.manifest(id)
+        manifest.status = .running
+        try AtomicFile.writeJSON(manifest, to: store.folder(id) + "/manifest.json")
+        try "999999999\n".write(toFile: store.folder(id) + "/lock", atomically: true, encoding: .utf8)
+        #expect(try store.status(id) == .interrupted)
+        let live = try RunLock(acquire: store.folder(id) + "/lock")
+        #expect(try store.status(id) == .running)
+        live.release()
+    }
+
     @Test("the lock refuses a second writer and names the holder")
     func lock() throws {
         let folder = NSTemporaryDirectory() + "hw2-lock-\(UUID().uuidString)"

@@ -2,8 +2,8 @@
 /// PyTorch's per-sample order, so FC weights match `nn.Linear` after `flatten`.
 final class Flatten: Layer {
     let input: Shape
-    private let out = Buffer()     // [n, C*H*W]
-    private let dInput = Buffer()  // [C, n, H, W]
+    private let out = Buffer<Float>()     // [n, C*H*W]
+    private let dInput = Buffer<Float>()  // [C, n, H, W]
 
     init(input: Shape) { self.input = input }
 
