@@ -76,7 +76,7 @@ public struct ReportModel {
                 "title": model.spec.title, "forwardMACs": Format.int(s.forwardMACs),
                 "forwardFLOPs": String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
                 "trainingFLOPs": String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
-                "epochFLOPs": String(format: "%.2f T", 2 * Double(s.trainingMACs) * Double(model.metrics.count > 0 ? trainCount : 0) / 1e12),
+                "epochFLOPs": String(format: "%.2f T", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12),
             ]
         }
 

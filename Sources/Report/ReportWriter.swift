@@ -41,9 +41,11 @@ public struct ReportWriter {
     public func render(_ run: RunRecord, language: Language) throws -> RenderedReport {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
+        var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
         for named in Figures.all(run.models) {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png
+            widths["figures/\(named.name).png"] = Int(named.figure.width)
             warnings += rendered.warnings
         }
         let context = try ReportModel(run: run, language: language).context()
@@ -57,7 +59,9 @@ public struct ReportWriter {
         let escapedMarkdown = try parse(markdownSource, markdownPath).render(context)
         var body = MarkdownParser().html(from: escapedMarkdown)
         for (name, png) in files where name.hasPrefix("figures/") {
-            body = body.replacingOccurrences(of: "src=\"\(name)\"", with: "src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
+            body = body.replacingOccurrences(
+                of: "src=\"\(name)\"",
+                with: "width=\"\(widths[name]!)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
         }
         let htmlPath = path("report.html.mustache")
         var page = context
