@@ -49,6 +49,14 @@ public final class RunExecutor {
         defer { lock.release() }
         let manifestPath = (folder as NSString).appendingPathComponent("manifest.json")
         let previous = try? JSON.decode(Manifest.self, from: manifestPath)
+        if let previous, previous.status == .finished, !force {
+            // Files changed after the run finished are not trusted: those models train again.
+            let changed = previous.check(folder: folder)
+            for model in config.models where changed.contains(where: { $0.hasPrefix(model.id + "/") }) {
+                log("\(model.title): files changed since the run finished (\(changed.filter { $0.hasPrefix(model.id + "/") }.joined(separator: "; "))); training it again")
+                try? FileManager.default.removeItem(atPath: store.modelFolder(runID, model))
+            }
+        }
         var manifest = Manifest(
             runId: runID, status: .running, config: config, code: .current(),
             environment: .current(workers: threads), started: previous?.started ?? Manifest.now(), finished: nil,

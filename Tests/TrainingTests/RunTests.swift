@@ -54,6 +54,23 @@ struct RunTests {
         #expect(forced.manifest.provenance["tiny"] == "trained")
     }
 
+    @Test("a model whose files changed after the run finished is trained again, not trusted")
+    func tamperedFilesRetrain() throws {
+        let store = temporaryRuns()
+        let original = try #require(finished(try execute(store, Synthetic.config())))
+        let path = store.folder(original.manifest.runId) + "/tiny/metrics.json"
+        var metrics = try JSON.decode([EpochMetrics].self, from: path)
+        metrics[0].testAccuracy = 1
+        try AtomicFile.writeJSON(metrics, to: path)
+        let again = try #require(finished(try execute(store, Synthetic.config())))
+        #expect(again.models[0].metrics == original.models[0].metrics.map { m in
+            var m = m
+            m.trainSeconds = again.models[0].metrics[m.epoch - 1].trainSeconds
+            m.evalSeconds = again.models[0].metrics[m.epoch - 1].evalSeconds
+            return m
+        })
+    }
+
     @Test("a run stopped after epoch 1 and resumed equals an uninterrupted run, bit for bit")
     func resume() throws {
         let uninterrupted = try #require(finished(try execute(temporaryRuns(), Synthetic.config(epochs: 3))))
