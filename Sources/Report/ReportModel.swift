@@ -30,7 +30,8 @@ public struct ReportModel {
             return [
                 "id": model.spec.id, "title": model.spec.title, "summary": model.spec.summary,
                 "figure": "figures/\(model.spec.id).png",
-                "lastBatchLoss": String(format: "%.4f", m.lastBatchLoss),
+                // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
+                "lastBatchLoss": m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
                 "originalLastBatchLoss": Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-",
             ]
         }
