@@ -82,16 +82,17 @@ final class Conv2D: Layer {
                     let row = col + ((c * kernel + ki) * kernel + kj) * columns
                     for s in 0..<n {
                         let plane = x + (c * n + s) * h * w
+                        // Rows are short (28 or 14 floats): plain loops beat memcpy/memset calls.
                         for oy in 0..<ho {
                             let dst = row + (s * ho + oy) * wo
                             guard ys.contains(oy) else {
-                                dst.update(repeating: 0, count: wo)
+                                for ox in 0..<wo { dst[ox] = 0 }
                                 continue
                             }
                             let src = plane + (oy * stride - padding + ki) * w - padding + kj
                             for ox in 0..<xs.lowerBound { dst[ox] = 0 }
                             if stride == 1 {
-                                (dst + xs.lowerBound).update(from: src + xs.lowerBound, count: xs.count)
+                                for ox in xs { dst[ox] = src[ox] }
                             } else {
                                 for ox in xs { dst[ox] = src[ox * stride] }
                             }
