@@ -30,8 +30,12 @@ public struct MNISTFetcher: Sendable {
         let target = URL(fileURLWithPath: folder.path).standardizedFileURL
         let parent = target.deletingLastPathComponent()
         try createFolder(parent)
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: staging)
+        let stagingPrefix = ".\(target.lastPathComponent).staging-"
+        // Staging folders of fetches that were killed (Ctrl-C, power loss) are left-overs: remove them.
+        for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(stagingPrefix) {
+            try? fm.removeItem(at: parent.appendingPathComponent(name))
+        }
+        let staging = parent.appendingPathComponent(stagingPrefix + "\(ProcessInfo.processInfo.processIdentifier)")
         try createFolder(staging)
         defer { try? fm.removeItem(at: staging) }
 

@@ -144,6 +144,7 @@ struct DataFolderTests {
         let folder = parent + "/mnist"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: folder + "/keep-me"))
+        try FileManager.default.createDirectory(atPath: parent + "/.mnist.staging-1", withIntermediateDirectories: true)  // a killed fetch's
         let failing = MNISTFetcher(folder: DataFolder(kind: .mnist, explicit: folder), python: "false")
         #expect(throws: DatasetError.self) { try failing.fetch { _ in } }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["keep-me"])
