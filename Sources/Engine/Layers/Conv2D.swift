@@ -44,12 +44,7 @@ final class Conv2D: Layer {
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         let columns = n * output.height * output.width
         let dWeight = grads + offset, dBias = dWeight + cout * rows
-        for c in 0..<cout {
-            let row = dy + c * columns
-            var sum: Float = 0
-            for j in 0..<columns { sum += row[j] }
-            dBias[c] += sum
-        }
+        Self.addRowSums(dy, rows: cout, columns: columns, into: dBias)
         // dW [cout, rows] += dy [cout, columns] x col^T [columns, rows]
         BLAS.gemm(transB: true, m: cout, n: rows, k: columns, a: dy, b: col.pointer, beta: 1, c: dWeight)
         guard needsInputGradient else { return nil }
@@ -59,6 +54,33 @@ final class Conv2D: Layer {
         let dx = dInput.reserve(cin * n * input.height * input.width)
         col2im(dCol, n: n, into: dx)
         return dx
+    }
+
+    /// into[r] += sum of row r, each row summed left to right. Four rows go
+    /// side by side so the four dependency chains overlap; each row's order,
+    /// and so its bits, is that of a plain loop.
+    static func addRowSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into: UnsafeMutablePointer<Float>) {
+        var r = 0
+        while r + 4 <= rows {
+            let (a, b, c, d) = (m + r * columns, m + (r + 1) * columns, m + (r + 2) * columns, m + (r + 3) * columns)
+            var (sa, sb, sc, sd): (Float, Float, Float, Float) = (0, 0, 0, 0)
+            for j in 0..<columns {
+                sa += a[j]
+                sb += b[j]
+                sc += c[j]
+                sd += d[j]
+            }
+            into[r] += sa
+            into[r + 1] += sb
+            into[r + 2] += sc
+            into[r + 3] += sd
+            r += 4
+        }
+        for row in r..<rows {
+            var sum: Float = 0
+            for j in 0..<columns { sum += m[row * columns + j] }
+            into[row] += sum
+        }
     }
 
     /// For output column ox the valid input column is ox*stride - padding + kj;
