@@ -52,8 +52,8 @@ public final class Trainer {
 
     /// Trains the next epoch and evaluates on the whole test set.
     /// `shouldStop` is polled between batches; when it says yes the epoch is
-    /// abandoned (nil) and the weights are those of the last finished epoch's
-    /// checkpoint, which the caller has already saved.
+    /// abandoned and nil returned. The weights in memory are then mid-epoch and
+    /// must not be saved: resuming starts from the last finished epoch's checkpoint.
     public func trainEpoch(on data: LabeledData, observe: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) -> EpochMetrics? {
         let epoch = history.count + 1
