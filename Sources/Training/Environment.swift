@@ -16,9 +16,11 @@ public struct RunEnvironment: Codable, Hashable, Sendable {
                        swiftVersion: firstLine(of: ["swift", "--version"]) ?? "unknown", os: osName())
     }
 
-    /// Same CPU and BLAS kernels: the condition for bitwise-equal results.
+    /// Same CPU model and BLAS kernels: the condition for bitwise-equal results
+    /// (the number of cores does not matter; see Network.shardCount).
     public func sameKind(as other: RunEnvironment) -> Bool {
-        cpu == other.cpu && blasCore == other.blasCore
+        func model(_ cpu: String) -> String { String(cpu.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces) }
+        return model(cpu) == model(other.cpu) && blasCore == other.blasCore
     }
 
     static func cpuModel() -> String {

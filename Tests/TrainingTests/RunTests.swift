@@ -136,6 +136,20 @@ struct RunTests {
         live.release()
     }
 
+    @Test("bitwise equality is expected on the same CPU model and BLAS core, whatever the core count")
+    func environmentKind() {
+        let a = RunEnvironment(cpu: "AMD EPYC (2 cores)", blasCore: "Cooperlake", blasThreads: 1, workers: 2, swiftVersion: "6.3.1", os: "Debian")
+        var b = a
+        b.cpu = "AMD EPYC (8 cores)"
+        b.workers = 4
+        #expect(a.sameKind(as: b))
+        b.blasCore = "Haswell"
+        #expect(!a.sameKind(as: b))
+        b = a
+        b.cpu = "Intel Xeon (2 cores)"
+        #expect(!a.sameKind(as: b))
+    }
+
     @Test("the lock refuses a second writer and names the holder")
     func lock() throws {
         let folder = NSTemporaryDirectory() + "hw2-lock-\(UUID().uuidString)"
