@@ -159,7 +159,8 @@ public struct ModelSummary: Sendable {
                 convNumber += 1
                 shape = try conv(name, "Conv \(convNumber)", cin, cout, k, s, p, index)
             case .relu:
-                break
+                // ReLU works in place; as the first layer it would overwrite the caller's images.
+                guard index > 0 else { throw fail(index, "relu cannot be the first layer (it works in place on its input)") }
             case let .maxPool(size):
                 guard size > 0, shape.height >= size, shape.width >= size else {
                     throw fail(index, "max pooling \(size)x\(size) does not fit input \(shape)")

@@ -125,8 +125,9 @@ public final class Network: @unchecked Sendable {
         }
     }
 
-    /// Shards a batch across the workers. The images are only read (the first
-    /// layer never writes its input), hence the mutable pointer is safe to share.
+    /// Shards a batch across the workers. The images are only read: the one
+    /// layer that writes its input (ReLU) may not come first (ModelSummary
+    /// checks), so sharing the caller's buffer is safe.
     private func pass(images: UnsafeMutablePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, training: Bool) -> BatchResult {
         let losses = losses.reserve(batch)
         let pixels = summary.spec.input.count, p = parameterCount

@@ -36,5 +36,9 @@ struct ModelSpecTests {
         }
         let noHead = ModelSpec(id: "nohead", title: "", summary: "", layers: [.conv("conv1", 1, 8)])
         #expect(throws: EngineError.self) { try ModelSummary(noHead) }
+        let reluFirst = ModelSpec(id: "relu", title: "", summary: "", layers: [.relu, .flatten, .linear("fc", 784, 10)])
+        #expect(throws: EngineError.invalidModel(model: "relu", layer: 0, reason: "relu cannot be the first layer (it works in place on its input)")) {
+            try ModelSummary(reluFirst)
+        }
     }
 }
