@@ -17,13 +17,13 @@ public final class Network: @unchecked Sendable {
     public private(set) var step = 0
 
     public let parameterCount: Int
-    private let params: UnsafeMutablePointer<Float>       // [P] every tensor in declaration order, weight then bias
-    private let grads: UnsafeMutablePointer<Float>        // [P] the last batch's summed gradient
-    private let shardGrads: UnsafeMutablePointer<Float>   // [shardCount, P]
-    private let m: UnsafeMutablePointer<Float>            // [P] Adam first moment
-    private let v: UnsafeMutablePointer<Float>            // [P] Adam second moment
-    private let stacks: [LayerStack]                      // one per worker
-    private let losses = Buffer<Float>()                         // [batch] per-sample losses of the last call
+    private let params: UnsafeMutablePointer<Float>      // [P] every tensor in declaration order, weight then bias
+    private let grads: UnsafeMutablePointer<Float>       // [P] the last batch's summed gradient
+    private let shardGrads: UnsafeMutablePointer<Float>  // [shardCount, P]
+    private let m: UnsafeMutablePointer<Float>           // [P] Adam first moment
+    private let v: UnsafeMutablePointer<Float>           // [P] Adam second moment
+    private let stacks: [LayerStack]                     // one per worker
+    private let losses = Buffer<Float>()                 // [batch] per-sample losses of the last call
 
     /// Parameters initialised as PyTorch does by default for Conv2d and Linear:
     /// weight and bias uniform in +-1/sqrt(fan_in), drawn from the stream `init/<model id>`.

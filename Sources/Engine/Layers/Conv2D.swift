@@ -6,10 +6,10 @@ final class Conv2D: Layer {
     let offset: Int
     let needsInputGradient: Bool
 
-    private let col = Buffer<Float>()       // [cin*k*k, n*Ho*Wo] the unfolded input
-    private let out = Buffer<Float>()       // [cout, n, Ho, Wo]
-    private let dCol = Buffer<Float>()      // [cin*k*k, n*Ho*Wo]
-    private let dInput = Buffer<Float>()    // [cin, n, H, W]
+    private let col = Buffer<Float>()     // [cin*k*k, n*Ho*Wo] the unfolded input
+    private let out = Buffer<Float>()     // [cout, n, Ho, Wo]
+    private let dCol = Buffer<Float>()    // [cin*k*k, n*Ho*Wo]
+    private let dInput = Buffer<Float>()  // [cin, n, H, W]
 
     init(cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, input: Shape, output: Shape,
          offset: Int, needsInputGradient: Bool) {

@@ -5,8 +5,8 @@ final class Linear: Layer {
     let needsInputGradient: Bool
 
     private var x: UnsafeMutablePointer<Float>?  // [n, in] the input, owned by the previous layer
-    private let out = Buffer<Float>()                   // [n, out]
-    private let dInput = Buffer<Float>()                // [n, in]
+    private let out = Buffer<Float>()            // [n, out]
+    private let dInput = Buffer<Float>()         // [n, in]
 
     init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool) {
         self.inFeatures = inFeatures

@@ -5,9 +5,9 @@ final class MaxPool2D: Layer {
     let size: Int
     let input: Shape, output: Shape
 
-    private let out = Buffer<Float>()          // [C, n, Ho, Wo]
+    private let out = Buffer<Float>()     // [C, n, Ho, Wo]
     private let argmax = Buffer<Int32>()  // [C, n, Ho, Wo] offset of the winner inside its input plane
-    private let dInput = Buffer<Float>()       // [C, n, H, W]
+    private let dInput = Buffer<Float>()  // [C, n, H, W]
 
     init(size: Int, input: Shape, output: Shape) {
         self.size = size

@@ -1,8 +1,8 @@
 /// max(0, x), in place: the output overwrites the input, and backward masks the
 /// incoming gradient where the output was zero (PyTorch's convention at 0).
 final class ReLU: Layer {
-    let size: Int                                     // features per sample
-    private var y: UnsafeMutablePointer<Float>?       // [n * size] the output, owned by the previous layer
+    let size: Int                                // features per sample
+    private var y: UnsafeMutablePointer<Float>?  // [n * size] the output, owned by the previous layer
 
     init(size: Int) { self.size = size }
 

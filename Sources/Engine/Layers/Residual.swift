@@ -3,8 +3,8 @@
 final class Residual: Layer {
     let conv1: Conv2D, conv2: Conv2D
     let size: Int                  // C*H*W per sample
-    private let out = Buffer<Float>()     // [C, n, H, W] relu(x + conv2(...))
-    private let dInput = Buffer<Float>()  // [C, n, H, W]
+    private let out = Buffer<Float>()                // [C, n, H, W] relu(x + conv2(...))
+    private let dInput = Buffer<Float>()             // [C, n, H, W]
     private var inner: UnsafeMutablePointer<Float>?  // [C, n, H, W] relu(conv1(x)), owned by conv1
 
     init(conv1: Conv2D, conv2: Conv2D) {
