@@ -98,6 +98,11 @@ public struct LabeledData: Sendable {
         self.train = train
         self.test = test
     }
+
+    /// The same data with only the first `limit` training images (`--limit-train`); nil keeps all.
+    public func limitingTrain(_ limit: Int?) -> LabeledData {
+        limit.map { LabeledData(kind: kind, train: train.prefix($0), test: test) } ?? self
+    }
 }
 
 /// Images as Float32 `(x/255 - mean) / std`, [count, 784] row-major, with labels.

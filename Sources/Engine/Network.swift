@@ -195,17 +195,6 @@ public final class Network: @unchecked Sendable {
             newValue.v.withUnsafeBufferPointer { v.update(from: $0.baseAddress!, count: parameterCount) }
         }
     }
-
-    /// Little-endian Float32 bytes of every parameter in declaration order:
-    /// what `weights_sha256` digests.
-    public var parameterBytes: [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: parameterCount * 4)
-        for i in 0..<parameterCount {
-            let bits = params[i].bitPattern.littleEndian
-            withUnsafeBytes(of: bits) { bytes.replaceSubrange((4 * i)..<(4 * i + 4), with: $0) }
-        }
-        return bytes
-    }
 }
 
 /// Runs `body(0..<count)` on Dispatch's pool and returns when all are done.

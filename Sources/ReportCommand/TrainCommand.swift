@@ -30,10 +30,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let models = try parseModels(model, flag: "--model")
         let folder = data.folder
-        var loaded = try folder.load()
-        if let limit = training.limitTrain {
-            loaded = LabeledData(kind: loaded.kind, train: loaded.train.prefix(limit), test: loaded.test)
-        }
+        let loaded = try folder.load().limitingTrain(training.limitTrain)
         for spec in models {
             let trainer = try Trainer(spec: spec, seed: training.seed, batchSize: training.batchSize, threads: threads.threads)
             if !json { print("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }

@@ -1,4 +1,3 @@
-import Crypto
 import Dataset
 import Engine
 import Foundation
@@ -45,8 +44,7 @@ public struct RunConfig: Codable, Hashable, Sendable {
 
     /// First 16 hex digits of the SHA-256 of the canonical JSON.
     public var id: String {
-        let data = (try? JSON.encode(self)) ?? Data()
-        return String(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined().prefix(16))
+        String(Trainer.digest(Array((try? JSON.encode(self)) ?? Data())).prefix(16))
     }
 
     /// Is this the homework's own configuration (all models, 30 epochs, seed 0, MNIST)?
@@ -81,11 +79,11 @@ public enum EngineVersion {
         }
         guard !files.isEmpty else { return "unknown (sources not found at \(sources.path))" }
         files += ["Training/Trainer.swift", "Dataset/DataFolder.swift"]
-        var hasher = SHA256()
+        var bytes: [UInt8] = []
         for file in files.sorted() {
-            hasher.update(data: Array(file.utf8) + [0])
-            hasher.update(data: FileManager.default.contents(atPath: sources.appendingPathComponent(file).path) ?? Data())
+            bytes += Array(file.utf8) + [0]
+            bytes += FileManager.default.contents(atPath: sources.appendingPathComponent(file).path) ?? Data()
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Trainer.digest(bytes)
     }()
 }

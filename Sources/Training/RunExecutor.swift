@@ -121,11 +121,7 @@ public final class RunExecutor {
             log("\(model.title): resuming after epoch \(checkpoint.epoch) of \(config.epochs)")
         }
         if trainer.completedEpochs < config.epochs, data == nil {
-            var loaded = try loadData()
-            if let limit = config.limitTrain {
-                loaded = LabeledData(kind: loaded.kind, train: loaded.train.prefix(limit), test: loaded.test)
-            }
-            data = loaded
+            data = try loadData().limitingTrain(config.limitTrain)
         }
         while trainer.completedEpochs < config.epochs {
             guard let metrics = trainer.trainEpoch(on: data!, observe: observe, shouldStop: shouldStop) else { return nil }

@@ -1,4 +1,3 @@
-import Crypto
 import Dataset
 import Engine
 import Foundation
@@ -44,11 +43,10 @@ public final class Trainer {
         Checkpoint(model: spec.id, parameters: network.parameters, optimizer: network.optimizerState, history: history)
     }
 
-    public static func digest(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
+    public static func digest(_ bytes: [UInt8]) -> String { DataFolder.sha256(bytes) }
 
-    public var weightsSha256: String { Self.digest(network.parameterBytes) }
+    /// SHA-256 of every parameter as little-endian Float32, in declaration order.
+    public var weightsSha256: String { Self.digest(Checkpoint.littleEndian(network.parameters)) }
 
     /// Trains the next epoch and evaluates on the whole test set.
     /// `shouldStop` is polled between batches; when it says yes the epoch is

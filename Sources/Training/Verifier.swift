@@ -17,10 +17,7 @@ public struct Verifier {
     public func verify(epochs: Int?, models: [ModelSpec]? = nil, data: LabeledData,
                        observe: (TrainingEvent) -> Void = { _ in }) throws -> Verification {
         let config = record.config
-        var data = data
-        if let limit = config.limitTrain {
-            data = LabeledData(kind: data.kind, train: data.train.prefix(limit), test: data.test)
-        }
+        let data = data.limitingTrain(config.limitTrain)
         let environment = RunEnvironment.current(workers: threads)
         var results: [Verification.ModelResult] = []
         for model in record.models where models?.contains(model.spec) ?? true {
