@@ -17,13 +17,15 @@ public enum BLAS {
     }
 
     /// Row-major C = alpha * op(A) * op(B) + beta * C, with op(A) [m, k], op(B) [k, n].
+    /// Leading dimensions default to a dense matrix; pass them to work on a
+    /// block of columns inside a wider matrix.
     @inline(__always)
     static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                     alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     beta: Float, c: UnsafeMutablePointer<Float>) {
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>, ldb: Int? = nil,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
         cblas_sgemm(CblasRowMajor,
                     transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha,
-                    a, blasint(transA ? m : k), b, blasint(transB ? k : n), beta, c, blasint(n))
+                    a, blasint(lda ?? (transA ? m : k)), b, blasint(ldb ?? (transB ? k : n)), beta, c, blasint(ldc ?? n))
     }
 }

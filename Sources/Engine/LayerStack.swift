@@ -5,21 +5,27 @@ final class LayerStack {
     let loss: LogSoftmaxNLL
     private let dLogits = Buffer<Float>()  // [n, classes]
 
+    /// Builds the layers of the declaration in order. A conv directly followed
+    /// by ReLU becomes one fused Conv2D (see there); the result is the same.
     init(_ summary: ModelSummary) {
         var shape = summary.spec.input
         var parameters = summary.parameters.makeIterator()
         var layers: [Layer] = []
-        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, needsInputGradient: Bool) -> Conv2D {
+        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, needsInputGradient: Bool, relu: Bool) -> Conv2D {
             let output = Shape(cout, (shape.height + 2 * p - k) / s + 1, (shape.width + 2 * p - k) / s + 1)
             return Conv2D(cin: cin, cout: cout, kernel: k, stride: s, padding: p, input: shape, output: output,
-                          offset: parameters.next()!.offset, needsInputGradient: needsInputGradient)
+                          offset: parameters.next()!.offset, needsInputGradient: needsInputGradient, relu: relu)
         }
-        for (index, spec) in summary.spec.layers.enumerated() {
-            switch spec {
+        let specs = summary.spec.layers
+        var index = 0
+        while index < specs.count {
+            switch specs[index] {
             case let .conv(_, cin, cout, k, s, p):
-                let layer = conv(cin, cout, k, s, p, needsInputGradient: index > 0)
+                let fused = index + 1 < specs.count && specs[index + 1] == .relu
+                let layer = conv(cin, cout, k, s, p, needsInputGradient: index > 0, relu: fused)
                 layers.append(layer)
                 shape = layer.output
+                if fused { index += 1 }
             case .relu:
                 layers.append(ReLU(size: shape.count))
             case let .maxPool(size):
@@ -27,8 +33,8 @@ final class LayerStack {
                 layers.append(MaxPool2D(size: size, input: shape, output: output))
                 shape = output
             case let .residual(_, channels):
-                let first = conv(channels, channels, 3, 1, 1, needsInputGradient: true)
-                let second = conv(channels, channels, 3, 1, 1, needsInputGradient: true)
+                let first = conv(channels, channels, 3, 1, 1, needsInputGradient: true, relu: true)
+                let second = conv(channels, channels, 3, 1, 1, needsInputGradient: true, relu: false)
                 layers.append(Residual(conv1: first, conv2: second))
             case .flatten:
                 layers.append(Flatten(input: shape))
@@ -38,6 +44,7 @@ final class LayerStack {
                                      needsInputGradient: index > 0))
                 shape = Shape(fout)
             }
+            index += 1
         }
         self.layers = layers
         loss = LogSoftmaxNLL(classes: shape.count)

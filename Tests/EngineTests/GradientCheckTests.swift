@@ -17,7 +17,7 @@ struct GradientCheck {
     mutating func check(_ layer: Layer, n: Int, inputCount: Int, outputCount: Int, parameterCount: Int,
                         checksInput: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         let x = values(n * inputCount)
-        var params = values(parameterCount, scale: 0.5)
+        let params = values(parameterCount, scale: 0.5)
         let r = values(n * outputCount)
 
         func loss(_ x: [Float], _ params: [Float]) -> Double {
@@ -79,6 +79,48 @@ struct GradientCheckTests {
         g.check(layer, n: 2, inputCount: 60, outputCount: 90, parameterCount: 3 * 2 * 9 + 3)
     }
 
+    @Test("Conv2D in chunks of 1 and 2 samples, the last one partial", arguments: [1, 2])
+    func convChunked(chunk: Int) {
+        var g = GradientCheck()
+        let layer = Conv2D(cin: 2, cout: 3, kernel: 3, stride: 1, padding: 1, input: Shape(2, 5, 9),
+                           output: Shape(3, 5, 9), offset: 0, needsInputGradient: true, chunk: chunk)
+        g.check(layer, n: 3, inputCount: 90, outputCount: 135, parameterCount: 3 * 2 * 9 + 3)
+    }
+
+    /// Finite differences are unreliable across ReLU's kink (a weight moves
+    /// many outputs at once), so the fused layer is held to the unfused pair exactly.
+    @Test("Conv2D with fused ReLU equals Conv2D then ReLU, bit for bit", arguments: [1, 2])
+    func convFusedReLU(chunk: Int) {
+        var g = GradientCheck()
+        let (n, input, output) = (3, Shape(2, 5, 9), Shape(3, 5, 9))
+        let params = g.values(3 * 2 * 9 + 3, scale: 0.5), x = g.values(n * input.count), r = g.values(n * output.count)
+        func run(_ layers: [Layer]) -> (y: [Float], dx: [Float], grads: [Float]) {
+            var x = x, dy = r, grads = [Float](repeating: 0, count: params.count)
+            return x.withUnsafeMutableBufferPointer { xb in
+                params.withUnsafeBufferPointer { pb in
+                    let out = layers.reduce(xb.baseAddress!) { $1.forward($0, n: n, params: pb.baseAddress!) }
+                    let y = Array(UnsafeBufferPointer(start: out, count: n * output.count))
+                    let dx = dy.withUnsafeMutableBufferPointer { db in
+                        grads.withUnsafeMutableBufferPointer { gb in
+                            let d = layers.reversed().reduce(db.baseAddress!) { $1.backward($0, n: n, params: pb.baseAddress!, grads: gb.baseAddress!)! }
+                            return Array(UnsafeBufferPointer(start: d, count: n * input.count))
+                        }
+                    }
+                    return (y, dx, grads)
+                }
+            }
+        }
+        func conv(relu: Bool) -> Conv2D {
+            Conv2D(cin: 2, cout: 3, kernel: 3, stride: 1, padding: 1, input: input, output: output, offset: 0,
+                   needsInputGradient: true, relu: relu, chunk: chunk)
+        }
+        let fused = run([conv(relu: true)]), pair = run([conv(relu: false), ReLU(size: output.count)])
+        #expect(fused.y.contains(0) && fused.y.contains { $0 > 0 })
+        #expect(fused.y == pair.y)
+        #expect(fused.dx == pair.dx)
+        #expect(fused.grads == pair.grads)
+    }
+
     @Test("Conv2D with stride 2, no padding, 2x2 kernel")
     func convStrided() {
         var g = GradientCheck()
@@ -120,7 +162,8 @@ struct GradientCheckTests {
     @Test func residual() {
         var g = GradientCheck()
         let shape = Shape(2, 4, 4)
-        let a = Conv2D(cin: 2, cout: 2, kernel: 3, stride: 1, padding: 1, input: shape, output: shape, offset: 0, needsInputGradient: true)
+        let a = Conv2D(cin: 2, cout: 2, kernel: 3, stride: 1, padding: 1, input: shape, output: shape, offset: 0,
+                       needsInputGradient: true, relu: true)
         let b = Conv2D(cin: 2, cout: 2, kernel: 3, stride: 1, padding: 1, input: shape, output: shape, offset: 38, needsInputGradient: true)
         g.check(Residual(conv1: a, conv2: b), n: 2, inputCount: 32, outputCount: 32, parameterCount: 76)
     }

@@ -1,18 +1,39 @@
-/// 2-D convolution as im2col + one SGEMM per shard; backward is two SGEMMs and
-/// col2im. Weight [cout, cin, k, k] then bias [cout], as PyTorch's Conv2d.
+/// 2-D convolution as im2col + SGEMM; backward is two SGEMMs and col2im.
+/// Weight [cout, cin, k, k] then bias [cout], as PyTorch's Conv2d.
+///
+/// A shard is processed a few samples at a time (`chunk`), so the unfolded
+/// input of a chunk stays in the core's L2 cache between im2col and the GEMM
+/// that reads it. Backward unfolds each chunk again instead of keeping the
+/// whole unfolded shard (tens of MB) from the forward pass. The weight
+/// gradient is summed chunk after chunk, so `chunk` is part of the reduction
+/// order: it depends on the layer's shape only, never on the thread count.
+///
+/// With `relu`, the layer is a conv followed by ReLU, as LayerStack fuses
+/// them: max(0, .) is applied to each chunk of output, and backward masks each
+/// chunk of gradient, while it is in cache, instead of in two more passes over
+/// the whole activation.
 final class Conv2D: Layer {
+    /// Bytes of unfolded input per chunk: half of a 1 MiB L2, leaving room for
+    /// the weights and OpenBLAS's packed blocks.
+    static let chunkBytes = 512 * 1024
+
     let cin, cout, kernel, stride, padding: Int
     let input: Shape, output: Shape
     let offset: Int
     let needsInputGradient: Bool
+    let relu: Bool
+    /// Samples per chunk (from `chunkBytes`; tests pass small ones to cover partial chunks).
+    let chunk: Int
 
-    private let col = Buffer<Float>()     // [cin*k*k, n*Ho*Wo] the unfolded input
-    private let out = Buffer<Float>()     // [cout, n, Ho, Wo]
-    private let dCol = Buffer<Float>()    // [cin*k*k, n*Ho*Wo]
-    private let dInput = Buffer<Float>()  // [cin, n, H, W]
+    private var x: UnsafeMutablePointer<Float>?  // [cin, n, H, W] the input, owned by the previous layer
+    private let col = Buffer<Float>()            // [cin*k*k, chunk*Ho*Wo] one chunk unfolded
+    private let out = Buffer<Float>()            // [cout, n, Ho, Wo] conv(x), or relu(conv(x))
+    private let dCol = Buffer<Float>()           // [cin*k*k, chunk*Ho*Wo]
+    private let dInput = Buffer<Float>()         // [cin, n, H, W]
+    private let padded = Buffer<Float>()         // [H + 2p, W + 2p] one input plane, for im2col and col2im
 
     init(cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, input: Shape, output: Shape,
-         offset: Int, needsInputGradient: Bool) {
+         offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil) {
         self.cin = cin
         self.cout = cout
         self.kernel = kernel
@@ -22,37 +43,62 @@ final class Conv2D: Layer {
         self.output = output
         self.offset = offset
         self.needsInputGradient = needsInputGradient
+        self.relu = relu
+        let bytesPerSample = cin * kernel * kernel * output.height * output.width * MemoryLayout<Float>.size
+        self.chunk = chunk ?? max(1, Self.chunkBytes / bytesPerSample)
     }
 
     private var rows: Int { cin * kernel * kernel }
+    private var plane: Int { output.height * output.width }
+
+    /// The chunks of a shard of n samples, in order.
+    private func chunks(_ n: Int) -> StrideTo<Int> { Swift.stride(from: 0, to: n, by: chunk) }
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        let columns = n * output.height * output.width
-        let col = col.reserve(rows * columns)
+        self.x = x
+        let columns = n * plane
+        let col = col.reserve(rows * min(chunk, n) * plane)
         let y = out.reserve(cout * columns)
-        im2col(x, n: n, into: col)
         let weight = params + offset, bias = weight + cout * rows
-        for c in 0..<cout {
-            let row = y + c * columns, b = bias[c]
-            for j in 0..<columns { row[j] = b }
+        for first in chunks(n) {
+            let samples = first..<min(first + chunk, n)
+            let width = samples.count * plane
+            im2col(x, n: n, samples: samples, into: col)
+            for c in 0..<cout {
+                let row = y + c * columns + first * plane, b = bias[c]
+                for j in 0..<width { row[j] = b }
+            }
+            // y[:, chunk] [cout, width] += W [cout, rows] x col [rows, width]
+            BLAS.gemm(m: cout, n: width, k: rows, a: weight, b: col, beta: 1, c: y + first * plane, ldc: columns)
+            guard relu else { continue }
+            for c in 0..<cout { ReLU.apply(y + c * columns + first * plane, count: width) }
         }
-        BLAS.gemm(m: cout, n: columns, k: rows, a: weight, b: col, beta: 1, c: y)
         return y
     }
 
     func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
-        let columns = n * output.height * output.width
+        let columns = n * plane
+        let weight = params + offset
         let dWeight = grads + offset, dBias = dWeight + cout * rows
+        let col = col.reserve(rows * min(chunk, n) * plane)
+        let dCol = needsInputGradient ? dCol.reserve(rows * min(chunk, n) * plane) : nil
+        let dx = needsInputGradient ? dInput.reserve(cin * n * input.height * input.width) : nil
+        for first in chunks(n) {
+            let samples = first..<min(first + chunk, n)
+            let width = samples.count * plane
+            if relu {
+                for c in 0..<cout { ReLU.mask(dy + c * columns + first * plane, by: out.pointer + c * columns + first * plane, count: width) }
+            }
+            im2col(x!, n: n, samples: samples, into: col)
+            // dW [cout, rows] += dy[:, chunk] [cout, width] x col^T [width, rows]
+            BLAS.gemm(transB: true, m: cout, n: rows, k: width, a: dy + first * plane, lda: columns, b: col, beta: 1, c: dWeight)
+            guard let dCol, let dx else { continue }
+            // dCol [rows, width] = W^T [rows, cout] x dy[:, chunk] [cout, width]
+            BLAS.gemm(transA: true, m: rows, n: width, k: cout, a: weight, b: dy + first * plane, ldb: columns, beta: 0, c: dCol)
+            col2im(dCol, n: n, samples: samples, into: dx)
+        }
         Self.addRowSums(dy, rows: cout, columns: columns, into: dBias)
-        // dW [cout, rows] += dy [cout, columns] x col^T [columns, rows]
-        BLAS.gemm(transB: true, m: cout, n: rows, k: columns, a: dy, b: col.pointer, beta: 1, c: dWeight)
-        guard needsInputGradient else { return nil }
-        // dCol [rows, columns] = W^T [rows, cout] x dy [cout, columns]
-        let dCol = dCol.reserve(rows * columns)
-        BLAS.gemm(transA: true, m: rows, n: columns, k: cout, a: params + offset, b: dy, beta: 0, c: dCol)
-        let dx = dInput.reserve(cin * n * input.height * input.width)
-        col2im(dCol, n: n, into: dx)
         return dx
     }
 
@@ -83,42 +129,38 @@ final class Conv2D: Layer {
         }
     }
 
-    /// For output column ox the valid input column is ox*stride - padding + kj;
-    /// this is the range of ox for which it lies inside [0, W).
+    /// Copies plane [H, W] into padded [H + 2p, W + 2p] with a zero border.
     @inline(__always)
-    private func validRange(_ offset: Int, size: Int, outSize: Int) -> Range<Int> {
-        let lower = max(0, (padding - offset + stride - 1) / stride)
-        let upper = min(outSize, (size - 1 + padding - offset) / stride + 1)
-        return lower..<max(lower, upper)
+    private func pad(_ plane: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
+        let (h, w, wp) = (input.height, input.width, input.width + 2 * padding)
+        padded.update(repeating: 0, count: (h + 2 * padding) * wp)
+        for y in 0..<h {
+            let src = plane + y * w, dst = padded + (y + padding) * wp + padding
+            for x in 0..<w { dst[x] = src[x] }
+        }
     }
 
-    /// col[(c*k + ki)*k + kj, (s*Ho + oy)*Wo + ox] = x[c, s, oy*stride - pad + ki, ox*stride - pad + kj], 0 outside.
-    private func im2col(_ x: UnsafePointer<Float>, n: Int, into col: UnsafeMutablePointer<Float>) {
+    /// For the samples s of a chunk starting at s0:
+    /// col[(c*k + ki)*k + kj, ((s-s0)*Ho + oy)*Wo + ox] = x[c, s, oy*stride - pad + ki, ox*stride - pad + kj], 0 outside.
+    /// Each input plane is padded once into a small scratch, so the copies have no bounds tests.
+    private func im2col(_ x: UnsafePointer<Float>, n: Int, samples: Range<Int>, into col: UnsafeMutablePointer<Float>) {
         let (h, w, ho, wo) = (input.height, input.width, output.height, output.width)
-        let columns = n * ho * wo
+        let wp = w + 2 * padding
+        let columns = samples.count * ho * wo
+        let padded = self.padded.reserve((h + 2 * padding) * wp)
         for c in 0..<cin {
-            for ki in 0..<kernel {
-                let ys = validRange(ki, size: h, outSize: ho)
-                for kj in 0..<kernel {
-                    let xs = validRange(kj, size: w, outSize: wo)
-                    let row = col + ((c * kernel + ki) * kernel + kj) * columns
-                    for s in 0..<n {
-                        let plane = x + (c * n + s) * h * w
-                        // Rows are short (28 or 14 floats): plain loops beat memcpy/memset calls.
+            for s in samples {
+                pad(x + (c * n + s) * h * w, into: padded)
+                for ki in 0..<kernel {
+                    for kj in 0..<kernel {
+                        let block = col + ((c * kernel + ki) * kernel + kj) * columns + (s - samples.lowerBound) * ho * wo
                         for oy in 0..<ho {
-                            let dst = row + (s * ho + oy) * wo
-                            guard ys.contains(oy) else {
-                                for ox in 0..<wo { dst[ox] = 0 }
-                                continue
-                            }
-                            let src = plane + (oy * stride - padding + ki) * w - padding + kj
-                            for ox in 0..<xs.lowerBound { dst[ox] = 0 }
+                            let src = padded + (oy * stride + ki) * wp + kj, dst = block + oy * wo
                             if stride == 1 {
-                                for ox in xs { dst[ox] = src[ox] }
+                                Self.copy(src, to: dst, count: wo)
                             } else {
-                                for ox in xs { dst[ox] = src[ox * stride] }
+                                for ox in 0..<wo { dst[ox] = src[ox * stride] }
                             }
-                            for ox in xs.upperBound..<wo { dst[ox] = 0 }
                         }
                     }
                 }
@@ -126,31 +168,71 @@ final class Conv2D: Layer {
         }
     }
 
-    /// The adjoint of im2col: every column entry is added back to the pixel it came from.
-    private func col2im(_ col: UnsafePointer<Float>, n: Int, into x: UnsafeMutablePointer<Float>) {
+    /// The adjoint of im2col: every column entry is added back to the pixel it
+    /// came from, in (ki, kj) order. Sets the chunk's samples of x and leaves the others alone.
+    private func col2im(_ col: UnsafePointer<Float>, n: Int, samples: Range<Int>, into x: UnsafeMutablePointer<Float>) {
         let (h, w, ho, wo) = (input.height, input.width, output.height, output.width)
-        let columns = n * ho * wo
-        x.update(repeating: 0, count: cin * n * h * w)
+        let wp = w + 2 * padding
+        let columns = samples.count * ho * wo
+        let padded = self.padded.reserve((h + 2 * padding) * wp)
         for c in 0..<cin {
-            for ki in 0..<kernel {
-                let ys = validRange(ki, size: h, outSize: ho)
-                for kj in 0..<kernel {
-                    let xs = validRange(kj, size: w, outSize: wo)
-                    let row = col + ((c * kernel + ki) * kernel + kj) * columns
-                    for s in 0..<n {
-                        let plane = x + (c * n + s) * h * w
-                        for oy in ys {
-                            let src = row + (s * ho + oy) * wo
-                            let dst = plane + (oy * stride - padding + ki) * w - padding + kj
+            for s in samples {
+                padded.update(repeating: 0, count: (h + 2 * padding) * wp)
+                for ki in 0..<kernel {
+                    for kj in 0..<kernel {
+                        let block = col + ((c * kernel + ki) * kernel + kj) * columns + (s - samples.lowerBound) * ho * wo
+                        for oy in 0..<ho {
+                            let src = block + oy * wo, dst = padded + (oy * stride + ki) * wp + kj
                             if stride == 1 {
-                                for ox in xs { dst[ox] += src[ox] }
+                                Self.add(src, to: dst, count: wo)
                             } else {
-                                for ox in xs { dst[ox * stride] += src[ox] }
+                                for ox in 0..<wo { dst[ox * stride] += src[ox] }
                             }
                         }
                     }
                 }
+                let plane = x + (c * n + s) * h * w
+                for y in 0..<h {
+                    let src = padded + (y + padding) * wp + padding, dst = plane + y * w
+                    for x in 0..<w { dst[x] = src[x] }
+                }
             }
+        }
+    }
+
+    /// dst[0..<count] = src[0..<count] for the short rows of im2col: eight
+    /// floats at a time, the last eight overlapping the previous ones, so a row
+    /// of 14 or 28 takes two or four moves and no scalar tail.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 8 else {
+            for i in 0..<count { dst[i] = src[i] }
+            return
+        }
+        let (from, to) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        var i = 0
+        while i < count {
+            let at = min(i, count - 8) * MemoryLayout<Float>.size
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self), toByteOffset: at, as: SIMD8<Float>.self)
+            i += 8
+        }
+    }
+
+    /// dst[0..<count] += src[0..<count], eight floats at a time (each element
+    /// gets exactly one add, so the result is that of a plain loop).
+    @inline(__always)
+    static func add(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        let (from, to) = (UnsafeRawPointer(src), UnsafeMutableRawPointer(dst))
+        var i = 0
+        while i + 8 <= count {
+            let at = i * MemoryLayout<Float>.size
+            let sum = to.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self) + from.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
+            to.storeBytes(of: sum, toByteOffset: at, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            dst[i] += src[i]
+            i += 1
         }
     }
 }

@@ -5,9 +5,10 @@ final class Residual: Layer {
     let size: Int                  // C*H*W per sample
     private let out = Buffer<Float>()                // [C, n, H, W] relu(x + conv2(...))
     private let dInput = Buffer<Float>()             // [C, n, H, W]
-    private var inner: UnsafeMutablePointer<Float>?  // [C, n, H, W] relu(conv1(x)), owned by conv1
 
+    /// conv1 must carry the inner ReLU (`relu: true`), conv2 must not.
     init(conv1: Conv2D, conv2: Conv2D) {
+        precondition(conv1.relu && !conv2.relu, "Residual: the inner ReLU belongs to conv1")
         self.conv1 = conv1
         self.conv2 = conv2
         size = conv1.input.count
@@ -15,8 +16,6 @@ final class Residual: Layer {
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let a = conv1.forward(x, n: n, params: params)
-        ReLU.apply(a, count: n * size)
-        inner = a
         let b = conv2.forward(a, n: n, params: params)
         let y = out.reserve(n * size)
         for i in 0..<(n * size) { y[i] = max(x[i] + b[i], 0) }
@@ -27,7 +26,6 @@ final class Residual: Layer {
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         ReLU.mask(dy, by: out.pointer, count: n * size)
         let dInner = conv2.backward(dy, n: n, params: params, grads: grads)!
-        ReLU.mask(dInner, by: inner!, count: n * size)
         let dBranch = conv1.backward(dInner, n: n, params: params, grads: grads)!
         let dx = dInput.reserve(n * size)
         for i in 0..<(n * size) { dx[i] = dy[i] + dBranch[i] }
