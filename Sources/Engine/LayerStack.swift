@@ -11,10 +11,15 @@ final class LayerStack {
         var shape = summary.spec.input
         var parameters = summary.parameters.makeIterator()
         var layers: [Layer] = []
-        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, needsInputGradient: Bool, relu: Bool) -> Conv2D {
+        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, needsInputGradient: Bool, relu: Bool) -> ConvolutionLayer {
+            let offset = parameters.next()!.offset
+            if WinogradConv3x3.fits(cin: cin, kernel: k, stride: s, padding: p, input: shape) {
+                return WinogradConv3x3(cin: cin, cout: cout, size: shape, offset: offset,
+                                       needsInputGradient: needsInputGradient, relu: relu)
+            }
             let output = Shape(cout, (shape.height + 2 * p - k) / s + 1, (shape.width + 2 * p - k) / s + 1)
             return Conv2D(cin: cin, cout: cout, kernel: k, stride: s, padding: p, input: shape, output: output,
-                          offset: parameters.next()!.offset, needsInputGradient: needsInputGradient, relu: relu)
+                          offset: offset, needsInputGradient: needsInputGradient, relu: relu)
         }
         let specs = summary.spec.layers
         var index = 0

@@ -113,7 +113,7 @@ struct TorchParityTests {
         let network = try Self.network(spec)
         var (images, labels) = Self.batch
         for _ in 0..<3 {
-            images.withUnsafeMutableBufferPointer { x in
+            _ = images.withUnsafeMutableBufferPointer { x in
                 labels.withUnsafeBufferPointer { y in network.trainStep(images: x.baseAddress!, labels: y.baseAddress!, batch: Self.fixture.batch) }
             }
         }

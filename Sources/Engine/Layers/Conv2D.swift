@@ -12,7 +12,7 @@
 /// them: max(0, .) is applied to each chunk of output, and backward masks each
 /// chunk of gradient, while it is in cache, instead of in two more passes over
 /// the whole activation.
-final class Conv2D: Layer {
+final class Conv2D: ConvolutionLayer {
     /// Bytes of unfolded input per chunk: half of a 1 MiB L2, leaving room for
     /// the weights and OpenBLAS's packed blocks.
     static let chunkBytes = 512 * 1024

@@ -14,3 +14,11 @@ protocol Layer: AnyObject {
     func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>?
 }
+
+/// A convolution layer as Residual needs to know it: Conv2D or WinogradConv3x3.
+protocol ConvolutionLayer: Layer {
+    var input: Shape { get }
+    var output: Shape { get }
+    /// Whether a following ReLU is fused in.
+    var relu: Bool { get }
+}

@@ -1,13 +1,13 @@
 /// y = relu(x + conv2(relu(conv1(x)))), the block of Model 3 (He et al. 2016,
 /// without batch norm). Both convs keep the shape, so the skip is a plain add.
 final class Residual: Layer {
-    let conv1: Conv2D, conv2: Conv2D
+    let conv1: ConvolutionLayer, conv2: ConvolutionLayer
     let size: Int                  // C*H*W per sample
     private let out = Buffer<Float>()                // [C, n, H, W] relu(x + conv2(...))
     private let dInput = Buffer<Float>()             // [C, n, H, W]
 
     /// conv1 must carry the inner ReLU (`relu: true`), conv2 must not.
-    init(conv1: Conv2D, conv2: Conv2D) {
+    init(conv1: ConvolutionLayer, conv2: ConvolutionLayer) {
         precondition(conv1.relu && !conv2.relu, "Residual: the inner ReLU belongs to conv1")
         self.conv1 = conv1
         self.conv2 = conv2
