@@ -37,8 +37,9 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let dU = Buffer<Float>()             // [16, cout, cin]
     private let out = Buffer<Float>()            // [cout, n, H, W] conv(x), or relu(conv(x))
     private let dInput = Buffer<Float>()         // [cin, n, H, W]
-    private let padded = Buffer<Float>()         // [H + 2, W + 2] one input plane or its gradient
-    private let rowScratch = Buffer<Float>()     // [16, W/2] one tile row of input gradient
+    private let padded = Buffer<Float>()         // [H + 2, W + 2] one input plane
+    private let rowScratch = Buffer<Float>()     // [H + 2, 4, W/2] each padded row times B, see the input transforms
+    private let part = Buffer<Float>()           // [4, 4, W/2] one tile row of B dV, or [4, W/2] one row spread
 
     init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil) {
         precondition(size.height % 2 == 0 && size.width % 2 == 0 && size.width >= 8,
@@ -208,66 +209,103 @@ final class WinogradConv3x3: ConvolutionLayer {
     }
 
     /// V[e, c, tile] = (B^T d B)[e] for each 4x4 input tile d (rows 2ty-1...2ty+2
-    /// and columns 2tx-1...2tx+2 of the input, zero outside).
+    /// and columns 2tx-1...2tx+2 of the input, zero outside). The transform is
+    /// separable: d B is computed once per padded row (each row serves two tile
+    /// rows) into `rowScratch`, then B^T combines four of those rows.
     private func transformInput(_ x: UnsafePointer<Float>, n: Int, samples: Range<Int>, into v: UnsafeMutablePointer<Float>) {
-        let (h, w, wp) = (input.height, input.width, input.width + 2)
+        let (h, w, wp, tw) = (input.height, input.width, input.width + 2, tilesWide)
         let t = samples.count * tiles, stride = cin * t
         let padded = self.padded.reserve((h + 2) * wp)
+        let rowsB = rowScratch.reserve((h + 2) * 4 * tw)  // [H + 2, 4, W/2]: (padded row r) B for each tile column
         padded.update(repeating: 0, count: (h + 2) * wp)
         let groups = groups
         for c in 0..<cin {
             for s in samples {
                 let source = x + (c * n + s) * plane
                 for row in 0..<h { Conv2D.copy(source + row * w, to: padded + (row + 1) * wp + 1, count: w) }
+                for r in 0..<(h + 2) {
+                    for tx in groups {
+                        // Columns j = 0...3 of tile k are at 2k + j.
+                        let p = padded + r * wp + 2 * tx
+                        let (left, right) = (Self.load8(p), Self.load8(p + 2))
+                        let q = Self.bt(Quad(left.evenHalf, left.oddHalf, right.evenHalf, right.oddHalf))
+                        let at = rowsB + r * 4 * tw + tx
+                        Self.store(q.a, at)
+                        Self.store(q.b, at + tw)
+                        Self.store(q.c, at + 2 * tw)
+                        Self.store(q.d, at + 3 * tw)
+                    }
+                }
                 let base = v + c * t + (s - samples.lowerBound) * tiles
                 for ty in 0..<tilesHigh {
-                    for tx in groups {
-                        // Row i of the four tiles: columns j = 0...3 of tile k are at 2k + j.
-                        func row(_ i: Int) -> Quad<SIMD4<Float>> {
-                            let p = padded + (2 * ty + i) * wp + 2 * tx
-                            let (left, right) = (Self.load8(p), Self.load8(p + 2))
-                            return Self.bt(Quad(left.evenHalf, left.oddHalf, right.evenHalf, right.oddHalf))  // d B
+                    for j in 0..<4 {
+                        let column = rowsB + 2 * ty * 4 * tw + j * tw
+                        for tx in groups {
+                            let q = Self.bt(Quad(Self.load4(column + tx), Self.load4(column + 4 * tw + tx),
+                                                 Self.load4(column + 8 * tw + tx), Self.load4(column + 12 * tw + tx)))
+                            let at = base + j * stride + ty * tw + tx
+                            Self.store(q.a, at)
+                            Self.store(q.b, at + 4 * stride)
+                            Self.store(q.c, at + 8 * stride)
+                            Self.store(q.d, at + 12 * stride)
                         }
-                        let v4 = Self.bt(Quad(row(0), row(1), row(2), row(3)))                                  // B^T d B
-                        Self.storeTiles(v4, base + ty * tilesWide + tx, stride: stride)
                     }
                 }
             }
         }
     }
 
-    /// dx += B dV B^T for each tile, the adjoint of `transformInput`. A tile row
-    /// is transformed into `rowScratch`, then added tile by tile into a padded
-    /// plane (tiles overlap by two pixels), whose inside is finally copied out.
+    /// dx = sum over tiles of B dV B^T, the adjoint of `transformInput`, also
+    /// in two separable passes. Down the columns: B dV for each tile row goes
+    /// into `rowScratch` (rows of neighbouring tile rows overlap by two and are
+    /// added). Along each row: B^T spreads the four values of each tile over
+    /// its four pixels, and neighbouring tiles (overlapping by two) are added.
     private func transformInputGradient(_ dV: UnsafePointer<Float>, n: Int, samples: Range<Int>, into dx: UnsafeMutablePointer<Float>) {
-        let (h, w, wp, tw) = (input.height, input.width, input.width + 2, tilesWide)
+        let (h, w, tw) = (input.height, input.width, tilesWide)
         let t = samples.count * tiles, stride = cin * t
-        let padded = self.padded.reserve((h + 2) * wp)
-        let scratch = rowScratch.reserve(16 * tw)
+        let rowsB = rowScratch.reserve((h + 2) * 4 * tw)  // [H + 2, 4, W/2]: B dV per padded row r and tile column
+        let part = part.reserve(16 * tw)
         let groups = groups
         for c in 0..<cin {
             for s in samples {
-                padded.update(repeating: 0, count: (h + 2) * wp)
+                rowsB.update(repeating: 0, count: (h + 2) * 4 * tw)
                 let base = dV + c * t + (s - samples.lowerBound) * tiles
                 for ty in 0..<tilesHigh {
-                    for tx in groups {
-                        let m = Self.loadTiles(base + ty * tw + tx, stride: stride)
-                        let dd = Self.b(Quad(Self.b(m.a), Self.b(m.b), Self.b(m.c), Self.b(m.d)))  // B dV B^T
-                        Self.storeTiles(dd, scratch + tx, stride: tw)
-                    }
-                    for i in 0..<4 {
-                        let row = padded + (2 * ty + i) * wp
-                        let (d0, d1, d2, d3) = (scratch + 4 * i * tw, scratch + (4 * i + 1) * tw, scratch + (4 * i + 2) * tw, scratch + (4 * i + 3) * tw)
-                        for k in 0..<tw {
-                            row[2 * k] += d0[k]
-                            row[2 * k + 1] += d1[k]
-                            row[2 * k + 2] += d2[k]
-                            row[2 * k + 3] += d3[k]
+                    for j in 0..<4 {
+                        for tx in groups {
+                            let at = base + j * stride + ty * tw + tx
+                            let q = Self.b(Quad(Self.load4(at), Self.load4(at + 4 * stride), Self.load4(at + 8 * stride), Self.load4(at + 12 * stride)))
+                            let out = part + j * tw + tx
+                            Self.store(q.a, out)
+                            Self.store(q.b, out + 4 * tw)
+                            Self.store(q.c, out + 8 * tw)
+                            Self.store(q.d, out + 12 * tw)
                         }
                     }
+                    Conv2D.add(part, to: rowsB + 2 * ty * 4 * tw, count: 16 * tw)
                 }
-                let target = dx + (c * n + s) * plane
-                for row in 0..<h { Conv2D.copy(padded + (row + 1) * wp + 1, to: target + row * w, count: w) }
+                for r in 1...h {
+                    let row = rowsB + r * 4 * tw
+                    for tx in groups {
+                        let q = Self.b(Quad(Self.load4(row + tx), Self.load4(row + tw + tx), Self.load4(row + 2 * tw + tx), Self.load4(row + 3 * tw + tx)))
+                        Self.store(q.a, part + tx)
+                        Self.store(q.b, part + tw + tx)
+                        Self.store(q.c, part + 2 * tw + tx)
+                        Self.store(q.d, part + 3 * tw + tx)
+                    }
+                    // Padded column 2k + j gets value j of tile k: pixel 2k (padded 2k + 1) from
+                    // tiles k (j = 1) and k - 1 (j = 3); pixel 2k + 1 from tiles k + 1 (j = 0) and k (j = 2).
+                    let (v0, v1, v2, v3) = (part, part + tw, part + 2 * tw, part + 3 * tw)
+                    let target = dx + (c * n + s) * plane + (r - 1) * w
+                    target[0] = v1[0]
+                    target[1] = v0[1] + v2[0]
+                    for k in 1..<(tw - 1) {
+                        target[2 * k] = v1[k] + v3[k - 1]
+                        target[2 * k + 1] = v0[k + 1] + v2[k]
+                    }
+                    target[w - 2] = v1[tw - 1] + v3[tw - 2]
+                    target[w - 1] = v2[tw - 1]
+                }
             }
         }
     }
