@@ -5,8 +5,9 @@ final class LayerStack {
     let loss: LogSoftmaxNLL
     private let dLogits = Buffer<Float>()  // [n, classes]
 
-    /// Builds the layers of the declaration in order. A conv directly followed
-    /// by ReLU becomes one fused Conv2D (see there); the result is the same.
+    /// Builds the layers of the declaration in order. A 3x3 conv that
+    /// `WinogradConv3x3.fits` runs as one, any other as Conv2D (im2col); a conv
+    /// directly followed by ReLU becomes one fused layer (the result is the same).
     init(_ summary: ModelSummary) {
         var shape = summary.spec.input
         var parameters = summary.parameters.makeIterator()

@@ -4,8 +4,8 @@
 /// respect to its input, or nil when nothing upstream needs it.
 ///
 /// Layout: inside the convolutional stack activations are [C, n, H, W]
-/// (channel-major across the batch), so one im2col and one GEMM cover the whole
-/// shard. `Flatten` turns them into [n, C*H*W], PyTorch's order, so every weight
+/// (channel-major across the batch), so a conv's GEMMs cover many samples at
+/// once. `Flatten` turns them into [n, C*H*W], PyTorch's order, so every weight
 /// has the layout of the equivalent PyTorch module.
 protocol Layer: AnyObject {
     /// x: the previous layer's output (layers may overwrite it in place).

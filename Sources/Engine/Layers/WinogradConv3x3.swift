@@ -15,7 +15,8 @@
 /// chunk of samples at a time, so a chunk's transformed tiles stay in L2, and
 /// it transforms the input again in backward rather than keeping it.
 /// The weight gradient is summed chunk after chunk in the transformed domain
-/// and taken back to 3x3 once per shard. Needs even H and W (LayerStack checks).
+/// and taken back to 3x3 once per shard. Needs an even H and an even W of at
+/// least 8 (see `fits`).
 final class WinogradConv3x3: ConvolutionLayer {
     /// Bytes of transformed input and output tiles per chunk.
     static let chunkBytes = 1024 * 1024
@@ -164,12 +165,16 @@ final class WinogradConv3x3: ConvolutionLayer {
 
     @inline(__always)
     private static func storeTiles(_ t: Quad<Quad<SIMD4<Float>>>, _ at: UnsafeMutablePointer<Float>, stride: Int) {
-        for (i, row) in [t.a, t.b, t.c, t.d].enumerated() {
+        func put(_ row: Quad<SIMD4<Float>>, _ i: Int) {
             store(row.a, at + (4 * i) * stride)
             store(row.b, at + (4 * i + 1) * stride)
             store(row.c, at + (4 * i + 2) * stride)
             store(row.d, at + (4 * i + 3) * stride)
         }
+        put(t.a, 0)
+        put(t.b, 1)
+        put(t.c, 2)
+        put(t.d, 3)
     }
 
     /// U[e, o, c] = (G g G^T)[e] for each 3x3 filter g = weight[o, c],
@@ -181,12 +186,16 @@ final class WinogradConv3x3: ConvolutionLayer {
             func gRow(_ a: Float, _ b: Float, _ c: Float) -> Quad<Float> { Quad(a, 0.5 * (a + b + c), 0.5 * (a - b + c), c) }
             let (r0, r1, r2) = (gRow(g[0], g[1], g[2]), gRow(g[3], g[4], g[5]), gRow(g[6], g[7], g[8]))  // g G^T
             let u4 = Quad(r0, 0.5 * (r0 + r1 + r2), 0.5 * (r0 - r1 + r2), r2)                             // G g G^T
-            for (i, row) in [u4.a, u4.b, u4.c, u4.d].enumerated() {
+            func put(_ row: Quad<Float>, _ i: Int) {
                 u[(4 * i) * filters + f] = row.a
                 u[(4 * i + 1) * filters + f] = row.b
                 u[(4 * i + 2) * filters + f] = row.c
                 u[(4 * i + 3) * filters + f] = row.d
             }
+            put(u4.a, 0)
+            put(u4.b, 1)
+            put(u4.c, 2)
+            put(u4.d, 3)
         }
     }
 
@@ -198,13 +207,15 @@ final class WinogradConv3x3: ConvolutionLayer {
                 Quad(dU[(4 * i) * filters + f], dU[(4 * i + 1) * filters + f], dU[(4 * i + 2) * filters + f], dU[(4 * i + 3) * filters + f])
             }
             let (u0, u1, u2, u3) = (row(0), row(1), row(2), row(3))
-            let rows = [u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3]  // G^T dU
-            let g = dWeight + f * 9
-            for (i, r) in rows.enumerated() {                                       // ... G
-                g[3 * i] += r.a + 0.5 * (r.b + r.c)
-                g[3 * i + 1] += 0.5 * (r.b - r.c)
-                g[3 * i + 2] += 0.5 * (r.b + r.c) + r.d
+            func add(_ r: Quad<Float>, _ g: UnsafeMutablePointer<Float>) {  // row r of G^T dU, times G
+                g[0] += r.a + 0.5 * (r.b + r.c)
+                g[1] += 0.5 * (r.b - r.c)
+                g[2] += 0.5 * (r.b + r.c) + r.d
             }
+            let g = dWeight + f * 9
+            add(u0 + 0.5 * (u1 + u2), g)
+            add(0.5 * (u1 - u2), g + 3)
+            add(0.5 * (u1 + u2) + u3, g + 6)
         }
     }
 
