@@ -17,7 +17,7 @@ public struct Shape: Hashable, Codable, Sendable, CustomStringConvertible {
 
 /// One layer as declared. Parametric layers carry the name their tensors get in
 /// the equivalent PyTorch module's `state_dict` (`conv1` -> `conv1.weight`).
-public enum LayerSpec: Hashable, Codable, Sendable {
+public enum LayerSpec: Hashable, Sendable {
     case conv(_ name: String, _ inChannels: Int, _ outChannels: Int, kernel: Int = 3, stride: Int = 1, padding: Int = 1)
     case relu
     case maxPool(_ size: Int)
@@ -25,6 +25,72 @@ public enum LayerSpec: Hashable, Codable, Sendable {
     case residual(_ name: String, channels: Int)
     case flatten
     case linear(_ name: String, _ inFeatures: Int, _ outFeatures: Int)
+}
+
+/// In JSON (a run's config.json) a layer is one flat object whose keys are the
+/// argument names of the PyTorch module, e.g.
+/// `{"type": "conv", "name": "conv1", "in_channels": 1, "out_channels": 32, "kernel_size": 3, "stride": 1, "padding": 1}`.
+/// The keys are camelCase here because the project's JSON coders convert them to snake_case.
+extension LayerSpec: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case type, name, inChannels, outChannels, kernelSize, stride, padding, channels, inFeatures, outFeatures
+    }
+
+    private static let types = ["conv", "relu", "max_pool", "residual", "flatten", "linear"]
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .conv(name, cin, cout, kernel, stride, padding):
+            try c.encode("conv", forKey: .type)
+            try c.encode(name, forKey: .name)
+            try c.encode(cin, forKey: .inChannels)
+            try c.encode(cout, forKey: .outChannels)
+            try c.encode(kernel, forKey: .kernelSize)
+            try c.encode(stride, forKey: .stride)
+            try c.encode(padding, forKey: .padding)
+        case .relu:
+            try c.encode("relu", forKey: .type)
+        case let .maxPool(size):
+            try c.encode("max_pool", forKey: .type)
+            try c.encode(size, forKey: .kernelSize)
+        case let .residual(name, channels):
+            try c.encode("residual", forKey: .type)
+            try c.encode(name, forKey: .name)
+            try c.encode(channels, forKey: .channels)
+        case .flatten:
+            try c.encode("flatten", forKey: .type)
+        case let .linear(name, fin, fout):
+            try c.encode("linear", forKey: .type)
+            try c.encode(name, forKey: .name)
+            try c.encode(fin, forKey: .inFeatures)
+            try c.encode(fout, forKey: .outFeatures)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .type) {
+        case "conv":
+            self = .conv(try c.decode(String.self, forKey: .name), try c.decode(Int.self, forKey: .inChannels),
+                         try c.decode(Int.self, forKey: .outChannels), kernel: try c.decode(Int.self, forKey: .kernelSize),
+                         stride: try c.decode(Int.self, forKey: .stride), padding: try c.decode(Int.self, forKey: .padding))
+        case "relu":
+            self = .relu
+        case "max_pool":
+            self = .maxPool(try c.decode(Int.self, forKey: .kernelSize))
+        case "residual":
+            self = .residual(try c.decode(String.self, forKey: .name), channels: try c.decode(Int.self, forKey: .channels))
+        case "flatten":
+            self = .flatten
+        case "linear":
+            self = .linear(try c.decode(String.self, forKey: .name), try c.decode(Int.self, forKey: .inFeatures),
+                           try c.decode(Int.self, forKey: .outFeatures))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription:
+                "unknown layer type \"\(other)\" (expected one of \(Self.types.joined(separator: ", ")))")
+        }
+    }
 }
 
 /// A model declared as data. Everything else (shapes, parameter and MAC counts,

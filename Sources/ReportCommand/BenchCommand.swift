@@ -11,8 +11,11 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Trains each model for --steps batches on MNIST (after 3 untimed warm-up steps) and \
         prints seconds per 600-step epoch, evaluation seconds for the 10,000 test images, \
-        samples per second, achieved GFLOP/s (a training step counted as 3x the forward \
-        MACs, 2 FLOPs each) and the process's peak memory. With --torch, runs \
+        samples per second, effective GFLOP/s and the process's peak memory. Effective \
+        GFLOP/s counts a training step as 3x the forward MACs of a direct convolution, \
+        2 FLOPs each, for both engines alike; the engine's Winograd convolutions execute \
+        fewer multiplies than that, so the figure measures work done, not arithmetic \
+        executed. With --torch, runs \
         bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio.
         Build with -c release for figures worth quoting: swift run -c release report bench --torch
         """)

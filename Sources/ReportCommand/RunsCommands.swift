@@ -30,7 +30,14 @@ struct RunsCommand: ParsableCommand {
         }
         print("id                started               status       epochs  models  final test accuracy")
         for id in ids {
-            guard let manifest = try? store.manifest(id) else { continue }
+            let manifest: Manifest
+            do {
+                manifest = try store.manifest(id)
+            } catch {
+                // For example a run written by an older version in another format.
+                print(pad(id, 18) + "cannot be read: \(error)")
+                continue
+            }
             let accuracies = manifest.config.models.map { spec -> String in
                 let path = ((store.folder(id) as NSString).appendingPathComponent(spec.id) as NSString).appendingPathComponent("metrics.json")
                 let last = (try? JSON.decode([EpochMetrics].self, from: path))?.last

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Engine
 
@@ -40,5 +41,37 @@ struct ModelSpecTests {
         #expect(throws: EngineError.invalidModel(model: "relu", layer: 0, reason: "relu cannot be the first layer (it works in place on its input)")) {
             try ModelSummary(reluFirst)
         }
+    }
+
+    /// The coders as the project configures them (Training's JSON helper).
+    static func coders() -> (JSONEncoder, JSONDecoder) {
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return (encoder, decoder)
+    }
+
+    @Test("layers are JSON objects with PyTorch's argument names, and decode back")
+    func layerJSON() throws {
+        let (encoder, decoder) = Self.coders()
+        let conv = String(decoding: try encoder.encode(LayerSpec.conv("conv1", 1, 32)), as: UTF8.self)
+        #expect(conv == #"{"in_channels":1,"kernel_size":3,"name":"conv1","out_channels":32,"padding":1,"stride":1,"type":"conv"}"#)
+        let pool = String(decoding: try encoder.encode(LayerSpec.maxPool(2)), as: UTF8.self)
+        #expect(pool == #"{"kernel_size":2,"type":"max_pool"}"#)
+        for spec in [ModelSpec.model1, .model2, .model3] {
+            #expect(try decoder.decode(ModelSpec.self, from: encoder.encode(spec)) == spec)
+        }
+    }
+
+    @Test("an unknown layer type or a missing field is an error that names it")
+    func badLayerJSON() {
+        let (_, decoder) = Self.coders()
+        #expect {
+            try decoder.decode(LayerSpec.self, from: Data(#"{"type":"dropout"}"#.utf8))
+        } throws: { String(describing: $0).contains("unknown layer type \"dropout\"") }
+        #expect {
+            try decoder.decode(LayerSpec.self, from: Data(#"{"type":"linear","name":"fc1","in_features":3}"#.utf8))
+        } throws: { String(describing: $0).contains("outFeatures") }
     }
 }
