@@ -69,6 +69,27 @@ struct GradientCheck {
     }
 }
 
+/// One forward and one backward through `layers` in order, with dL/dy = dy:
+/// the output, the input gradient and the parameter gradients.
+func forwardBackward(_ layers: [Layer], n: Int, x: [Float], params: [Float], dy: [Float])
+    -> (y: [Float], dx: [Float], grads: [Float]) {
+    var x = x, dy = dy, grads = [Float](repeating: 0, count: params.count)
+    let (inputs, outputs) = (x.count, dy.count)
+    return x.withUnsafeMutableBufferPointer { xb in
+        params.withUnsafeBufferPointer { pb in
+            let out = layers.reduce(xb.baseAddress!) { $1.forward($0, n: n, params: pb.baseAddress!) }
+            let y = Array(UnsafeBufferPointer(start: out, count: outputs))
+            let dx = dy.withUnsafeMutableBufferPointer { db in
+                grads.withUnsafeMutableBufferPointer { gb in
+                    let d = layers.reversed().reduce(db.baseAddress!) { $1.backward($0, n: n, params: pb.baseAddress!, grads: gb.baseAddress!)! }
+                    return Array(UnsafeBufferPointer(start: d, count: inputs))
+                }
+            }
+            return (y, dx, grads)
+        }
+    }
+}
+
 @Suite("Finite-difference gradient checks")
 struct GradientCheckTests {
     @Test("Conv2D, 3x3 padding 1, as in the homework")
@@ -94,27 +115,12 @@ struct GradientCheckTests {
         var g = GradientCheck()
         let (n, input, output) = (3, Shape(2, 5, 9), Shape(3, 5, 9))
         let params = g.values(3 * 2 * 9 + 3, scale: 0.5), x = g.values(n * input.count), r = g.values(n * output.count)
-        func run(_ layers: [Layer]) -> (y: [Float], dx: [Float], grads: [Float]) {
-            var x = x, dy = r, grads = [Float](repeating: 0, count: params.count)
-            return x.withUnsafeMutableBufferPointer { xb in
-                params.withUnsafeBufferPointer { pb in
-                    let out = layers.reduce(xb.baseAddress!) { $1.forward($0, n: n, params: pb.baseAddress!) }
-                    let y = Array(UnsafeBufferPointer(start: out, count: n * output.count))
-                    let dx = dy.withUnsafeMutableBufferPointer { db in
-                        grads.withUnsafeMutableBufferPointer { gb in
-                            let d = layers.reversed().reduce(db.baseAddress!) { $1.backward($0, n: n, params: pb.baseAddress!, grads: gb.baseAddress!)! }
-                            return Array(UnsafeBufferPointer(start: d, count: n * input.count))
-                        }
-                    }
-                    return (y, dx, grads)
-                }
-            }
-        }
         func conv(relu: Bool) -> Conv2D {
             Conv2D(cin: 2, cout: 3, kernel: 3, stride: 1, padding: 1, input: input, output: output, offset: 0,
                    needsInputGradient: true, relu: relu, chunk: chunk)
         }
-        let fused = run([conv(relu: true)]), pair = run([conv(relu: false), ReLU(size: output.count)])
+        let fused = forwardBackward([conv(relu: true)], n: n, x: x, params: params, dy: r)
+        let pair = forwardBackward([conv(relu: false), ReLU(size: output.count)], n: n, x: x, params: params, dy: r)
         #expect(fused.y.contains(0) && fused.y.contains { $0 > 0 })
         #expect(fused.y == pair.y)
         #expect(fused.dx == pair.dx)
@@ -138,20 +144,8 @@ struct GradientCheckTests {
         let params = g.values(cout * cin * 9 + cout, scale: 0.5), x = g.values(n * size.count)
         let r = g.values(n * cout * size.height * size.width)
         func run(_ layer: Layer) -> [[Float]] {
-            var x = x, dy = r, grads = [Float](repeating: 0, count: params.count)
-            let inputs = x.count
-            return x.withUnsafeMutableBufferPointer { xb in
-                params.withUnsafeBufferPointer { pb in
-                    let y = Array(UnsafeBufferPointer(start: layer.forward(xb.baseAddress!, n: n, params: pb.baseAddress!), count: r.count))
-                    let dx = dy.withUnsafeMutableBufferPointer { db in
-                        grads.withUnsafeMutableBufferPointer { gb in
-                            let d = layer.backward(db.baseAddress!, n: n, params: pb.baseAddress!, grads: gb.baseAddress!)!
-                            return Array(UnsafeBufferPointer(start: d, count: inputs))
-                        }
-                    }
-                    return [y, dx, grads]
-                }
-            }
+            let result = forwardBackward([layer], n: n, x: x, params: params, dy: r)
+            return [result.y, result.dx, result.grads]
         }
         let winograd = run(WinogradConv3x3(cin: cin, cout: cout, size: size, offset: 0, needsInputGradient: true, relu: relu, chunk: 2))
         let im2col = run(Conv2D(cin: cin, cout: cout, kernel: 3, stride: 1, padding: 1, input: size,
