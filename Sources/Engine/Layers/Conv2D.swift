@@ -70,8 +70,7 @@ final class Conv2D: ConvolutionLayer {
             }
             // y[:, chunk] [cout, width] += W [cout, rows] x col [rows, width]
             BLAS.gemm(m: cout, n: width, k: rows, a: weight, b: col, beta: 1, c: y + first * plane, ldc: columns)
-            guard relu else { continue }
-            for c in 0..<cout { ReLU.apply(y + c * columns + first * plane, count: width) }
+            if relu { ReLU.apply(y + first * plane, rows: cout, stride: columns, count: width) }
         }
         return y
     }
@@ -87,9 +86,7 @@ final class Conv2D: ConvolutionLayer {
         for first in chunks(n) {
             let samples = first..<min(first + chunk, n)
             let width = samples.count * plane
-            if relu {
-                for c in 0..<cout { ReLU.mask(dy + c * columns + first * plane, by: out.pointer + c * columns + first * plane, count: width) }
-            }
+            if relu { ReLU.mask(dy + first * plane, by: out.pointer + first * plane, rows: cout, stride: columns, count: width) }
             im2col(x!, n: n, samples: samples, into: col)
             // dW [cout, rows] += dy[:, chunk] [cout, width] x col^T [width, rows]
             BLAS.gemm(transB: true, m: cout, n: rows, k: width, a: dy + first * plane, lda: columns, b: col, beta: 1, c: dWeight)
@@ -129,15 +126,11 @@ final class Conv2D: ConvolutionLayer {
         }
     }
 
-    /// Copies plane [H, W] into padded [H + 2p, W + 2p] with a zero border.
+    /// Copies plane [h, w] into the inside of padded [h + 2p, w + 2p]. The
+    /// border is left as it is: callers zero the scratch once, and no copy writes there.
     @inline(__always)
-    private func pad(_ plane: UnsafePointer<Float>, into padded: UnsafeMutablePointer<Float>) {
-        let (h, w, wp) = (input.height, input.width, input.width + 2 * padding)
-        padded.update(repeating: 0, count: (h + 2 * padding) * wp)
-        for y in 0..<h {
-            let src = plane + y * w, dst = padded + (y + padding) * wp + padding
-            for x in 0..<w { dst[x] = src[x] }
-        }
+    static func pad(_ plane: UnsafePointer<Float>, height h: Int, width w: Int, padding p: Int, into padded: UnsafeMutablePointer<Float>) {
+        for y in 0..<h { copy(plane + y * w, to: padded + (y + p) * (w + 2 * p) + p, count: w) }
     }
 
     /// For the samples s of a chunk starting at s0:
@@ -148,9 +141,10 @@ final class Conv2D: ConvolutionLayer {
         let wp = w + 2 * padding
         let columns = samples.count * ho * wo
         let padded = self.padded.reserve((h + 2 * padding) * wp)
+        padded.update(repeating: 0, count: (h + 2 * padding) * wp)
         for c in 0..<cin {
             for s in samples {
-                pad(x + (c * n + s) * h * w, into: padded)
+                Self.pad(x + (c * n + s) * h * w, height: h, width: w, padding: padding, into: padded)
                 for ki in 0..<kernel {
                     for kj in 0..<kernel {
                         let block = col + ((c * kernel + ki) * kernel + kj) * columns + (s - samples.lowerBound) * ho * wo

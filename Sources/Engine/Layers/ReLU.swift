@@ -25,4 +25,15 @@ final class ReLU: Layer {
     static func mask(_ dy: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, count: Int) {
         for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
     }
+
+    /// `apply` on `count` values of each of `rows` rows, `stride` apart: one
+    /// chunk of a [C, n, H, W] activation.
+    static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, count: Int) {
+        for r in 0..<rows { apply(x + r * stride, count: count) }
+    }
+
+    /// `mask` on one chunk, laid out as for `apply(_:rows:stride:count:)`.
+    static func mask(_ dy: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, rows: Int, stride: Int, count: Int) {
+        for r in 0..<rows { mask(dy + r * stride, by: y + r * stride, count: count) }
+    }
 }

@@ -104,10 +104,8 @@ final class WinogradConv3x3: ConvolutionLayer {
         for samples in chunks(n) {
             let t = samples.count * tiles
             if relu {
-                for c in 0..<cout {
-                    let at = c * n * plane + samples.lowerBound * plane
-                    ReLU.mask(dy + at, by: out.pointer + at, count: samples.count * plane)
-                }
+                let at = samples.lowerBound * plane
+                ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane)
             }
             transformInput(x!, n: n, samples: samples, into: v)
             transformOutputGradient(dy, n: n, samples: samples, into: dM)
@@ -233,7 +231,7 @@ final class WinogradConv3x3: ConvolutionLayer {
         for c in 0..<cin {
             for s in samples {
                 let source = x + (c * n + s) * plane
-                for row in 0..<h { Conv2D.copy(source + row * w, to: padded + (row + 1) * wp + 1, count: w) }
+                Conv2D.pad(source, height: h, width: w, padding: 1, into: padded)
                 for r in 0..<(h + 2) {
                     for tx in groups {
                         // Columns j = 0...3 of tile k are at 2k + j.
