@@ -1,5 +1,3 @@
-import Foundation
-
 /// Adam's settings; the defaults are the homework's (and torch.optim.Adam's).
 public struct AdamConfig: Hashable, Codable, Sendable {
     public var learningRate: Double = 1e-3
@@ -26,8 +24,21 @@ struct Adam {
         let c = config
         return Coefficients(
             oneMinusBeta1: Float(1 - c.beta1), beta2: Float(c.beta2), oneMinusBeta2: Float(1 - c.beta2),
-            stepSize: Float(c.learningRate / (1 - pow(c.beta1, Double(t)))),
-            bias2Sqrt: Float((1 - pow(c.beta2, Double(t))).squareRoot()), epsilon: Float(c.epsilon))
+            stepSize: Float(c.learningRate / (1 - Self.power(c.beta1, t))),
+            bias2Sqrt: Float((1 - Self.power(c.beta2, t)).squareRoot()), epsilon: Float(c.epsilon))
+    }
+
+    /// base^exponent by binary exponentiation: a fixed sequence of IEEE double
+    /// multiplications, so the same bits on every machine, where a C library's
+    /// `pow` differs between systems.
+    static func power(_ base: Double, _ exponent: Int) -> Double {
+        var result = 1.0, square = base, e = exponent
+        while e > 0 {
+            if e & 1 == 1 { result *= square }
+            square *= square
+            e >>= 1
+        }
+        return result
     }
 
     /// Updates parameters `range` given their summed gradient; independent per

@@ -8,7 +8,7 @@ final class LayerStack {
     /// Builds the layers of the declaration in order. A 3x3 conv that
     /// `WinogradConv3x3.fits` runs as one, any other as Conv2D (im2col); a conv
     /// directly followed by ReLU becomes one fused layer (the result is the same).
-    init(_ summary: ModelSummary) {
+    init(_ summary: ModelSummary, kernel: KernelPath) {
         var shape = summary.spec.input
         var parameters = summary.parameters.makeIterator()
         var layers: [Layer] = []
@@ -16,11 +16,11 @@ final class LayerStack {
             let offset = parameters.next()!.offset
             if WinogradConv3x3.fits(cin: cin, kernel: k, stride: s, padding: p, input: shape) {
                 return WinogradConv3x3(cin: cin, cout: cout, size: shape, offset: offset,
-                                       needsInputGradient: needsInputGradient, relu: relu)
+                                       needsInputGradient: needsInputGradient, relu: relu, path: kernel)
             }
             let output = Shape(cout, (shape.height + 2 * p - k) / s + 1, (shape.width + 2 * p - k) / s + 1)
             return Conv2D(cin: cin, cout: cout, kernel: k, stride: s, padding: p, input: shape, output: output,
-                          offset: offset, needsInputGradient: needsInputGradient, relu: relu)
+                          offset: offset, needsInputGradient: needsInputGradient, relu: relu, path: kernel)
         }
         let specs = summary.spec.layers
         var index = 0
@@ -47,7 +47,7 @@ final class LayerStack {
                 shape = Shape(shape.count)
             case let .linear(_, fin, fout):
                 layers.append(Linear(inFeatures: fin, outFeatures: fout, offset: parameters.next()!.offset,
-                                     needsInputGradient: index > 0))
+                                     needsInputGradient: index > 0, path: kernel))
                 shape = Shape(fout)
             }
             index += 1

@@ -4,8 +4,9 @@ import Dispatch
 ///
 /// Determinism: a batch is always cut into `shardCount` shards, whatever the
 /// number of threads; each shard's gradient is computed alone into its own
-/// buffer (BLAS single-threaded), and the shards are summed in shard order.
-/// One worker or many, the same seed gives the same bits.
+/// buffer (each GEMM single-threaded, in the order of Kernels.h), and the
+/// shards are summed in shard order. One worker or many, any kernel path, the
+/// same seed gives the same bits.
 public final class Network: @unchecked Sendable {
     /// Fixed, not the thread count: it decides the reduction order, hence the bits.
     public static let shardCount = 4
@@ -13,6 +14,7 @@ public final class Network: @unchecked Sendable {
     public let summary: ModelSummary
     public let workers: Int
     public let adam: AdamConfig
+    public let kernel: KernelPath
     /// Adam steps taken so far (torch's `state["step"]`).
     public private(set) var step = 0
 
@@ -27,13 +29,15 @@ public final class Network: @unchecked Sendable {
 
     /// Parameters initialised as PyTorch does by default for Conv2d and Linear:
     /// weight and bias uniform in +-1/sqrt(fan_in), drawn from the stream `init/<model id>`.
-    public init(spec: ModelSpec, seed: UInt64, threads: Int = 1, adam: AdamConfig = AdamConfig()) throws {
+    public init(spec: ModelSpec, seed: UInt64, threads: Int = 1, adam: AdamConfig = AdamConfig(),
+                kernel: KernelPath = .fastest) throws {
         summary = try ModelSummary(spec)
         guard spec.input.channels == 1 else {
             throw EngineError.invalidModel(model: spec.id, layer: 0, reason: "input images must have one channel, not \(spec.input.channels)")
         }
         workers = max(1, min(threads, Self.shardCount))
         self.adam = adam
+        self.kernel = kernel
         parameterCount = summary.parameterCount
         params = .allocate(capacity: parameterCount)
         grads = .allocate(capacity: parameterCount)
@@ -44,8 +48,7 @@ public final class Network: @unchecked Sendable {
         m.initialize(repeating: 0, count: parameterCount)
         v.initialize(repeating: 0, count: parameterCount)
         let summary = self.summary
-        stacks = (0..<workers).map { _ in LayerStack(summary) }
-        BLAS.pinThreads()
+        stacks = (0..<workers).map { _ in LayerStack(summary, kernel: kernel) }
 
         var random = SeededGenerator(seed: seed, stream: "init/\(spec.id)")
         for tensor in summary.parameters {

@@ -117,7 +117,9 @@ public struct ReportModel {
             [
                 "date": v.date, "epochs": String(v.epochs), "threads": String(v.threads),
                 "identical": v.identical,
-                "sameEnvironment": v.sameEnvironment,
+                "bitsPromised": v.bitsPromised,
+                "tolerance": String(Verification.tolerance),
+                "machine": v.environment.cpu + (v.environment.kernel.map { t(", kernel path \($0.rawValue)", ", kernel 경로 \($0.rawValue)") } ?? ""),
                 "models": v.models.map { r -> [String: Any] in
                     [
                         "model": r.model, "epochs": String(r.epochsCompared),
@@ -160,8 +162,14 @@ public struct ReportModel {
                 "shards": String(config.shards),
                 "limitTrain": config.limitTrain.map(String.init) ?? t("all", "전체"),
                 "datasetDigests": config.datasetSha256.keys.sorted().map { ["file": $0, "sha256": config.datasetSha256[$0]!] },
-                "cpu": manifest.environment.cpu, "blasCore": manifest.environment.blasCore,
-                "blasThreads": String(manifest.environment.blasThreads), "workers": String(manifest.environment.workers),
+                "cpu": manifest.environment.cpu, "workers": String(manifest.environment.workers),
+                "kernel": manifest.environment.kernel.map { t("kernel path \($0.rawValue)", "kernel 경로 \($0.rawValue)") }
+                    ?? "OpenBLAS core \(manifest.environment.blasCore ?? "unknown")",
+                "guarantee": config.kernelContract.map { contract in
+                    t("Kernel contract \(contract): every matrix product sums in one fixed order (`Sources/Kernels`), so retraining this configuration gives these bits on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine and time rows above and the timings section depend on the machine that ran it.",
+                      "Kernel 계약 \(contract): 모든 행렬 곱이 하나의 고정된 순서로 더해지므로(`Sources/Kernels`), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 bit가 나온다. 위의 기계와 시각 행, 그리고 시간 절만 실행한 기계에 따라 다르다.")
+                } ?? t("This run was made over OpenBLAS, before the kernel contract: its bits depended on the CPU and OpenBLAS core.",
+                       "이 실행은 kernel 계약 이전에 OpenBLAS로 만들어졌다: bit가 CPU와 OpenBLAS core에 따라 달랐다."),
                 "swift": manifest.environment.swiftVersion, "os": manifest.environment.os,
                 "commit": manifest.code.gitCommit, "dirty": manifest.code.gitDirty ? t("yes", "예") : t("no", "아니오"),
                 "engine": manifest.code.engineSha256,

@@ -46,16 +46,23 @@ struct TrainingOptions: ParsableArguments {
     }
 }
 
-/// Worker threads. The result never depends on it (see Network.shardCount).
+/// Worker threads and the kernel path: they decide the speed, never a result
+/// (see Network.shardCount and Sources/Kernels/include/Kernels.h).
 struct ThreadOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Worker threads (1-\(Network.shardCount)); results are bitwise identical for any value.", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Worker threads (1-\(Network.shardCount)); results are bitwise identical for any value, as for any \(KernelPath.environmentVariable)=\(KernelPath.allCases.map(\.rawValue).joined(separator: "|")).",
+        valueName: "n"))
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, Network.shardCount)
 
     func validate() throws {
         guard (1...Network.shardCount).contains(threads) else {
             throw ValidationError("--threads: expected 1 to \(Network.shardCount), found \(threads)")
         }
+        do { _ = try KernelPath.selected() } catch { throw ValidationError("\(error)") }
     }
+
+    /// The path `HW2_KERNEL` forces, or the fastest this CPU runs (`validate` has refused a bad name).
+    var kernel: KernelPath { (try? KernelPath.selected()) ?? .fastest }
 }
 
 /// Parses `--models 1,3` / `--model all` into the homework's model specs.

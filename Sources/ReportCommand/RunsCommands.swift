@@ -57,9 +57,11 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Retrain an archived run and check that it gives the same bits.",
         discussion: """
         Compares every epoch's metrics (bit for bit) and the SHA-256 of the weights with \
-        the archive, prints a table and exits non-zero on any difference. On another CPU \
-        or BLAS core bitwise equality is not promised; the check then also says whether \
-        the metrics agree within \(Verification.tolerance).
+        the archive, prints a table and exits non-zero on any difference. A run made under \
+        the current kernel contract gives the same bits on any CPU, with any --threads and \
+        any HW2_KERNEL path. Runs made over OpenBLAS (before the contract) cannot be \
+        reproduced bit for bit by this engine; for them the check says whether the metrics \
+        agree within \(Verification.tolerance).
         Example: report verify reports/hw2/run --models 2 --epochs 1
         """)
 
@@ -96,16 +98,16 @@ struct VerifyCommand: ParsableCommand {
             print("note: the engine sources changed since this run (\(record.config.engineSha256.prefix(12)) then, \(EngineVersion.sha256.prefix(12)) now)")
         }
         let progress = ProgressDisplay()
-        let verification = try Verifier(record: record, threads: threads.threads)
+        let verification = try Verifier(record: record, threads: threads.threads, kernel: threads.kernel)
             .verify(epochs: epochs, models: selected, data: try folder.load(), observe: progress.handle)
-        if !verification.sameEnvironment {
-            print("note: this machine (\(verification.environment.cpu), BLAS core \(verification.environment.blasCore)) differs from the run's (\(record.manifest.environment.cpu), \(record.manifest.environment.blasCore)); bitwise equality is not promised")
+        if !verification.bitsPromised {
+            print("note: run \(id) was made over OpenBLAS, before the kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
         }
         print("model     epochs  result                          largest difference")
         for r in verification.models {
             let result = r.identical ? "identical" : "differs from epoch \(r.firstDifferingEpoch!)" + (r.weightsIdentical ? "" : ", weights differ")
             var tolerance = ""
-            if !r.identical && !verification.sameEnvironment {
+            if !r.identical && !verification.bitsPromised {
                 tolerance = r.largestDifference <= Verification.tolerance ? " (within tolerance)" : " (beyond tolerance)"
             }
             print(pad(r.model, 10) + pad(String(r.epochsCompared), 8) + pad(result, 32) + String(format: "%.3g", r.largestDifference) + tolerance)

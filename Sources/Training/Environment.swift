@@ -1,26 +1,22 @@
 import Engine
 import Foundation
 
-/// Where a run ran. Bits are promised only for the same CPU kind and BLAS core;
-/// `verify` compares this record to decide what "the same" may mean.
+/// Where a run ran. Under a kernel contract (`RunConfig.kernelContract`) the
+/// machine decides only the speed, so this record explains timings; it never
+/// decides what a check expects.
 public struct RunEnvironment: Codable, Hashable, Sendable {
     public var cpu: String
-    public var blasCore: String
-    public var blasThreads: Int
+    /// The kernel path that ran the matrix products; nil for runs made over OpenBLAS.
+    public var kernel: KernelPath?
+    /// OpenBLAS's kernel family, recorded by runs made over OpenBLAS.
+    public var blasCore: String?
     public var workers: Int
     public var swiftVersion: String
     public var os: String
 
-    public static func current(workers: Int) -> RunEnvironment {
-        RunEnvironment(cpu: cpuModel(), blasCore: BLAS.coreName, blasThreads: BLAS.threads, workers: workers,
+    public static func current(workers: Int, kernel: KernelPath) -> RunEnvironment {
+        RunEnvironment(cpu: cpuModel(), kernel: kernel, blasCore: nil, workers: workers,
                        swiftVersion: firstLine(of: ["swift", "--version"]) ?? "unknown", os: osName())
-    }
-
-    /// Same CPU model and BLAS kernels: the condition for bitwise-equal results
-    /// (the number of cores does not matter; see Network.shardCount).
-    public func sameKind(as other: RunEnvironment) -> Bool {
-        func model(_ cpu: String) -> String { String(cpu.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces) }
-        return model(cpu) == model(other.cpu) && blasCore == other.blasCore
     }
 
     static func cpuModel() -> String {

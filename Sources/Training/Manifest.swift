@@ -73,11 +73,14 @@ public struct Verification: Codable, Hashable, Sendable {
     public var date: String
     public var epochs: Int
     public var threads: Int
-    public var sameEnvironment: Bool
+    /// Whether identical bits were expected: for every run under the current
+    /// kernel contract, on any machine; never for runs made over OpenBLAS.
+    public var bitsPromised: Bool
     public var environment: RunEnvironment
     public var models: [ModelResult]
 
     public var identical: Bool { models.allSatisfy(\.identical) }
-    /// Metrics agree within this absolute tolerance when the environment differs.
+    /// Where bits are not promised (older runs on another machine), metrics
+    /// that agree within this absolute tolerance are reported as such.
     public static let tolerance = 2e-3
 }

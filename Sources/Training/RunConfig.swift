@@ -19,6 +19,9 @@ public struct RunConfig: Codable, Hashable, Sendable {
     public var limitTrain: Int?
     /// SHA-256 of the sources that decide the numbers (see `EngineVersion`).
     public var engineSha256: String
+    /// The version of the kernels' summation contract (`KernelPath.contractVersion`);
+    /// nil for runs made over OpenBLAS, whose bits depended on the CPU.
+    public var kernelContract: Int?
 
     public init(dataset: DatasetKind, models: [ModelSpec], epochs: Int, batchSize: Int, seed: UInt64,
                 adam: AdamConfig = AdamConfig(), limitTrain: Int? = nil, engineSha256: String = EngineVersion.sha256) {
@@ -32,7 +35,13 @@ public struct RunConfig: Codable, Hashable, Sendable {
         shards = Network.shardCount
         self.limitTrain = limitTrain
         self.engineSha256 = engineSha256
+        kernelContract = KernelPath.contractVersion
     }
+
+    /// Whether a retraining of this configuration with the current engine must
+    /// give identical bits on any machine: true for runs under the current
+    /// kernel contract.
+    public var bitsPromisedEverywhere: Bool { kernelContract == KernelPath.contractVersion }
 
     /// The same configuration restricted to one model: the unit that is cached,
     /// resumed and reused across runs.
@@ -69,7 +78,10 @@ public struct RunConfig: Codable, Hashable, Sendable {
 
 /// A digest of the source files that decide the numbers a run produces: the
 /// engine, the training loop and the data normalisation. Read from the source
-/// tree this binary was built from.
+/// tree this binary was built from. The kernels (Sources/Kernels) are not in
+/// it: their results are fixed by the summation contract, whose version is in
+/// the run id, and tests hold every path to it bit for bit, so a faster kernel
+/// still finds the runs made before it.
 public enum EngineVersion {
     public static let sha256: String = {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

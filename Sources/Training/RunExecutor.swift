@@ -15,18 +15,20 @@ public final class RunExecutor {
     public let store: RunStore
     public let config: RunConfig
     public let threads: Int
+    public let kernel: KernelPath
     private let loadData: () throws -> LabeledData
     private let log: (String) -> Void
     private let observe: (TrainingEvent) -> Void
     private let shouldStop: () -> Bool
     private var data: LabeledData?
 
-    public init(store: RunStore, config: RunConfig, threads: Int, loadData: @escaping () throws -> LabeledData,
+    public init(store: RunStore, config: RunConfig, threads: Int, kernel: KernelPath, loadData: @escaping () throws -> LabeledData,
                 log: @escaping (String) -> Void = { _ in }, observe: @escaping (TrainingEvent) -> Void = { _ in },
                 shouldStop: @escaping () -> Bool = { false }) {
         self.store = store
         self.config = config
         self.threads = threads
+        self.kernel = kernel
         self.loadData = loadData
         self.log = log
         self.observe = observe
@@ -59,7 +61,7 @@ public final class RunExecutor {
         }
         var manifest = Manifest(
             runId: runID, status: .running, config: config, code: .current(),
-            environment: .current(workers: threads), started: previous?.started ?? Manifest.now(), finished: nil,
+            environment: .current(workers: threads, kernel: kernel), started: previous?.started ?? Manifest.now(), finished: nil,
             provenance: [:], files: [])
         try AtomicFile.writeJSON(config, to: (folder as NSString).appendingPathComponent("config.json"))
         try AtomicFile.writeJSON(manifest, to: manifestPath)
@@ -113,7 +115,8 @@ public final class RunExecutor {
             return "reused from run \(sourceRun)"
         }
 
-        let trainer = try Trainer(spec: model, seed: config.seed, batchSize: config.batchSize, threads: threads, adam: config.adam)
+        let trainer = try Trainer(spec: model, seed: config.seed, batchSize: config.batchSize, threads: threads,
+                                  adam: config.adam, kernel: kernel)
         var provenance = "trained"
         if let checkpoint = loadCheckpoint(dir) {
             try trainer.restore(checkpoint)

@@ -19,8 +19,9 @@ public final class Trainer {
     public let evalBatchSize = 200
     public private(set) var history: [EpochMetrics] = []
 
-    public init(spec: ModelSpec, seed: UInt64, batchSize: Int, threads: Int, adam: AdamConfig = AdamConfig()) throws {
-        network = try Network(spec: spec, seed: seed, threads: threads, adam: adam)
+    public init(spec: ModelSpec, seed: UInt64, batchSize: Int, threads: Int, adam: AdamConfig = AdamConfig(),
+                kernel: KernelPath = .fastest) throws {
+        network = try Network(spec: spec, seed: seed, threads: threads, adam: adam, kernel: kernel)
         self.spec = spec
         self.seed = seed
         self.batchSize = batchSize

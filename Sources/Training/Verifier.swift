@@ -8,21 +8,24 @@ import Foundation
 public struct Verifier {
     public let record: RunRecord
     public let threads: Int
+    public let kernel: KernelPath
 
-    public init(record: RunRecord, threads: Int) {
+    public init(record: RunRecord, threads: Int, kernel: KernelPath) {
         self.record = record
         self.threads = threads
+        self.kernel = kernel
     }
 
     public func verify(epochs: Int?, models: [ModelSpec]? = nil, data: LabeledData,
                        observe: (TrainingEvent) -> Void = { _ in }) throws -> Verification {
         let config = record.config
         let data = data.limitingTrain(config.limitTrain)
-        let environment = RunEnvironment.current(workers: threads)
+        let environment = RunEnvironment.current(workers: threads, kernel: kernel)
         var results: [Verification.ModelResult] = []
         for model in record.models where models?.contains(model.spec) ?? true {
             let count = min(epochs ?? model.metrics.count, model.metrics.count)
-            let trainer = try Trainer(spec: model.spec, seed: config.seed, batchSize: config.batchSize, threads: threads, adam: config.adam)
+            let trainer = try Trainer(spec: model.spec, seed: config.seed, batchSize: config.batchSize, threads: threads,
+                                      adam: config.adam, kernel: kernel)
             var firstDiffering: Int?
             var largest = 0.0
             var weightsIdentical = true
@@ -39,7 +42,7 @@ public struct Verifier {
                                  firstDifferingEpoch: firstDiffering, largestDifference: largest, weightsIdentical: weightsIdentical))
         }
         return Verification(date: Manifest.now(), epochs: results.map(\.epochsCompared).max() ?? 0, threads: threads,
-                            sameEnvironment: environment.sameKind(as: record.manifest.environment),
+                            bitsPromised: config.bitsPromisedEverywhere,
                             environment: environment, models: results)
     }
 }

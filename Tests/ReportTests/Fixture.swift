@@ -8,7 +8,7 @@ import Foundation
 enum Fixture {
     static func run(models: [ModelSpec] = ModelSpec.homework, verification: Verification? = nil) -> RunRecord {
         let config = RunConfig(dataset: .mnist, models: models, epochs: 6, batchSize: 100, seed: 0, engineSha256: "e" + String(repeating: "0", count: 63))
-        let environment = RunEnvironment(cpu: "Test CPU (2 cores)", blasCore: "Haswell", blasThreads: 1, workers: 2,
+        let environment = RunEnvironment(cpu: "Test CPU (2 cores)", kernel: .avx2, blasCore: nil, workers: 2,
                                          swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
         let manifest = Manifest(runId: config.id, status: .finished, config: config,
                                 code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false, engineSha256: config.engineSha256),

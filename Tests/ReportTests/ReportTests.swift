@@ -121,7 +121,7 @@ struct ReportTests {
 
     @Test("the verification result appears in the reproducibility section")
     func verification() throws {
-        let check = Verification(date: "2026-11-29T09:00:00Z", epochs: 1, threads: 2, sameEnvironment: true,
+        let check = Verification(date: "2026-11-29T09:00:00Z", epochs: 1, threads: 2, bitsPromised: true,
                                  environment: Fixture.run().manifest.environment,
                                  models: [.init(model: "model2", epochsCompared: 1, identical: true, firstDifferingEpoch: nil,
                                                 largestDifference: 0, weightsIdentical: true)])

@@ -6,9 +6,8 @@ import Testing
 
 /// The committed 30-epoch run (reports/hw2/run) is the reference: a change
 /// that silently alters training results fails here. Retrains the cheapest
-/// model, Model 2, for one epoch on MNIST (about half a minute on two cores)
-/// and requires its metrics and weight digest bit for bit (on another CPU or
-/// BLAS core, agreement within `Verification.tolerance`). Needs the data:
+/// model, Model 2, for one epoch on MNIST and requires its metrics and weight
+/// digest bit for bit, on any CPU and kernel path (the kernel contract). Needs the data:
 /// `swift run report data` fetches and verifies it (the README's test command
 /// does that first).
 @Suite("The committed reference run")
@@ -24,14 +23,9 @@ struct ReferenceRunTests {
         let folder = DataFolder(kind: .mnist, explicit: ProcessInfo.processInfo.environment[DataFolder.environmentVariable]
                                 ?? Self.root.appendingPathComponent("data/mnist").path)
         try #require(folder.missingFiles.isEmpty, "MNIST is not in \(folder.path); run `swift run report data` first")
-        let check = try Verifier(record: record, threads: 2).verify(epochs: 1, models: [.model2], data: try folder.load())
+        let check = try Verifier(record: record, threads: 2, kernel: .fastest).verify(epochs: 1, models: [.model2], data: try folder.load())
         #expect(check.models.map(\.model) == ["model2"])
-        if check.sameEnvironment {
-            #expect(check.identical, "Model 2, epoch 1 differs from the committed run: \(check.models)")
-        } else {
-            // Another CPU or BLAS core may round differently: bits are not promised, agreement is.
-            #expect(check.models[0].largestDifference <= Verification.tolerance,
-                    "on \(check.environment.cpu) / \(check.environment.blasCore), Model 2 epoch 1 is off by \(check.models[0].largestDifference)")
-        }
+        #expect(check.bitsPromised, "the committed run predates the kernel contract: retrain and commit it")
+        #expect(check.identical, "on \(check.environment.cpu), kernel path \(KernelPath.fastest.rawValue), Model 2 epoch 1 differs from the committed run: \(check.models)")
     }
 }

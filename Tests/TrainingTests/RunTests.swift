@@ -10,7 +10,7 @@ func temporaryRuns() -> RunStore {
 
 func execute(_ store: RunStore, _ config: RunConfig, threads: Int = 2, force: Bool = false,
              shouldStop: @escaping () -> Bool = { false }) throws -> RunExecutor.Outcome {
-    try RunExecutor(store: store, config: config, threads: threads, loadData: { Synthetic.data }, shouldStop: shouldStop)
+    try RunExecutor(store: store, config: config, threads: threads, kernel: .fastest, loadData: { Synthetic.data }, shouldStop: shouldStop)
         .execute(force: force)
 }
 
@@ -48,7 +48,7 @@ struct RunTests {
     func cache() throws {
         let store = temporaryRuns()
         _ = try execute(store, Synthetic.config())
-        let executor = RunExecutor(store: store, config: Synthetic.config(), threads: 2, loadData: { Issue.record("data loaded for a cached run"); return Synthetic.data })
+        let executor = RunExecutor(store: store, config: Synthetic.config(), threads: 2, kernel: .fastest, loadData: { Issue.record("data loaded for a cached run"); return Synthetic.data })
         #expect(executor.cached() != nil)
         let forced = try #require(finished(try execute(store, Synthetic.config(), force: true)))
         #expect(forced.manifest.provenance["tiny"] == "trained")
@@ -105,7 +105,7 @@ struct RunTests {
     func verify() throws {
         let store = temporaryRuns()
         let record = try #require(finished(try execute(store, Synthetic.config())))
-        let check = try Verifier(record: record, threads: 1).verify(epochs: nil, data: Synthetic.data)
+        let check = try Verifier(record: record, threads: 1, kernel: .portable).verify(epochs: nil, data: Synthetic.data)
         #expect(check.identical && check.models[0].epochsCompared == 2)
 
         let path = store.folder(record.manifest.runId) + "/tiny/metrics.json"
@@ -113,7 +113,7 @@ struct RunTests {
         metrics[1].testAccuracy += 0.005
         try AtomicFile.writeJSON(metrics, to: path)
         let tampered = try store.record(record.manifest.runId)
-        let failed = try Verifier(record: tampered, threads: 2).verify(epochs: nil, data: Synthetic.data)
+        let failed = try Verifier(record: tampered, threads: 2, kernel: .fastest).verify(epochs: nil, data: Synthetic.data)
         #expect(!failed.identical)
         #expect(failed.models[0].firstDifferingEpoch == 2)
         #expect(abs(failed.models[0].largestDifference - 0.005) < 1e-9)
@@ -136,18 +136,18 @@ struct RunTests {
         live.release()
     }
 
-    @Test("bitwise equality is expected on the same CPU model and BLAS core, whatever the core count")
-    func environmentKind() {
-        let a = RunEnvironment(cpu: "AMD EPYC (2 cores)", blasCore: "Cooperlake", blasThreads: 1, workers: 2, swiftVersion: "6.3.1", os: "Debian")
-        var b = a
-        b.cpu = "AMD EPYC (8 cores)"
-        b.workers = 4
-        #expect(a.sameKind(as: b))
-        b.blasCore = "Haswell"
-        #expect(!a.sameKind(as: b))
-        b = a
-        b.cpu = "Intel Xeon (2 cores)"
-        #expect(!a.sameKind(as: b))
+    @Test("a run made over OpenBLAS still reads, and only runs under the kernel contract promise bits everywhere")
+    func kernelContract() throws {
+        let old = try JSONDecoder().decode(RunEnvironment.self, from: Data("""
+            {"cpu": "AMD EPYC (2 cores)", "blasCore": "Cooperlake", "blasThreads": 1, "workers": 2, "swiftVersion": "6.3.1", "os": "Debian"}
+            """.utf8))
+        #expect(old.kernel == nil && old.blasCore == "Cooperlake")
+        var config = RunConfig(dataset: .mnist, models: [.model2], epochs: 1, batchSize: 100, seed: 0)
+        #expect(config.kernelContract == KernelPath.contractVersion && config.bitsPromisedEverywhere)
+        let id = config.id
+        config.kernelContract = nil
+        #expect(!config.bitsPromisedEverywhere)
+        #expect(config.id != id, "the contract version is part of the run id")
     }
 
     @Test("the lock refuses a second writer and names the holder")

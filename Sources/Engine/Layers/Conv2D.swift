@@ -14,7 +14,7 @@
 /// the whole activation.
 final class Conv2D: ConvolutionLayer {
     /// Bytes of unfolded input per chunk: half of a 1 MiB L2, leaving room for
-    /// the weights and OpenBLAS's packed blocks.
+    /// the weights and the kernels' packed panels.
     static let chunkBytes = 512 * 1024
 
     let cin, cout, kernel, stride, padding: Int
@@ -22,6 +22,7 @@ final class Conv2D: ConvolutionLayer {
     let offset: Int
     let needsInputGradient: Bool
     let relu: Bool
+    let gemm: GEMM
     /// Samples per chunk (from `chunkBytes`; tests pass small ones to cover partial chunks).
     let chunk: Int
 
@@ -33,7 +34,7 @@ final class Conv2D: ConvolutionLayer {
     private let padded = Buffer<Float>()         // [H + 2p, W + 2p] one input plane, for im2col and col2im
 
     init(cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, input: Shape, output: Shape,
-         offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil) {
+         offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil, path: KernelPath = .fastest) {
         self.cin = cin
         self.cout = cout
         self.kernel = kernel
@@ -44,6 +45,7 @@ final class Conv2D: ConvolutionLayer {
         self.offset = offset
         self.needsInputGradient = needsInputGradient
         self.relu = relu
+        gemm = GEMM(path: path)
         let bytesPerSample = cin * kernel * kernel * output.height * output.width * MemoryLayout<Float>.size
         self.chunk = chunk ?? max(1, Self.chunkBytes / bytesPerSample)
     }
@@ -69,7 +71,7 @@ final class Conv2D: ConvolutionLayer {
                 for j in 0..<width { row[j] = b }
             }
             // y[:, chunk] [cout, width] += W [cout, rows] x col [rows, width]
-            BLAS.gemm(m: cout, n: width, k: rows, a: weight, b: col, beta: 1, c: y + first * plane, ldc: columns)
+            gemm(m: cout, n: width, k: rows, a: weight, b: col, accumulate: true, c: y + first * plane, ldc: columns)
             if relu { ReLU.apply(y + first * plane, rows: cout, stride: columns, count: width) }
         }
         return y
@@ -89,10 +91,10 @@ final class Conv2D: ConvolutionLayer {
             if relu { ReLU.mask(dy + first * plane, by: out.pointer + first * plane, rows: cout, stride: columns, count: width) }
             im2col(x!, n: n, samples: samples, into: col)
             // dW [cout, rows] += dy[:, chunk] [cout, width] x col^T [width, rows]
-            BLAS.gemm(transB: true, m: cout, n: rows, k: width, a: dy + first * plane, lda: columns, b: col, beta: 1, c: dWeight)
+            gemm(transB: true, m: cout, n: rows, k: width, a: dy + first * plane, lda: columns, b: col, accumulate: true, c: dWeight)
             guard let dCol, let dx else { continue }
             // dCol [rows, width] = W^T [rows, cout] x dy[:, chunk] [cout, width]
-            BLAS.gemm(transA: true, m: rows, n: width, k: cout, a: weight, b: dy + first * plane, ldb: columns, beta: 0, c: dCol)
+            gemm(transA: true, m: rows, n: width, k: cout, a: weight, b: dy + first * plane, ldb: columns, accumulate: false, c: dCol)
             col2im(dCol, n: n, samples: samples, into: dx)
         }
         Self.addRowSums(dy, rows: cout, columns: columns, into: dBias)

@@ -3,16 +3,18 @@ final class Linear: Layer {
     let inFeatures, outFeatures: Int
     let offset: Int
     let needsInputGradient: Bool
+    let gemm: GEMM
 
     private var x: UnsafeMutablePointer<Float>?  // [n, in] the input, owned by the previous layer
     private let out = Buffer<Float>()            // [n, out]
     private let dInput = Buffer<Float>()         // [n, in]
 
-    init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool) {
+    init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool, path: KernelPath = .fastest) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.offset = offset
         self.needsInputGradient = needsInputGradient
+        gemm = GEMM(path: path)
     }
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
@@ -20,7 +22,7 @@ final class Linear: Layer {
         let y = out.reserve(n * outFeatures)
         let weight = params + offset, bias = weight + outFeatures * inFeatures
         for s in 0..<n { (y + s * outFeatures).update(from: bias, count: outFeatures) }
-        BLAS.gemm(transB: true, m: n, n: outFeatures, k: inFeatures, a: x, b: weight, beta: 1, c: y)
+        gemm(transB: true, m: n, n: outFeatures, k: inFeatures, a: x, b: weight, accumulate: true, c: y)
         return y
     }
 
@@ -32,11 +34,11 @@ final class Linear: Layer {
             for o in 0..<outFeatures { dBias[o] += row[o] }
         }
         // dW [out, in] += dy^T [out, n] x x [n, in]
-        BLAS.gemm(transA: true, m: outFeatures, n: inFeatures, k: n, a: dy, b: x!, beta: 1, c: dWeight)
+        gemm(transA: true, m: outFeatures, n: inFeatures, k: n, a: dy, b: x!, accumulate: true, c: dWeight)
         guard needsInputGradient else { return nil }
         // dx [n, in] = dy [n, out] x W [out, in]
         let dx = dInput.reserve(n * inFeatures)
-        BLAS.gemm(m: n, n: inFeatures, k: outFeatures, a: dy, b: params + offset, beta: 0, c: dx)
+        gemm(m: n, n: inFeatures, k: outFeatures, a: dy, b: params + offset, accumulate: false, c: dx)
         return dx
     }
 }

@@ -1,7 +1,7 @@
-import Foundation
-
 /// log-softmax followed by negative log-likelihood, fused: the gradient
 /// softmax(z) - onehot(label) is exact and never divides by a tiny probability.
+/// e^x and ln x are the kernels' own (Kernels.h), not the C library's, whose
+/// results differ between systems.
 struct LogSoftmaxNLL {
     let classes: Int
 
@@ -19,12 +19,12 @@ struct LogSoftmaxNLL {
             if best == label { correct += 1 }
             let top = z[best]
             var sum: Float = 0
-            for k in 0..<classes { sum += expf(z[k] - top) }
-            let logSum = top + logf(sum)
+            for k in 0..<classes { sum += exponential(z[k] - top) }
+            let logSum = top + logarithm(sum)
             losses[s] = logSum - z[label]
             if let dLogits {
                 let d = dLogits + s * classes
-                for k in 0..<classes { d[k] = expf(z[k] - logSum) * gradientScale }
+                for k in 0..<classes { d[k] = exponential(z[k] - logSum) * gradientScale }
                 d[label] -= gradientScale
             }
         }

@@ -26,6 +26,7 @@ final class WinogradConv3x3: ConvolutionLayer {
     let offset: Int
     let needsInputGradient: Bool
     let relu: Bool
+    let gemm: GEMM
     /// Samples per chunk (from `chunkBytes`; tests pass small ones to cover partial chunks).
     let chunk: Int
     let tilesHigh, tilesWide: Int
@@ -42,7 +43,8 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let rowScratch = Buffer<Float>()     // [H + 2, 4, W/2] each padded row times B, see the input transforms
     private let part = Buffer<Float>()           // [4, 4, W/2] one tile row of B dV, or [4, W/2] one row spread
 
-    init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil) {
+    init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil,
+         path: KernelPath = .fastest) {
         precondition(size.height % 2 == 0 && size.width % 2 == 0 && size.width >= 8,
                      "F(2x2, 3x3) here needs an even height and an even width of at least 8")
         self.cin = cin
@@ -52,6 +54,7 @@ final class WinogradConv3x3: ConvolutionLayer {
         self.offset = offset
         self.needsInputGradient = needsInputGradient
         self.relu = relu
+        gemm = GEMM(path: path)
         tilesHigh = size.height / 2
         tilesWide = size.width / 2
         let bytesPerSample = 16 * (cin + cout) * tilesHigh * tilesWide * MemoryLayout<Float>.size
@@ -86,7 +89,7 @@ final class WinogradConv3x3: ConvolutionLayer {
             transformInput(x, n: n, samples: samples, into: v)
             for e in 0..<16 {
                 // M[e] [cout, t] = U[e] [cout, cin] x V[e] [cin, t]
-                BLAS.gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, beta: 0, c: m + e * cout * t)
+                gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
             }
             transformOutput(m, bias: bias, n: n, samples: samples, into: y)
         }
@@ -111,12 +114,12 @@ final class WinogradConv3x3: ConvolutionLayer {
             transformOutputGradient(dy, n: n, samples: samples, into: dM)
             for e in 0..<16 {
                 // dU[e] [cout, cin] += dM[e] [cout, t] x V[e]^T [t, cin]
-                BLAS.gemm(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, beta: 1, c: dU + e * cout * cin)
+                gemm(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, accumulate: true, c: dU + e * cout * cin)
             }
             guard let dV, let dx else { continue }
             for e in 0..<16 {
                 // dV[e] [cin, t] = U[e]^T [cin, cout] x dM[e] [cout, t]
-                BLAS.gemm(transA: true, m: cin, n: t, k: cout, a: u + e * cout * cin, b: dM + e * cout * t, beta: 0, c: dV + e * cin * t)
+                gemm(transA: true, m: cin, n: t, k: cout, a: u + e * cout * cin, b: dM + e * cout * t, accumulate: false, c: dV + e * cin * t)
             }
             transformInputGradient(dV, n: n, samples: samples, into: dx)
         }

@@ -1,0 +1,82 @@
+import Foundation
+import Kernels
+
+/// Which implementation of the kernels (Sources/Kernels) runs the matrix
+/// products. Every path keeps the one summation contract of Kernels.h, so the
+/// path decides the speed and never a bit of a result.
+public enum KernelPath: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    case portable, avx2, avx512
+
+    /// Forces a path: `HW2_KERNEL=portable|avx2|avx512`.
+    public static let environmentVariable = "HW2_KERNEL"
+
+    /// The version of the summation contract. It is part of every run id, so a
+    /// run made under another contract is never reused as if it were this one's.
+    public static let contractVersion = Int(HW2_KERNEL_CONTRACT)
+
+    /// Whether this CPU can run the path.
+    public var isSupported: Bool { hw2_kernel_supported(cValue) != 0 }
+
+    /// The widest path this CPU runs.
+    public static let fastest: KernelPath = allCases.last { $0.isSupported } ?? .portable
+
+    /// The path `HW2_KERNEL` names, or the fastest one when it is unset or empty.
+    public static func selected(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KernelPath {
+        guard let name = environment[environmentVariable], !name.isEmpty else { return fastest }
+        guard let path = KernelPath(rawValue: name) else { throw KernelError.unknown(name) }
+        guard path.isSupported else { throw KernelError.unsupported(path) }
+        return path
+    }
+
+    public var description: String {
+        switch self {
+        case .portable: "portable (scalar fmaf)"
+        case .avx2: "avx2 (AVX2 and FMA)"
+        case .avx512: "avx512 (AVX-512F)"
+        }
+    }
+
+    var cValue: hw2_kernel_path {
+        switch self {
+        case .portable: HW2_KERNEL_PORTABLE
+        case .avx2: HW2_KERNEL_AVX2
+        case .avx512: HW2_KERNEL_AVX512
+        }
+    }
+}
+
+public enum KernelError: Error, CustomStringConvertible, Equatable {
+    case unknown(String)
+    case unsupported(KernelPath)
+
+    public var description: String {
+        let names = KernelPath.allCases.map(\.rawValue).joined(separator: ", ")
+        switch self {
+        case let .unknown(name):
+            return "\(KernelPath.environmentVariable)=\(name) names no kernel path; expected one of \(names) (or unset for the fastest this CPU runs)"
+        case let .unsupported(path):
+            let usable = KernelPath.allCases.filter(\.isSupported).map(\.rawValue).joined(separator: ", ")
+            return "\(KernelPath.environmentVariable)=\(path.rawValue): this CPU cannot run that path; it runs \(usable)"
+        }
+    }
+}
+
+/// The engine's one door to the matrix products:
+/// C [m, n] = or += op(A) [m, k] x op(B) [k, n], row-major, each element one
+/// fma chain over k in increasing order (Kernels.h). Leading dimensions
+/// default to dense matrices; pass them to work on a block inside a wider one.
+struct GEMM: Sendable {
+    let path: KernelPath
+
+    @inline(__always)
+    func callAsFunction(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                        a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>, ldb: Int? = nil,
+                        accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+        hw2_sgemm(path.cValue, transA ? 1 : 0, transB ? 1 : 0, m, n, k,
+                  a, lda ?? (transA ? m : k), b, ldb ?? (transB ? k : n), accumulate ? 1 : 0, c, ldc ?? n)
+    }
+}
+
+/// e^x and ln x of Kernels.h: IEEE arithmetic only, the same bits everywhere.
+@inline(__always) func exponential(_ x: Float) -> Float { hw2_expf(x) }
+@inline(__always) func logarithm(_ x: Float) -> Float { hw2_logf(x) }

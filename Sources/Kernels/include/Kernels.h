@@ -1,0 +1,36 @@
+#ifndef HW2_KERNELS_H
+#define HW2_KERNELS_H
+
+/* The engine's matrix products and the two transcendental functions of its
+ * loss, with one summation contract that every path keeps (see gemm.c):
+ *
+ *   C[i][j] = fma(A[i][k-1], B[k-1][j], ... fma(A[i][1], B[1][j], fma(A[i][0], B[0][j], c0)))
+ *
+ * one fused multiply-add chain per output element, in increasing k, starting
+ * from c0 = +0 or from the C given (`accumulate`). A path decides only how
+ * many outputs are computed side by side, so every path gives the same bits. */
+
+/* Bump when any result of these functions may change: it is part of every run id. */
+#define HW2_KERNEL_CONTRACT 1
+
+typedef enum {
+    HW2_KERNEL_PORTABLE = 0, /* scalar fmaf: any CPU */
+    HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA, 6x16 register tiles */
+    HW2_KERNEL_AVX512 = 2,   /* AVX-512F, 8x32 register tiles */
+} hw2_kernel_path;
+
+/* Whether this CPU (and OS) can run the path. */
+int hw2_kernel_supported(hw2_kernel_path path);
+
+/* C [m, n] (row stride ldc) = or += op(A) [m, k] x op(B) [k, n], row-major.
+ * op(A)[i][p] = a[transA ? p*lda + i : i*lda + p], and likewise for B. */
+void hw2_sgemm(hw2_kernel_path path, int transA, int transB, long m, long n, long k,
+               const float *a, long lda, const float *b, long ldb,
+               int accumulate, float *c, long ldc);
+
+/* e^x and the natural logarithm for float, from IEEE double arithmetic only
+ * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
+float hw2_expf(float x);
+float hw2_logf(float x);
+
+#endif

@@ -1,0 +1,163 @@
+/* The register-tile kernels. Each output element is one chain of fused
+ * multiply-adds in increasing k; the paths and shapes differ only in how many
+ * chains run side by side (4x16 scalars; 6x16 or 12x8 in AVX2 registers; 8x32
+ * or 16x16 in AVX-512 registers), so they give the same bits. The compiler is told not to contract
+ * or reassociate anything (-ffp-contract=off, no fast-math): every fma here
+ * is written out. */
+#include <math.h>
+#include "microkernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+/* fmaf is IEEE 754's fusedMultiplyAdd, exactly specified (one rounding), so
+ * every correct implementation gives the same bits; with FMA hardware it is
+ * one instruction. */
+static void portable_4x16(long kc, const float *a, long rsa, long csa,
+                          const float *b, long rsb, float *c, long ldc, int load_c) {
+    float acc[4][16];
+    for (int r = 0; r < 4; r++)
+        for (int j = 0; j < 16; j++) acc[r][j] = load_c ? c[r * ldc + j] : 0.0f;
+    for (long p = 0; p < kc; p++) {
+        const float *bp = b + p * rsb;
+        for (int r = 0; r < 4; r++) {
+            const float ar = a[r * rsa + p * csa];
+            for (int j = 0; j < 16; j++) acc[r][j] = fmaf(ar, bp[j], acc[r][j]);
+        }
+    }
+    for (int r = 0; r < 4; r++)
+        for (int j = 0; j < 16; j++) c[r * ldc + j] = acc[r][j];
+}
+
+static void transpose_scalar(float *panel, long ldp, const float *b, long ldb, long kc, long nr) {
+    for (long j = 0; j < nr; j++)
+        for (long p = 0; p < kc; p++) panel[p * ldp + j] = b[j * ldb + p];
+}
+
+const hw2_path_tiles hw2_portable_tiles = {1, {{4, 16, 1, portable_4x16}}, transpose_scalar};
+
+#if defined(__x86_64__)
+
+/* 6 rows x 2 vectors of 8: 12 accumulators, 2 loads of B and a broadcast of A
+ * per step, within AVX2's 16 registers. */
+__attribute__((target("avx2,fma")))
+static void avx2_6x16(long kc, const float *a, long rsa, long csa,
+                      const float *b, long rsb, float *c, long ldc, int load_c) {
+    __m256 acc[6][2];
+    for (int r = 0; r < 6; r++)
+        for (int v = 0; v < 2; v++)
+            acc[r][v] = load_c ? _mm256_loadu_ps(c + r * ldc + 8 * v) : _mm256_setzero_ps();
+    for (long p = 0; p < kc; p++) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+        for (int r = 0; r < 6; r++) {
+            const __m256 ar = _mm256_broadcast_ss(a + r * rsa);
+            acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+        }
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < 6; r++)
+        for (int v = 0; v < 2; v++) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+}
+
+/* 12 rows x 1 vector of 8, for products only a few columns wide. */
+__attribute__((target("avx2,fma")))
+static void avx2_12x8(long kc, const float *a, long rsa, long csa,
+                      const float *b, long rsb, float *c, long ldc, int load_c) {
+    __m256 acc[12];
+    for (int r = 0; r < 12; r++) acc[r] = load_c ? _mm256_loadu_ps(c + r * ldc) : _mm256_setzero_ps();
+    for (long p = 0; p < kc; p++) {
+        const __m256 b0 = _mm256_loadu_ps(b);
+        for (int r = 0; r < 12; r++) acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + r * rsa), b0, acc[r]);
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < 12; r++) _mm256_storeu_ps(c + r * ldc, acc[r]);
+}
+
+/* Blocks of 8x8 transposed in registers (the usual unpack / shuffle /
+ * permute ladder), the rest one value at a time. */
+__attribute__((target("avx2,fma")))
+static void transpose_avx2(float *panel, long ldp, const float *b, long ldb, long kc, long nr) {
+    const long nr8 = nr & ~7L, kc8 = kc & ~7L;
+    for (long j = 0; j < nr8; j += 8) {
+        for (long p = 0; p < kc8; p += 8) {
+            const float *s = b + j * ldb + p;
+            __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + ldb), r2 = _mm256_loadu_ps(s + 2 * ldb),
+                   r3 = _mm256_loadu_ps(s + 3 * ldb), r4 = _mm256_loadu_ps(s + 4 * ldb), r5 = _mm256_loadu_ps(s + 5 * ldb),
+                   r6 = _mm256_loadu_ps(s + 6 * ldb), r7 = _mm256_loadu_ps(s + 7 * ldb);
+            __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+                   t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+                   t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+            r0 = _mm256_shuffle_ps(t0, t2, 0x44);
+            r1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            r2 = _mm256_shuffle_ps(t1, t3, 0x44);
+            r3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            r4 = _mm256_shuffle_ps(t4, t6, 0x44);
+            r5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            r6 = _mm256_shuffle_ps(t5, t7, 0x44);
+            r7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float *d = panel + p * ldp + j;
+            _mm256_storeu_ps(d, _mm256_permute2f128_ps(r0, r4, 0x20));
+            _mm256_storeu_ps(d + ldp, _mm256_permute2f128_ps(r1, r5, 0x20));
+            _mm256_storeu_ps(d + 2 * ldp, _mm256_permute2f128_ps(r2, r6, 0x20));
+            _mm256_storeu_ps(d + 3 * ldp, _mm256_permute2f128_ps(r3, r7, 0x20));
+            _mm256_storeu_ps(d + 4 * ldp, _mm256_permute2f128_ps(r0, r4, 0x31));
+            _mm256_storeu_ps(d + 5 * ldp, _mm256_permute2f128_ps(r1, r5, 0x31));
+            _mm256_storeu_ps(d + 6 * ldp, _mm256_permute2f128_ps(r2, r6, 0x31));
+            _mm256_storeu_ps(d + 7 * ldp, _mm256_permute2f128_ps(r3, r7, 0x31));
+        }
+        for (long q = j; q < j + 8; q++)
+            for (long p = kc8; p < kc; p++) panel[p * ldp + q] = b[q * ldb + p];
+    }
+    for (long q = nr8; q < nr; q++)
+        for (long p = 0; p < kc; p++) panel[p * ldp + q] = b[q * ldb + p];
+}
+
+const hw2_path_tiles hw2_avx2_tiles = {2, {{6, 16, 8, avx2_6x16}, {12, 8, 8, avx2_12x8}}, transpose_avx2};
+
+/* 8 rows x 2 vectors of 16: 16 accumulators, enough independent chains to
+ * cover the FMA latency on two units, and half the registers left free. */
+__attribute__((target("avx512f")))
+static void avx512_8x32(long kc, const float *a, long rsa, long csa,
+                        const float *b, long rsb, float *c, long ldc, int load_c) {
+    __m512 acc[8][2];
+    for (int r = 0; r < 8; r++)
+        for (int v = 0; v < 2; v++)
+            acc[r][v] = load_c ? _mm512_loadu_ps(c + r * ldc + 16 * v) : _mm512_setzero_ps();
+    for (long p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        for (int r = 0; r < 8; r++) {
+            const __m512 ar = _mm512_set1_ps(a[r * rsa]);
+            acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+        }
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < 8; r++)
+        for (int v = 0; v < 2; v++) _mm512_storeu_ps(c + r * ldc + 16 * v, acc[r][v]);
+}
+
+/* 16 rows x 1 vector of 16, for products 9 to 16 columns wide. */
+__attribute__((target("avx512f")))
+static void avx512_16x16(long kc, const float *a, long rsa, long csa,
+                         const float *b, long rsb, float *c, long ldc, int load_c) {
+    __m512 acc[16];
+    for (int r = 0; r < 16; r++) acc[r] = load_c ? _mm512_loadu_ps(c + r * ldc) : _mm512_setzero_ps();
+    for (long p = 0; p < kc; p++) {
+        const __m512 b0 = _mm512_loadu_ps(b);
+        for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r * rsa]), b0, acc[r]);
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < 16; r++) _mm512_storeu_ps(c + r * ldc, acc[r]);
+}
+
+/* Every CPU with AVX-512F also has AVX2 and FMA (hw2_kernel_supported checks). */
+const hw2_path_tiles hw2_avx512_tiles = {3, {{8, 32, 16, avx512_8x32}, {16, 16, 16, avx512_16x16}, {12, 8, 8, avx2_12x8}},
+                                           transpose_avx2};
+
+#endif
