@@ -8,13 +8,18 @@
  * partial sums together; tiling, packing and swapping the operands only decide
  * which chains run side by side and where their operands are read from.
  *
- * Loop nest (as in BLIS): a panel of B, KC x NR, is made contiguous when it is
- * not already and stays in L1 while every row tile of A is run against it. */
+ * Loop nest (as in BLIS): for each block of k, a panel of B, KC x NR, is made
+ * contiguous when it is not already and stays in L1 while every row tile of A
+ * is run against it. */
 #include <string.h>
 #include "Kernels.h"
 #include "microkernels.h"
 
+/* k per block: a [KC, NR] panel of B stays in L1. */
 enum { KC = 256 };
+/* Rows of B further apart than a page are copied into a panel first, so a
+ * panel's rows do not each cost a TLB entry and a split cache line. */
+enum { PAGE_FLOATS = 1024 };
 
 static long min_long(long x, long y) { return x < y ? x : y; }
 
@@ -56,24 +61,25 @@ static void gemm_tiles(const hw2_path_tiles *path, const hw2_tile *shape, long m
     _Alignas(64) float rows[HW2_MR_MAX * KC];         /* [MR, kc] A, for the last row tile */
     _Alignas(64) float tile[HW2_MR_MAX * HW2_NR_MAX]; /* [MR, NR] C, for edge or strided tiles */
 
-    for (long j0 = 0; j0 < n; j0 += NR) {
-        const long nr = min_long(NR, n - j0);
-        for (long p0 = 0; p0 < k; p0 += KC) {
-            const long kc = min_long(KC, k - p0);
+    for (long p0 = 0; p0 < k; p0 += KC) {
+        const long kc = min_long(KC, k - p0);
+        const int load = accumulate || p0 > 0;
+        const long last = m - m % MR; /* where the partial row tile starts */
+        if (last < m) pack_a(rows, MR, a + last * rsa + p0 * csa, rsa, csa, kc, m - last);
+        for (long j0 = 0; j0 < n; j0 += NR) {
+            const long nr = min_long(NR, n - j0);
             const float *bp = b + p0 * rsb + j0 * csb;
             long bstride = rsb;
-            if (csb != 1 || nr < NR) {
+            if (csb != 1 || nr < NR || rsb > PAGE_FLOATS) {
                 pack_b(path, panel, NR, bp, rsb, csb, kc, nr);
                 bp = panel;
                 bstride = NR;
             }
-            const int load = accumulate || p0 > 0;
             for (long i0 = 0; i0 < m; i0 += MR) {
                 const long mr = min_long(MR, m - i0);
                 const float *ap = a + i0 * rsa + p0 * csa;
                 long ars = rsa, acs = csa;
                 if (mr < MR) {
-                    pack_a(rows, MR, ap, rsa, csa, kc, mr);
                     ap = rows;
                     ars = kc;
                     acs = 1;
@@ -95,17 +101,18 @@ static void gemm_tiles(const hw2_path_tiles *path, const hw2_tile *shape, long m
 }
 
 /* Estimated cycles of running a product with a tile shape: floats copied
- * into panels or through a tile buffer (about one a cycle), plus multiply-adds
- * including the padding of edge tiles (two vector FMAs a cycle). A C written
- * transposed goes through the tile buffer, read and written once per k block. */
+ * into panels or through a tile buffer (about one a cycle), plus the k steps
+ * of every tile, each bound by its FMAs or by its loads (broadcasts of A
+ * weigh more than vector loads of B), two a cycle. A C written transposed
+ * goes through the tile buffer, read and written once per k block. */
 static double cost(const hw2_tile *shape, long m, long n, long k, long csb, int transposed_c) {
     const long edge = n % shape->nr;
     const double packed = csb != 1 ? (double)n * k : (double)edge * k;
     const double blocks = (double)((k + KC - 1) / KC);
     const double copied = transposed_c ? 2.0 * m * n * blocks : 0;
-    const double rows = (double)((m + shape->mr - 1) / shape->mr * shape->mr);
-    const double cols = (double)((n + shape->nr - 1) / shape->nr * shape->nr);
-    return packed + copied + rows * cols * k / (2.0 * shape->lanes);
+    const double tiles = (double)((m + shape->mr - 1) / shape->mr) * (double)((n + shape->nr - 1) / shape->nr);
+    const double fmas = (double)shape->mr * shape->nr / shape->lanes, loads = 1.5 * shape->mr + (double)shape->nr / shape->lanes;
+    return packed + copied + tiles * k * (fmas > loads ? fmas : loads) / 2;
 }
 
 static const hw2_path_tiles *tiles_of(hw2_kernel_path path) {

@@ -1,0 +1,156 @@
+import Foundation
+import Kernels
+import Testing
+@testable import Engine
+
+/// The summation contract of Kernels.h, held path against path: every kernel
+/// path this CPU runs must give, bit for bit, what a plain loop of fused
+/// multiply-adds in increasing k gives. Paths the CPU lacks are skipped (and
+/// named in the test output by `KernelPath.allCases` minus the supported ones).
+@Suite("Kernels: one summation contract on every path")
+struct KernelTests {
+    static let paths = KernelPath.allCases.filter(\.isSupported)
+
+    struct Product: CustomStringConvertible {
+        var transA, transB, accumulate: Bool
+        var m, n, k: Int
+        /// Extra floats at the end of each row of A, B and C (a block inside a wider matrix).
+        var padding: Int
+
+        var description: String {
+            "\(transA ? "T" : "N")\(transB ? "T" : "N") m\(m) n\(n) k\(k)\(accumulate ? " +=" : "") pad\(padding)"
+        }
+    }
+
+    /// Shapes with remainders in every dimension for every tile shape (4x16,
+    /// 6x16, 12x8, 8x32, 16x16), k past one block of 256, all four
+    /// transpositions, with and without accumulation, dense and strided.
+    static let products: [Product] = {
+        var products: [Product] = []
+        let shapes = [(1, 1, 1), (5, 7, 3), (13, 33, 9), (17, 9, 257), (25, 64, 70), (64, 196, 32), (33, 17, 600), (7, 100, 25)]
+        for (index, (m, n, k)) in shapes.enumerated() {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    products.append(Product(transA: transA, transB: transB, accumulate: (index + (transA ? 1 : 0)) % 2 == 0,
+                                            m: m, n: n, k: k, padding: (index + (transB ? 1 : 0)) % 3))
+                }
+            }
+        }
+        return products
+    }()
+
+    /// Values with many significant bits, so any change of order changes the result.
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var random = SeededGenerator(seed: seed, stream: "kernel-test")
+        return (0..<count).map { _ in 2 * random.nextUnitFloat() - 1 }
+    }
+
+    @Test("each path equals a plain fma loop in increasing k, bit for bit", arguments: products)
+    func contract(_ p: Product) {
+        let lda = (p.transA ? p.m : p.k) + p.padding, ldb = (p.transB ? p.k : p.n) + p.padding, ldc = p.n + p.padding
+        let a = Self.values(lda * (p.transA ? p.k : p.m), seed: 1)
+        let b = Self.values(ldb * (p.transB ? p.n : p.k), seed: 2)
+        let c0 = Self.values(ldc * p.m, seed: 3)
+        var expected = c0
+        for i in 0..<p.m {
+            for j in 0..<p.n {
+                var sum: Float = p.accumulate ? c0[i * ldc + j] : 0
+                for q in 0..<p.k {
+                    let x = p.transA ? a[q * lda + i] : a[i * lda + q], y = p.transB ? b[j * ldb + q] : b[q * ldb + j]
+                    sum = sum.addingProduct(x, y)
+                }
+                expected[i * ldc + j] = sum
+            }
+        }
+        for path in Self.paths {
+            var c = c0
+            c.withUnsafeMutableBufferPointer { c in
+                GEMM(path: path)(transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, a: a, lda: lda, b: b, ldb: ldb,
+                                 accumulate: p.accumulate, c: c.baseAddress!, ldc: ldc)
+            }
+            #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "\(path.rawValue): \(p)")
+        }
+    }
+
+    @Test("one training step of each homework model: the same gradients and parameters on every path and thread count",
+          arguments: ModelSpec.homework)
+    func trainingStep(_ spec: ModelSpec) throws {
+        let batch = 6
+        var images = Self.values(batch * spec.input.count, seed: 4)
+        let labels = (0..<batch).map { UInt8($0 % 10) }
+        var results: [(String, [Float], [Float])] = []
+        for path in Self.paths {
+            for threads in [1, 2] {
+                let network = try Network(spec: spec, seed: 5, threads: threads, kernel: path)
+                let gradients = images.withUnsafeMutableBufferPointer { x in
+                    labels.withUnsafeBufferPointer { y in
+                        network.computeGradients(images: x.baseAddress!, labels: y.baseAddress!, batch: batch)
+                        network.applyAdam()
+                        return network.gradients
+                    }
+                }
+                results.append(("\(path.rawValue), \(threads) thread(s)", gradients, network.parameters))
+            }
+        }
+        let (reference, gradients, parameters) = results[0]
+        for (name, g, p) in results.dropFirst() {
+            #expect(g.map(\.bitPattern) == gradients.map(\.bitPattern), "gradients of \(spec.id): \(name) differs from \(reference)")
+            #expect(p.map(\.bitPattern) == parameters.map(\.bitPattern), "parameters of \(spec.id): \(name) differs from \(reference)")
+        }
+    }
+
+    /// Distance in units in the last place between two finite floats of one sign.
+    static func ulps(_ a: Float, _ b: Float) -> Int { abs(Int(Int32(bitPattern: a.bitPattern)) - Int(Int32(bitPattern: b.bitPattern))) }
+
+    @Test("exp: within 1 ulp of the correctly rounded value on a dense sweep of [-104, 89], exact at the edges")
+    func exponent() {
+        var differing = 0
+        var x: Float = -104
+        while x < 89 {
+            let ours = exponential(x), reference = Float(Foundation.exp(Double(x)))
+            #expect(Self.ulps(ours, reference) <= 1, "exp(\(x)): \(ours), expected \(reference)")
+            if ours != reference { differing += 1 }
+            x = x.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp
+        }
+        #expect(differing <= 2, "\(differing) results are not the correctly rounded one")
+        #expect(exponential(0) == 1 && exponential(-200) == 0 && exponential(100) == .infinity && exponential(.nan).isNaN)
+        #expect(exponential(-.infinity) == 0 && exponential(.infinity) == .infinity)
+    }
+
+    @Test("log: within 1 ulp of the correctly rounded value on a dense sweep of all positive floats")
+    func logarithmSweep() {
+        var differing = 0
+        var bits: UInt32 = 1
+        while bits < Float.infinity.bitPattern {
+            let x = Float(bitPattern: bits)
+            let ours = logarithm(x), reference = Float(Foundation.log(Double(x)))
+            #expect(Self.ulps(ours, reference) <= 1, "log(\(x)): \(ours), expected \(reference)")
+            if ours != reference { differing += 1 }
+            bits += 337
+        }
+        #expect(differing <= 2, "\(differing) results are not the correctly rounded one")
+        #expect(logarithm(1) == 0 && logarithm(0) == -.infinity && logarithm(-1).isNaN && logarithm(.infinity) == .infinity)
+    }
+
+    @Test("Adam's beta^t by binary exponentiation agrees with pow to 1e-15")
+    func adamPower() {
+        for t in [1, 2, 3, 10, 600, 18_000] {
+            for beta in [0.9, 0.999] {
+                let ours = Adam.power(beta, t), reference = Foundation.pow(beta, Double(t))
+                #expect(abs(ours - reference) <= 1e-15 * reference, "\(beta)^\(t): \(ours), pow says \(reference)")
+            }
+        }
+        #expect(Adam.power(0.9, 0) == 1)
+    }
+
+    @Test("HW2_KERNEL: the fastest path when unset, a clear error for an unknown name")
+    func selection() throws {
+        #expect(try KernelPath.selected(environment: [:]) == .fastest)
+        #expect(try KernelPath.selected(environment: ["HW2_KERNEL": "portable"]) == .portable)
+        #expect(throws: KernelError.unknown("sse")) { try KernelPath.selected(environment: ["HW2_KERNEL": "sse"]) }
+        #expect("\(KernelError.unknown("sse"))".contains("portable, avx2, avx512"))
+        for path in KernelPath.allCases where !path.isSupported {
+            #expect(throws: KernelError.unsupported(path)) { try KernelPath.selected(environment: ["HW2_KERNEL": path.rawValue]) }
+        }
+    }
+}
