@@ -102,42 +102,53 @@ struct KernelTests {
     /// Distance in units in the last place between two finite floats of one sign.
     static func ulps(_ a: Float, _ b: Float) -> Int { abs(Int(Int32(bitPattern: a.bitPattern)) - Int(Int32(bitPattern: b.bitPattern))) }
 
+    /// Compares `ours` with the correctly rounded result (from the C library's
+    /// double-precision function, whose error is far below a float ulp) on
+    /// every 199th float bit pattern of `bits`, several million inputs.
+    static func sweep(_ bits: ClosedRange<UInt32>, _ ours: (Float) -> Float, _ reference: (Double) -> Double)
+        -> (worstUlps: Int, differing: Int, worstInput: Float) {
+        var (worst, differing, worstInput) = (0, 0, Float.nan)
+        var pattern = bits.lowerBound
+        while pattern <= bits.upperBound {
+            let x = Float(bitPattern: pattern)
+            let distance = ulps(ours(x), Float(reference(Double(x))))
+            if distance > 0 { differing += 1 }
+            if distance > worst { (worst, worstInput) = (distance, x) }
+            let (next, overflow) = pattern.addingReportingOverflow(199)
+            if overflow { break }
+            pattern = next
+        }
+        return (worst, differing, worstInput)
+    }
+
     @Test("exp: within 1 ulp of the correctly rounded value on a dense sweep of [-104, 89], exact at the edges")
     func exponent() {
-        var differing = 0
-        var x: Float = -104
-        while x < 89 {
-            let ours = exponential(x), reference = Float(Foundation.exp(Double(x)))
-            #expect(Self.ulps(ours, reference) <= 1, "exp(\(x)): \(ours), expected \(reference)")
-            if ours != reference { differing += 1 }
-            x = x.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp.nextUp
+        // Negative floats order their bit patterns by magnitude: -0 ... -104, then 0 ... 89.
+        for range in [(-Float(0)).bitPattern...Float(-104).bitPattern, Float(0).bitPattern...Float(89).bitPattern] {
+            let result = Self.sweep(range, exponential, Foundation.exp)
+            #expect(result.worstUlps <= 1, "exp(\(result.worstInput)) is \(result.worstUlps) ulps off")
+            #expect(result.differing <= 2, "\(result.differing) results are not the correctly rounded one")
         }
-        #expect(differing <= 2, "\(differing) results are not the correctly rounded one")
         #expect(exponential(0) == 1 && exponential(-200) == 0 && exponential(100) == .infinity && exponential(.nan).isNaN)
         #expect(exponential(-.infinity) == 0 && exponential(.infinity) == .infinity)
     }
 
     @Test("log: within 1 ulp of the correctly rounded value on a dense sweep of all positive floats")
     func logarithmSweep() {
-        var differing = 0
-        var bits: UInt32 = 1
-        while bits < Float.infinity.bitPattern {
-            let x = Float(bitPattern: bits)
-            let ours = logarithm(x), reference = Float(Foundation.log(Double(x)))
-            #expect(Self.ulps(ours, reference) <= 1, "log(\(x)): \(ours), expected \(reference)")
-            if ours != reference { differing += 1 }
-            bits += 337
-        }
-        #expect(differing <= 2, "\(differing) results are not the correctly rounded one")
+        let result = Self.sweep(1...(Float.infinity.bitPattern - 1), logarithm, Foundation.log)
+        #expect(result.worstUlps <= 1, "log(\(result.worstInput)) is \(result.worstUlps) ulps off")
+        #expect(result.differing <= 2, "\(result.differing) results are not the correctly rounded one")
         #expect(logarithm(1) == 0 && logarithm(0) == -.infinity && logarithm(-1).isNaN && logarithm(.infinity) == .infinity)
     }
 
-    @Test("Adam's beta^t by binary exponentiation agrees with pow to 1e-15")
+    /// Each squaring can double the relative error of the one before, so 15
+    /// squarings (t up to 32767) stay within 2^15 * 2^-53, below 1e-11.
+    @Test("Adam's beta^t by binary exponentiation agrees with pow to 1e-11, relative")
     func adamPower() {
         for t in [1, 2, 3, 10, 600, 18_000] {
             for beta in [0.9, 0.999] {
                 let ours = Adam.power(beta, t), reference = Foundation.pow(beta, Double(t))
-                #expect(abs(ours - reference) <= 1e-15 * reference, "\(beta)^\(t): \(ours), pow says \(reference)")
+                #expect(abs(ours - reference) <= 1e-11 * reference, "\(beta)^\(t): \(ours), pow says \(reference)")
             }
         }
         #expect(Adam.power(0.9, 0) == 1)
