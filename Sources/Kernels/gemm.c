@@ -59,7 +59,7 @@ static void gemm_tiles(const hw2_path_tiles *path, const hw2_tile *shape, long m
     const long MR = shape->mr, NR = shape->nr;
     _Alignas(64) float panel[KC * HW2_NR_MAX];        /* [kc, NR] B, contiguous and zero-padded */
     _Alignas(64) float rows[HW2_MR_MAX * KC];         /* [MR, kc] A, for the last row tile */
-    _Alignas(64) float tile[HW2_MR_MAX * HW2_NR_MAX]; /* [MR, NR] C, for edge or strided tiles */
+    _Alignas(64) float tile[HW2_MR_MAX * HW2_NR_MAX] = {0}; /* [MR, NR] C, for edge or strided tiles */
 
     for (long p0 = 0; p0 < k; p0 += KC) {
         const long kc = min_long(KC, k - p0);
@@ -132,7 +132,7 @@ void hw2_sgemm(hw2_kernel_path path, int transA, int transB, long m, long n, lon
             for (long i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
         return;
     }
-    const hw2_path_tiles *tiles = tiles_of(path);
+    const hw2_path_tiles *tiles = tiles_of(hw2_kernel_supported(path) ? path : HW2_KERNEL_PORTABLE);
     const long rsa = transA ? 1 : lda, csa = transA ? lda : 1;
     const long rsb = transB ? 1 : ldb, csb = transB ? ldb : 1;
     /* Any tile shape, and C^T = op(B)^T op(A)^T instead of C, computes the same
@@ -152,7 +152,7 @@ void hw2_sgemm(hw2_kernel_path path, int transA, int transB, long m, long n, lon
         gemm_tiles(tiles, best, m, n, k, a, rsa, csa, b, rsb, csb, accumulate, c, ldc, 1);
 }
 
-int hw2_kernel_supported(hw2_kernel_path path) {
+static int cpu_runs(hw2_kernel_path path) {
     switch (path) {
     case HW2_KERNEL_PORTABLE:
         return 1;
@@ -167,4 +167,16 @@ int hw2_kernel_supported(hw2_kernel_path path) {
     default:
         return 0;
     }
+}
+
+int hw2_kernel_supported(hw2_kernel_path path) {
+    /* The CPU does not change while the process runs: ask it once per path. */
+    static int known[3] = {-1, -1, -1};
+    if ((unsigned)path > HW2_KERNEL_AVX512) return 0;
+    int runs = __atomic_load_n(&known[path], __ATOMIC_RELAXED);
+    if (runs < 0) {
+        runs = cpu_runs(path);
+        __atomic_store_n(&known[path], runs, __ATOMIC_RELAXED);
+    }
+    return runs;
 }

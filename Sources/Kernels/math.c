@@ -37,7 +37,7 @@ float hw2_expf(float x) {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    /* 2^k for k in [-151, 129] is a normal double. */
+    /* 2^k for k in [-150, 128] is a normal double. */
     return (float)(p * bits_to_double((uint64_t)(k + 1023) << 52));
 }
 

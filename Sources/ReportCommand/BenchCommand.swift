@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let specs = try parseModels(models, flag: "--models")
         let loaded = try data.folder.load()
-        print("engine: \(threads.threads) worker(s), kernel path \(threads.kernel), \(steps) timed steps")
+        print("engine: \(threads.threads) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
         var ours: [Row] = []
         for spec in specs {
             let row = try measure(spec, loaded)
@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measure(_ spec: ModelSpec, _ data: LabeledData) throws -> Row {
-        let trainer = try Trainer(spec: spec, seed: 0, batchSize: 100, threads: threads.threads, kernel: threads.kernel)
+        let trainer = try Trainer(spec: spec, seed: 0, batchSize: 100, threads: threads.threads, kernel: try threads.kernel())
         let network = trainer.network, pixels = data.train.pixelsPerImage, batch = 100
         var images = [Float](repeating: 0, count: batch * pixels)
         var labels = [UInt8](repeating: 0, count: batch)

@@ -58,11 +58,13 @@ struct ThreadOptions: ParsableArguments {
         guard (1...Network.shardCount).contains(threads) else {
             throw ValidationError("--threads: expected 1 to \(Network.shardCount), found \(threads)")
         }
-        do { _ = try KernelPath.selected() } catch { throw ValidationError("\(error)") }
+        _ = try kernel()
     }
 
-    /// The path `HW2_KERNEL` forces, or the fastest this CPU runs (`validate` has refused a bad name).
-    var kernel: KernelPath { (try? KernelPath.selected()) ?? .fastest }
+    /// The path `HW2_KERNEL` forces, or the fastest this CPU runs.
+    func kernel() throws -> KernelPath {
+        do { return try KernelPath.selected() } catch { throw ValidationError("\(error)") }
+    }
 }
 
 /// Parses `--models 1,3` / `--model all` into the homework's model specs.

@@ -50,7 +50,7 @@ struct PipelineCommand: ParsableCommand {
         let folder = data.folder
         let progress = ProgressDisplay()
         let executor = RunExecutor(
-            store: runs.store, config: config, threads: threads.threads, kernel: threads.kernel,
+            store: runs.store, config: config, threads: threads.threads, kernel: try threads.kernel(),
             loadData: { try folder.load() }, log: { print($0) }, observe: progress.handle,
             shouldStop: { StopSignal.isRequested })
         if !force, let cached = executor.cached() {
@@ -58,7 +58,7 @@ struct PipelineCommand: ParsableCommand {
             return cached
         }
         try ensureData(folder, fetchIfMissing: true)
-        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), \(config.epochs) epochs, batch \(config.batchSize), seed \(config.seed), \(threads.threads) threads, kernel path \(threads.kernel.rawValue)")
+        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), \(config.epochs) epochs, batch \(config.batchSize), seed \(config.seed), \(threads.threads) threads, kernel path \(try threads.kernel().rawValue)")
         StopSignal.install()
         switch try executor.execute(force: force) {
         case let .finished(record):

@@ -98,10 +98,11 @@ struct VerifyCommand: ParsableCommand {
             print("note: the engine sources changed since this run (\(record.config.engineSha256.prefix(12)) then, \(EngineVersion.sha256.prefix(12)) now)")
         }
         let progress = ProgressDisplay()
-        let verification = try Verifier(record: record, threads: threads.threads, kernel: threads.kernel)
+        let verification = try Verifier(record: record, threads: threads.threads, kernel: try threads.kernel())
             .verify(epochs: epochs, models: selected, data: try folder.load(), observe: progress.handle)
         if !verification.bitsPromised {
-            print("note: run \(id) was made over OpenBLAS, before the kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
+            let made = record.config.kernelContract.map { "under kernel contract \($0)" } ?? "over OpenBLAS, before the kernel contract"
+            print("note: run \(id) was made \(made); this engine (contract \(KernelPath.contractVersion)) cannot give its bits, only agreement within \(Verification.tolerance)")
         }
         print("model     epochs  result                          largest difference")
         for r in verification.models {

@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
         let loaded = try folder.load().limitingTrain(training.limitTrain)
         for spec in models {
             let trainer = try Trainer(spec: spec, seed: training.seed, batchSize: training.batchSize, threads: threads.threads,
-                                      kernel: threads.kernel)
+                                      kernel: try threads.kernel())
             if !json { print("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }
             for _ in 0..<training.epochs {
                 let m = trainer.trainEpoch(on: loaded)!
@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
             if json {
                 let summary: [String: Any] = [
                     "model": spec.id, "epochs": training.epochs, "seed": training.seed, "threads": threads.threads,
-                    "kernel": threads.kernel.rawValue,
+                    "kernel": try threads.kernel().rawValue,
                     "test_accuracy": last.testAccuracy, "train_loss": last.trainLoss, "test_loss": last.testLoss,
                     "weights_sha256": trainer.weightsSha256, "epoch_seconds": trainer.history.map(\.trainSeconds),
                 ]

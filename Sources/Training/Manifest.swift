@@ -74,7 +74,7 @@ public struct Verification: Codable, Hashable, Sendable {
     public var epochs: Int
     public var threads: Int
     /// Whether identical bits were expected: for every run under the current
-    /// kernel contract, on any machine; never for runs made over OpenBLAS.
+    /// kernel contract, on any machine; never for runs of an older engine.
     public var bitsPromised: Bool
     public var environment: RunEnvironment
     public var models: [ModelResult]
@@ -83,4 +83,19 @@ public struct Verification: Codable, Hashable, Sendable {
     /// Where bits are not promised (older runs on another machine), metrics
     /// that agree within this absolute tolerance are reported as such.
     public static let tolerance = 2e-3
+}
+
+extension Verification {
+    /// Reads checks written before `bitsPromised` existed (they carried
+    /// `same_environment`): those were checks of OpenBLAS runs, which promise
+    /// no bits to this engine.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        date = try c.decode(String.self, forKey: .date)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        threads = try c.decode(Int.self, forKey: .threads)
+        bitsPromised = try c.decodeIfPresent(Bool.self, forKey: .bitsPromised) ?? false
+        environment = try c.decode(RunEnvironment.self, forKey: .environment)
+        models = try c.decode([ModelResult].self, forKey: .models)
+    }
 }

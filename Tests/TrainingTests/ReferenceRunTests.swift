@@ -23,9 +23,10 @@ struct ReferenceRunTests {
         let folder = DataFolder(kind: .mnist, explicit: ProcessInfo.processInfo.environment[DataFolder.environmentVariable]
                                 ?? Self.root.appendingPathComponent("data/mnist").path)
         try #require(folder.missingFiles.isEmpty, "MNIST is not in \(folder.path); run `swift run report data` first")
-        let check = try Verifier(record: record, threads: 2, kernel: .fastest).verify(epochs: 1, models: [.model2], data: try folder.load())
+        let kernel = try KernelPath.selected()
+        let check = try Verifier(record: record, threads: 2, kernel: kernel).verify(epochs: 1, models: [.model2], data: try folder.load())
         #expect(check.models.map(\.model) == ["model2"])
         #expect(check.bitsPromised, "the committed run predates the kernel contract: retrain and commit it")
-        #expect(check.identical, "on \(check.environment.cpu), kernel path \(KernelPath.fastest.rawValue), Model 2 epoch 1 differs from the committed run: \(check.models)")
+        #expect(check.identical, "on \(check.environment.cpu), kernel path \(kernel.rawValue), Model 2 epoch 1 differs from the committed run: \(check.models)")
     }
 }

@@ -148,6 +148,17 @@ struct RunTests {
         config.kernelContract = nil
         #expect(!config.bitsPromisedEverywhere)
         #expect(config.id != id, "the contract version is part of the run id")
+
+        let path = NSTemporaryDirectory() + "hw2-old-verify-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("""
+            {"date": "2026-11-29T09:00:00Z", "epochs": 1, "threads": 2, "same_environment": true,
+             "environment": {"cpu": "AMD EPYC (2 cores)", "blas_core": "Cooperlake", "blas_threads": 1, "workers": 2,
+                             "swift_version": "6.3.1", "os": "Debian"},
+             "models": [{"model": "model2", "epochs_compared": 1, "identical": true, "largest_difference": 0, "weights_identical": true}]}
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let check = try JSON.decode(Verification.self, from: path)
+        #expect(!check.bitsPromised && check.identical && check.environment.blasCore == "Cooperlake")
     }
 
     @Test("the lock refuses a second writer and names the holder")

@@ -14,16 +14,19 @@
 #define HW2_KERNEL_CONTRACT 1
 
 typedef enum {
-    HW2_KERNEL_PORTABLE = 0, /* scalar fmaf: any CPU */
-    HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA, 6x16 register tiles */
-    HW2_KERNEL_AVX512 = 2,   /* AVX-512F, 8x32 register tiles */
+    HW2_KERNEL_PORTABLE = 0, /* scalar fmaf, 4x16 tiles: any CPU */
+    HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA: 6x16 and 12x8 register tiles */
+    HW2_KERNEL_AVX512 = 2,   /* AVX-512F: 8x32 and 16x16 tiles, and AVX2's 12x8 for narrow products */
 } hw2_kernel_path;
 
 /* Whether this CPU (and OS) can run the path. */
 int hw2_kernel_supported(hw2_kernel_path path);
 
 /* C [m, n] (row stride ldc) = or += op(A) [m, k] x op(B) [k, n], row-major.
- * op(A)[i][p] = a[transA ? p*lda + i : i*lda + p], and likewise for B. */
+ * op(A)[i][p] = a[transA ? p*lda + i : i*lda + p], and likewise for B.
+ * Only the m x n block of C is written. A path this CPU cannot run is run as
+ * the portable one (the same bits, slower). Bits are promised for every
+ * result that is not a NaN (which NaN payload comes out is not). */
 void hw2_sgemm(hw2_kernel_path path, int transA, int transB, long m, long n, long k,
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc);
