@@ -10,7 +10,7 @@ let alwaysOptimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
 let engineOptimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"])]
 /// The kernels' C: optimised in every build, and no contraction of a * b + c
 /// into an fma behind our back (each fma of the summation contract is written out).
-let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-fast-math"])]
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-fast-math", "-fno-math-errno"])]
 
 let package = Package(
     name: "hw2-report",

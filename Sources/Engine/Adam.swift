@@ -1,3 +1,5 @@
+import Kernels
+
 /// Adam's settings; the defaults are the homework's (and torch.optim.Adam's).
 public struct AdamConfig: Hashable, Codable, Sendable {
     public var learningRate: Double = 1e-3
@@ -12,20 +14,17 @@ public struct AdamConfig: Hashable, Codable, Sendable {
 /// PyTorch parity test can hold to float rounding:
 ///   m = lerp(m, g, 1 - beta1);  v = beta2 v + (1 - beta2) g^2
 ///   p -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-/// One flat loop over every parameter: no per-tensor special cases.
+/// One flat loop over every parameter (`hw2_adam` in Sources/Kernels/adam.c,
+/// vectorised per kernel path with the same bits): no per-tensor special cases.
 struct Adam {
     let config: AdamConfig
 
-    struct Coefficients {
-        let oneMinusBeta1, beta2, oneMinusBeta2, stepSize, bias2Sqrt, epsilon: Float
-    }
-
-    func coefficients(step t: Int) -> Coefficients {
+    func coefficients(step t: Int) -> hw2_adam_step {
         let c = config
-        return Coefficients(
-            oneMinusBeta1: Float(1 - c.beta1), beta2: Float(c.beta2), oneMinusBeta2: Float(1 - c.beta2),
-            stepSize: Float(c.learningRate / (1 - Self.power(c.beta1, t))),
-            bias2Sqrt: Float((1 - Self.power(c.beta2, t)).squareRoot()), epsilon: Float(c.epsilon))
+        return hw2_adam_step(
+            one_minus_beta1: Float(1 - c.beta1), beta2: Float(c.beta2), one_minus_beta2: Float(1 - c.beta2),
+            step_size: Float(c.learningRate / (1 - Self.power(c.beta1, t))),
+            bias2_sqrt: Float((1 - Self.power(c.beta2, t)).squareRoot()), epsilon: Float(c.epsilon))
     }
 
     /// base^exponent by binary exponentiation: a fixed sequence of IEEE double
@@ -44,14 +43,10 @@ struct Adam {
     /// Updates parameters `range` given their summed gradient; independent per
     /// element, so any split of the range across threads gives the same bits.
     @inline(__always)
-    static func update(_ range: Range<Int>, _ k: Coefficients, params: UnsafeMutablePointer<Float>,
+    static func update(_ range: Range<Int>, _ k: hw2_adam_step, path: KernelPath, params: UnsafeMutablePointer<Float>,
                        grads: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>) {
-        for i in range {
-            let g = grads[i]
-            m[i] += k.oneMinusBeta1 * (g - m[i])
-            v[i] = v[i] * k.beta2 + k.oneMinusBeta2 * (g * g)
-            let denominator = v[i].squareRoot() / k.bias2Sqrt + k.epsilon
-            params[i] -= k.stepSize * (m[i] / denominator)
-        }
+        var k = k
+        let i = range.lowerBound
+        hw2_adam(path.cValue, range.count, &k, params + i, grads + i, m + i, v + i)
     }
 }

@@ -100,7 +100,7 @@ public final class Network: @unchecked Sendable {
         step += 1
         let k = Adam(config: adam).coefficients(step: step)
         let (params, grads, m, v) = (self.params, self.grads, self.m, self.v)
-        parallel { range in Adam.update(range, k, params: params, grads: grads, m: m, v: v) }
+        parallel { range in Adam.update(range, k, path: self.kernel, params: params, grads: grads, m: m, v: v) }
     }
 
     /// Loss and accuracy without touching the parameters, in batches of `batch`.

@@ -99,6 +99,47 @@ struct KernelTests {
         }
     }
 
+    @Test("Adam's update: every path gives the bits of the plain formula, subnormal moments included")
+    func adamPaths() {
+        let count = 1000 + 13
+        var random = SeededGenerator(seed: 9, stream: "adam-test")
+        func value(_ i: Int) -> Float {
+            let x = 2 * random.nextUnitFloat() - 1
+            switch i % 5 {
+            case 0: return x * Float.leastNormalMagnitude     // subnormal
+            case 1: return 0
+            default: return x * 1e-3
+            }
+        }
+        let params = (0..<count).map(value), grads = (0..<count).map(value), m0 = (0..<count).map(value)
+        let v0 = (0..<count).map { abs(value($0)) }
+        let k = Adam(config: AdamConfig()).coefficients(step: 7)
+        var (expectedP, expectedM, expectedV) = (params, m0, v0)
+        for i in 0..<count {
+            let g = grads[i]
+            expectedM[i] = expectedM[i] + k.one_minus_beta1 * (g - expectedM[i])
+            expectedV[i] = expectedV[i] * k.beta2 + k.one_minus_beta2 * (g * g)
+            let denominator = expectedV[i].squareRoot() / k.bias2_sqrt + k.epsilon
+            expectedP[i] = expectedP[i] - k.step_size * (expectedM[i] / denominator)
+        }
+        for path in Self.paths {
+            var (p, m, v) = (params, m0, v0)
+            p.withUnsafeMutableBufferPointer { p in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        // Two ranges, as two workers would split them.
+                        for range in [0..<500, 500..<count] {
+                            Adam.update(range, k, path: path, params: p.baseAddress!, grads: grads, m: m.baseAddress!, v: v.baseAddress!)
+                        }
+                    }
+                }
+            }
+            #expect(p.map(\.bitPattern) == expectedP.map(\.bitPattern), "\(path.rawValue): parameters")
+            #expect(m.map(\.bitPattern) == expectedM.map(\.bitPattern), "\(path.rawValue): first moments")
+            #expect(v.map(\.bitPattern) == expectedV.map(\.bitPattern), "\(path.rawValue): second moments")
+        }
+    }
+
     /// Distance in units in the last place between two finite floats of one sign.
     static func ulps(_ a: Float, _ b: Float) -> Int { abs(Int(Int32(bitPattern: a.bitPattern)) - Int(Int32(bitPattern: b.bitPattern))) }
 

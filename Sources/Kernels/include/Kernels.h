@@ -31,6 +31,16 @@ void hw2_sgemm(hw2_kernel_path path, int transA, int transB, long m, long n, lon
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc);
 
+/* One Adam step's coefficients, in float as the update uses them. */
+typedef struct {
+    float one_minus_beta1, beta2, one_minus_beta2, step_size, bias2_sqrt, epsilon;
+} hw2_adam_step;
+
+/* Adam's update of `count` parameters (adam.c states the formula); elementwise,
+ * so every path and any split of the parameters give the same bits. */
+void hw2_adam(hw2_kernel_path path, long count, const hw2_adam_step *step,
+              float *params, const float *grads, float *m, float *v);
+
 /* e^x and the natural logarithm for float, from IEEE double arithmetic only
  * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
 float hw2_expf(float x);
