@@ -1,5 +1,6 @@
 /* The machine's OpenBLAS SGEMM speed on a large square product, the yardstick
- * for the engine's GFLOP/s (README, Performance). Build and run:
+ * for the engine's GFLOP/s (bench/README.md); needs libopenblas-dev, which
+ * nothing else needs. Build and run:
  *   cc -O2 bench/sgemm_peak.c $(pkg-config --cflags --libs openblas) -o /tmp/sgemm_peak
  *   /tmp/sgemm_peak 1 && /tmp/sgemm_peak 2
  */

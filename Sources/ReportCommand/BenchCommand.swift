@@ -16,7 +16,8 @@ struct BenchCommand: ParsableCommand {
         2 FLOPs each, for both engines alike; the engine's Winograd convolutions execute \
         fewer multiplies than that, so the figure measures work done, not arithmetic \
         executed. With --torch, runs \
-        bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio.
+        bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio. The first \
+        line names the kernel path; HW2_KERNEL=avx2 (or portable, avx512) times another.
         Build with -c release for figures worth quoting: swift run -c release report bench --torch
         """)
 
