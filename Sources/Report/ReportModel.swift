@@ -169,8 +169,8 @@ public struct ReportModel {
                     contract != KernelPath.contractVersion
                         ? t("This run was made under kernel contract \(contract); this engine keeps contract \(KernelPath.contractVersion), so retraining it gives other bits.",
                             "이 실행은 kernel 계약 \(contract)로 만들어졌다. 이 engine은 계약 \(KernelPath.contractVersion)을 따르므로 다시 학습하면 다른 bit가 나온다.")
-                        : t("Kernel contract \(contract): every matrix product sums in one fixed order (`Sources/Kernels`), so retraining this configuration gives these bits on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section describe the machine that ran it.",
-                          "Kernel 계약 \(contract): 모든 행렬 곱이 하나의 고정된 순서로 더해지므로(`Sources/Kernels`), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 bit가 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 실행한 기계를 나타낸다.")
+                        : t("The same bits on every machine: every matrix product of the engine sums in one fixed order (its kernel contract, version \(contract), in `Sources/Kernels`), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
+                          "모든 기계에서 같은 bit: engine의 모든 행렬 곱은 하나의 고정된 순서로 더해지므로(kernel 계약, 버전 \(contract), `Sources/Kernels`), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다.")
                 } ?? t("This run was made over OpenBLAS, before the kernel contract: its bits depended on the CPU and OpenBLAS core.",
                        "이 실행은 kernel 계약 이전에 OpenBLAS로 만들어졌다: bit가 CPU와 OpenBLAS core에 따라 달랐다."),
                 "swift": manifest.environment.swiftVersion, "os": manifest.environment.os,
