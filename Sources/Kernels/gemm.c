@@ -23,20 +23,15 @@ enum { PAGE_FLOATS = 1024 };
 
 static long min_long(long x, long y) { return x < y ? x : y; }
 
-/* Copies op(B)[p0.., j0..] into panel [kc, NR], zero beyond column nr. */
+/* Copies op(B)[p0.., j0..] into panel [kc, NR], zero beyond column nr. One of
+ * B's strides is always 1 (a row-major matrix, or its transpose). */
 static void pack_b(const hw2_path_tiles *path, float *panel, long NR, const float *b, long rsb, long csb, long kc, long nr) {
     if (nr < NR)
         for (long p = 0; p < kc; p++) memset(panel + p * NR + nr, 0, (size_t)(NR - nr) * sizeof(float));
-    if (csb == 1) {
+    if (csb == 1)
         for (long p = 0; p < kc; p++) memcpy(panel + p * NR, b + p * rsb, (size_t)nr * sizeof(float));
-    } else if (rsb == 1) {
+    else
         path->transpose(panel, NR, b, csb, kc, nr);
-    } else {
-        for (long j = 0; j < nr; j++) {
-            const float *column = b + j * csb;
-            for (long p = 0; p < kc; p++) panel[p * NR + j] = column[p * rsb];
-        }
-    }
 }
 
 /* Copies rows i0.. of op(A) into rows [MR, kc], zero beyond row mr. */
