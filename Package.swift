@@ -30,24 +30,25 @@ let package = Package(
         .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The pipeline, one module per concern; dependencies flow one way.
+        .target(name: "Support", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Kernels", cSettings: kernelFlags, linkerSettings: [.linkedLibrary("m")]),
         .target(
             name: "Dataset",
-            dependencies: ["SystemZlib", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["SystemZlib", "Support"],
             resources: [.copy("mnist_convert.py")],
             swiftSettings: alwaysOptimized
         ),
         .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: engineOptimized),
+        .target(name: "Training", dependencies: ["Engine", "Dataset", "Support"], swiftSettings: alwaysOptimized),
         .target(
-            name: "Training",
-            dependencies: ["Engine", "Dataset", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: alwaysOptimized
+            name: "RunArchive",
+            dependencies: ["Training", "Dataset", "Engine", "Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(name: "Charts", dependencies: ["CCairo"]),
         .target(
             name: "Report",
             dependencies: [
-                "Training", "Engine", "Charts",
+                "RunArchive", "Training", "Engine", "Charts", "Support",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),
             ]
@@ -55,17 +56,16 @@ let package = Package(
         .executableTarget(
             name: "ReportCommand",
             dependencies: [
-                "Dataset", "Engine", "Training", "Charts", "Report",
+                "Dataset", "Engine", "Training", "RunArchive", "Charts", "Report", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
 
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Support"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Kernels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "RunArchiveTests", dependencies: ["RunArchive", "Training", "Support"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], resources: [.copy("Golden")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "RunArchive", "Training", "Dataset", "Support"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportCommandTests", dependencies: ["ReportCommand"]),
     ]
 )

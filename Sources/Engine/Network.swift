@@ -103,14 +103,17 @@ public final class Network: @unchecked Sendable {
         parallel { range in Adam.update(range, k, path: self.kernel, params: params, grads: grads, m: m, v: v) }
     }
 
-    /// Loss and accuracy without touching the parameters, in batches of `batch`.
-    public func evaluate(images: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, count: Int, batch: Int = 200) -> BatchResult {
+    /// Loss and accuracy without touching the parameters, in batches of
+    /// `batch`; each sample's predicted class in `predictions` [count] when given.
+    public func evaluate(images: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, count: Int, batch: Int,
+                         predictions: UnsafeMutablePointer<UInt8>? = nil) -> BatchResult {
         var total = BatchResult(lossSum: 0, correct: 0)
         let pixels = summary.spec.input.count
         var start = 0
         while start < count {
             let n = min(batch, count - start)
-            let r = pass(images: UnsafeMutablePointer(mutating: images + start * pixels), labels: labels + start, batch: n, training: false)
+            let r = pass(images: UnsafeMutablePointer(mutating: images + start * pixels), labels: labels + start, batch: n, training: false,
+                         predictions: predictions.map { $0 + start })
             total.lossSum += r.lossSum
             total.correct += r.correct
             start += n
@@ -131,7 +134,8 @@ public final class Network: @unchecked Sendable {
     /// Shards a batch across the workers. The images are only read: the one
     /// layer that writes its input (ReLU) may not come first (ModelSummary
     /// checks), so sharing the caller's buffer is safe.
-    private func pass(images: UnsafeMutablePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, training: Bool) -> BatchResult {
+    private func pass(images: UnsafeMutablePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, training: Bool,
+                      predictions: UnsafeMutablePointer<UInt8>? = nil) -> BatchResult {
         let losses = losses.reserve(batch)
         let pixels = summary.spec.input.count, p = parameterCount
         let scale = 1 / Float(batch)
@@ -146,7 +150,7 @@ public final class Network: @unchecked Sendable {
                     guard hi > lo else { continue }
                     correctPointer[shard] = stacks[worker].step(
                         images + lo * pixels, labels: labels + lo, n: hi - lo, params: params,
-                        gradientScale: scale, losses: losses + lo, grads: g)
+                        gradientScale: scale, losses: losses + lo, grads: g, predictions: predictions.map { $0 + lo })
                 }
             }
         }

@@ -1,5 +1,7 @@
 import Engine
 import Foundation
+import RunArchive
+import Support
 import Training
 
 /// One statement of the original write-up, checked against a run.

@@ -1,4 +1,7 @@
 import Charts
+import Engine
+import RunArchive
+import Support
 import Training
 
 /// The figures of the report, as chart data built from a run.
@@ -7,17 +10,19 @@ public enum Figures {
         /// File name under figures/, without extension.
         public let name: String
         public let figure: Figure
-        public let alt: String
     }
 
-    public static func all(_ models: [ModelRecord]) -> [Named] {
+    /// One curve set: a model and its metrics per epoch.
+    public typealias Curves = (spec: ModelSpec, metrics: [EpochMetrics])
+
+    public static func all(_ models: [Curves]) -> [Named] {
         let perModel = models.map { model in
             Named(name: model.spec.id, figure: Figure(panels: [
                 .line(LineChart(title: "\(model.spec.title): train loss", xLabel: "epoch", yLabel: "mean batch loss",
                                 series: [Series("train loss", perEpoch: model.metrics.map(\.trainLoss))])),
                 .line(LineChart(title: "\(model.spec.title): test accuracy", xLabel: "epoch", yLabel: "test accuracy (%)",
                                 series: [Series("test accuracy", perEpoch: model.metrics.map { 100 * $0.testAccuracy })])),
-            ]), alt: "\(model.spec.title): train loss (left) and test accuracy (right) per epoch")
+            ]))
         }
         let accuracies = models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }
         let zoomFloor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2))
@@ -27,11 +32,11 @@ public enum Figures {
             .line(LineChart(title: "Test accuracy (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
                             series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
                             yRange: zoomFloor...100)),
-        ]), alt: "All models: train loss on a log scale (left) and test accuracy zoomed (right)")
+        ]))
         let timings = Named(name: "timings", figure: Figure(panels: [
             .bar(BarChart(title: "Training time per epoch", yLabel: "seconds (mean over epochs)",
                           bars: models.map { ($0.spec.title, mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
-        ], panelWidth: 420), alt: "Mean training seconds per epoch for each model")
+        ], panelWidth: 420))
         return perModel + [comparison, timings]
     }
 

@@ -1,5 +1,7 @@
 import Engine
 import Foundation
+import RunArchive
+import Support
 import Training
 
 /// Everything the templates print, as strings ready to print: the report is a
@@ -112,15 +114,15 @@ public struct ReportModel {
         }
         let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
 
-        let manifest = run.manifest
+        let sessions = run.models.flatMap(\.manifest.sessions)
         let verification: [String: Any]? = run.verification.map { v in
             [
                 "date": v.date, "epochs": String(v.epochs), "threads": String(v.threads),
                 "identical": v.identical,
                 "bitsPromised": v.bitsPromised,
                 "tolerance": String(Verification.tolerance),
-                "machine": v.environment.cpu + (v.environment.kernel.map { t(", kernel path \($0.rawValue)", ", kernel 경로 \($0.rawValue)") } ?? ""),
-                "models": v.models.map { r -> [String: Any] in
+                "machine": v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
+                "models": v.units.map { r -> [String: Any] in
                     [
                         "model": r.model, "epochs": String(r.epochsCompared),
                         "result": r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
@@ -143,12 +145,12 @@ public struct ReportModel {
             "differenceNote": differenceNote,
             "lang": language.rawValue,
             "course": Original.course, "assignment": Original.assignment,
-            "dataset": config.dataset == "mnist" ? "MNIST" : config.dataset == "fashion-mnist" ? "Fashion-MNIST" : config.dataset,
-            "isMNIST": config.dataset == "mnist",
-            "seed": String(config.seed), "epochs": String(config.epochs), "batchSize": String(config.batchSize),
+            "dataset": config.dataset.name == "mnist" ? "MNIST" : config.dataset.name == "fashion-mnist" ? "Fashion-MNIST" : config.dataset.name,
+            "isMNIST": config.dataset.name == "mnist",
+            "seed": SeedList(config.seeds).description, "epochs": String(config.epochs), "batchSize": String(config.batchSize),
             "batches": String((trainCount + config.batchSize - 1) / config.batchSize),
             "trainCount": Format.int(trainCount),
-            "runId": manifest.runId,
+            "runId": run.id.rawValue,
             "isHomework": config.isHomework,
             "models": models, "results": results, "parameters": parameters, "compute": compute,
             "computeOrder": computeOrder(summaries),
@@ -159,29 +161,39 @@ public struct ReportModel {
             "comparisonFigure": "figures/comparison.png", "timingsFigure": "figures/timings.png",
             "reproducibility": [
                 "adam": String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
-                "shards": String(config.shards),
+                "shards": String(config.reduction.shards),
+                "normalisation": String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std),
                 "limitTrain": config.limitTrain.map(String.init) ?? t("all", "전체"),
-                "datasetDigests": config.datasetSha256.keys.sorted().map { ["file": $0, "sha256": config.datasetSha256[$0]!] },
-                "cpu": manifest.environment.cpu, "workers": String(manifest.environment.workers),
-                "kernel": manifest.environment.kernel.map { t("kernel path \($0.rawValue)", "kernel 경로 \($0.rawValue)") }
-                    ?? "OpenBLAS core \(manifest.environment.blasCore ?? "unknown")",
-                "guarantee": config.kernelContract.map { contract in
-                    contract != KernelPath.contractVersion
-                        ? t("This run was made under kernel contract \(contract); this engine keeps contract \(KernelPath.contractVersion), so retraining it gives other bits.",
-                            "이 실행은 kernel 계약 \(contract)로 만들어졌다. 이 engine은 계약 \(KernelPath.contractVersion)을 따르므로 다시 학습하면 다른 bit가 나온다.")
-                        : t("The same bits on every machine: every matrix product of the engine sums in one fixed order (its kernel contract, version \(contract), in `Sources/Kernels`), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
-                          "모든 기계에서 같은 bit: engine의 모든 행렬 곱은 하나의 고정된 순서로 더해지므로(kernel 계약, 버전 \(contract), `Sources/Kernels`), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다.")
-                } ?? t("This run was made over OpenBLAS, before the kernel contract: its bits depended on the CPU and OpenBLAS core.",
-                       "이 실행은 kernel 계약 이전에 OpenBLAS로 만들어졌다: bit가 CPU와 OpenBLAS core에 따라 달랐다."),
-                "swift": manifest.environment.swiftVersion, "os": manifest.environment.os,
-                "commit": manifest.code.gitCommit, "dirty": manifest.code.gitDirty ? t("yes", "예") : t("no", "아니오"),
-                "engine": manifest.code.engineSha256,
-                "started": manifest.started, "finished": manifest.finished ?? "-",
-                "weights": run.models.map { ["title": $0.spec.title, "sha256": $0.weightsSha256] },
+                "datasetDigests": config.dataset.sha256.sorted { $0.key < $1.key }.map { ["file": $0.key, "sha256": $0.value] },
+                "evalBatch": String(config.evalBatchSize),
+                "convChunk": Format.int(config.reduction.convChunkBytes), "winogradChunk": Format.int(config.reduction.winogradChunkBytes),
+                "machine": Self.distinct(sessions.map { s in
+                    s.environment.cpu + t("; kernel path \(s.environment.kernel.rawValue), \(s.environment.workers) worker(s)",
+                                          "; kernel 경로 \(s.environment.kernel.rawValue), worker \(s.environment.workers)개")
+                }),
+                "contract": String(config.reduction.kernelContract),
+                "guarantee": config.reduction != .current
+                    ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
+                        "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
+                    : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in `Sources/Kernels`), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
+                        "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 `Sources/Kernels`의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
+                "toolchain": Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
+                "commit": Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
+                "started": sessions.map(\.started).min() ?? "-", "finished": sessions.compactMap(\.finished).max() ?? "-",
+                "weights": run.models.map { ["title": $0.spec.title, "unit": $0.manifest.unitId.rawValue, "sha256": $0.weightsSha256] },
+                "resumed": run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
+                    ["title": m.spec.title, "after": m.manifest.resumedAfter.map(String.init).joined(separator: ", ")]
+                },
             ] as [String: Any],
             "hasVerification": verification != nil,
             "verification": verification ?? false,
         ]
+    }
+
+    /// The distinct values in first-seen order, joined: one line when every unit ran alike.
+    static func distinct(_ values: [String]) -> String {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }.joined(separator: " / ")
     }
 
     var trainCount: Int { run.config.limitTrain.map { min($0, 60_000) } ?? 60_000 }

@@ -2,6 +2,8 @@ import Charts
 import Foundation
 import Ink
 import Mustache
+import RunArchive
+import Support
 import Training
 
 public enum ReportError: Error, CustomStringConvertible, Equatable {
@@ -21,8 +23,8 @@ public struct RenderedReport {
     public var files: [String: [UInt8]]
     public var warnings: [String]
 
-    /// Writes every file atomically into `folder`.
-    public func write(to folder: String) throws {
+    /// Writes every file atomically into `folder` (ReportFolder swaps whole folders).
+    func write(to folder: String) throws {
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(path))
         }
@@ -42,7 +44,7 @@ public struct ReportWriter {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
         var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
-        for named in Figures.all(run.models) {
+        for named in Figures.all(run.models.map { ($0.spec, $0.metrics) }) {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png
             widths["figures/\(named.name).png"] = Int(named.figure.width)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Engine
 import Foundation
+import Support
 import Training
 
 struct BenchCommand: ParsableCommand {
@@ -21,11 +22,11 @@ struct BenchCommand: ParsableCommand {
         Build with -c release for figures worth quoting: swift run -c release report bench --torch
         """)
 
-    @Option(help: ArgumentHelp("Timed training steps per model.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Timed training steps per model.", valueName: "n"))
     var steps: Int = 100
 
-    @Option(help: ArgumentHelp("Models: all, or numbers like 1,3.", valueName: "list"))
-    var models: String = "all"
+    @Option(help: ArgumentHelp("Models: all, or numbers like 1,3.", valueName: "list"), transform: ModelList.transform)
+    var models: ModelList = .all
 
     @Flag(help: "Also run the PyTorch reference (needs `pip install torch==2.13.0+cpu`).")
     var torch = false
@@ -39,14 +40,13 @@ struct BenchCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps: expected at least 1, found \(steps)") }
-        _ = try parseModels(models, flag: "--models")
+        try checkAtLeast(steps, 1, "--steps")
     }
 
     func run() throws {
-        let specs = try parseModels(models, flag: "--models")
+        let specs = models.specs
         let loaded = try data.folder.load()
-        print("engine: \(threads.threads) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
+        print("engine: \(threads.resolved) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
         var ours: [Row] = []
         for spec in specs {
             let row = try measure(spec, loaded)
@@ -64,7 +64,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measure(_ spec: ModelSpec, _ data: LabeledData) throws -> Row {
-        let trainer = try Trainer(spec: spec, seed: 0, batchSize: 100, threads: threads.threads, kernel: try threads.kernel())
+        let unit = UnitConfig(dataset: self.data.dataset.identity, model: spec, seed: 0, epochs: 1, batchSize: 100)
+        let trainer = try Trainer(unit: unit, threads: threads.resolved, kernel: try threads.kernel())
         let network = trainer.network, pixels = data.train.pixelsPerImage, batch = 100
         var images = [Float](repeating: 0, count: batch * pixels)
         var labels = [UInt8](repeating: 0, count: batch)
@@ -97,19 +98,18 @@ struct BenchCommand: ParsableCommand {
     private func runTorch(_ specs: [ModelSpec]) throws -> [Row] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/torch_bench.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--steps", String(steps), "--threads", String(threads.threads),
-                             "--models", specs.map(\.id).joined(separator: ","), "--data-dir", data.folder.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("bench/torch_bench.py failed (exit \(process.terminationStatus)); is PyTorch installed? pip install torch==2.13.0+cpu")
+        let arguments = ["python3", script, "--steps", String(steps), "--threads", String(threads.resolved),
+                         "--models", specs.map(\.id).joined(separator: ","), "--data-dir", data.folder.path]
+        let result: ProcessRunner.Result
+        do {
+            result = try ProcessRunner.run(arguments)
+        } catch {
+            throw ValidationError("could not start python3 for bench/torch_bench.py: \(error.localizedDescription)")
         }
-        return try String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
+        guard result.status == 0 else {
+            throw ValidationError("bench/torch_bench.py failed (exit \(result.status)); is PyTorch installed? pip install torch==2.13.0+cpu\n\(result.errors)")
+        }
+        return try result.output.split(separator: "\n").map { line in
             guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let model = json["model"] as? String, let epoch = json["epoch_seconds"] as? Double,
                   let eval = json["eval_seconds"] as? Double, let rate = json["samples_per_second"] as? Double,

@@ -2,64 +2,108 @@ import ArgumentParser
 import Dataset
 import Engine
 import Foundation
+import Report
+import RunArchive
+
+extension DatasetKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let kind = DatasetKind.named(argument) else { return nil }
+        self = kind
+    }
+
+    public static var allValueStrings: [String] { all.map(\.name) }
+    public var defaultValueDescription: String { name }
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// `--models 1,3` or `all`: the homework's models, in order, without repeats.
+struct ModelList: Hashable {
+    let specs: [ModelSpec]
+
+    static let all = ModelList(specs: ModelSpec.homework)
+
+    struct Invalid: Error, CustomStringConvertible {
+        let text: String
+        var description: String { "expected model numbers 1, 2, 3 (comma-separated) or 'all', found '\(text)'" }
+    }
+
+    static func parse(_ text: String) throws -> [ModelSpec] {
+        if text == "all" { return ModelSpec.homework }
+        var models: [ModelSpec] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let model = ModelSpec.homework.first(where: { $0.id == name || $0.id == "model" + name }) else { throw Invalid(text: text) }
+            if !models.contains(model) { models.append(model) }
+        }
+        return ModelSpec.homework.filter(models.contains)
+    }
+
+    /// For `@Option(transform:)`, so a bad list is named with what was expected.
+    static func transform(_ text: String) throws -> ModelList { ModelList(specs: try parse(text)) }
+}
+
+extension SeedList {
+    /// For `@Option(transform:)`, so a bad list is named with what was wrong.
+    static func transform(_ text: String) throws -> SeedList { try SeedList(parsing: text) }
+}
 
 /// Where the data comes from; shared by every command that reads it.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Dataset to use: mnist or fashion-mnist.", valueName: "name"))
-    var dataset: String = "mnist"
+    @Option(help: ArgumentHelp("Dataset to use.", valueName: "name"))
+    var dataset: DatasetKind = .mnist
 
     @Option(help: ArgumentHelp(
         "Folder with the four IDX files, raw or .gz (default: data/mnist, or $HW2_DATA_DIR; Fashion-MNIST: /usr/share/datasets/fashion-mnist).",
         valueName: "path"))
     var dataDir: String?
 
-    func validate() throws {
-        guard DatasetKind.named(dataset) != nil else {
-            throw ValidationError("--dataset: expected one of \(DatasetKind.all.map(\.name).joined(separator: ", ")), found '\(dataset)'")
-        }
-    }
+    var folder: DataFolder { DataFolder(kind: dataset, explicit: dataDir) }
+}
 
-    var kind: DatasetKind { DatasetKind.named(dataset)! }
-    var folder: DataFolder { DataFolder(kind: kind, explicit: dataDir) }
+/// A whole number flag that may be given as a negative number (`--epochs -1`),
+/// which argument-parser would otherwise read as a missing value.
+func checkAtLeast(_ value: Int, _ minimum: Int, _ flag: String) throws {
+    guard value >= minimum else { throw ValidationError("\(flag): expected a whole number of at least \(minimum), found \(value)") }
 }
 
 /// What decides a training result, shared by `report`, `train` and `bench`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Epochs per model.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Epochs per model.", valueName: "n"))
     var epochs: Int = 30
 
-    @Option(help: ArgumentHelp("Seed of every random stream (initialisation, shuffling).", valueName: "n"))
-    var seed: UInt64 = 0
-
-    @Option(help: ArgumentHelp("Samples per batch.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Samples per batch.", valueName: "n"))
     var batchSize: Int = 100
 
-    @Option(help: ArgumentHelp("Train on the first K training images only (quick checks).", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Train on the first K training images only (quick checks).", valueName: "K"))
     var limitTrain: Int?
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs: expected a whole number of at least 1, found \(epochs)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size: expected at least 1, found \(batchSize)") }
-        if let limitTrain, limitTrain < 1 {
-            throw ValidationError("--limit-train: expected at least 1, found \(limitTrain)")
-        }
+        try checkAtLeast(epochs, 1, "--epochs")
+        try checkAtLeast(batchSize, 1, "--batch-size")
+        if let limitTrain { try checkAtLeast(limitTrain, 1, "--limit-train") }
     }
 }
 
 /// Worker threads and the kernel path: they decide the speed, never a result
 /// (see Network.shardCount and Sources/Kernels/include/Kernels.h).
 struct ThreadOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Worker threads (1-\(Network.shardCount)); results are bitwise identical for any value, as for any \(KernelPath.environmentVariable)=\(KernelPath.allCases.map(\.rawValue).joined(separator: "|")).",
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Worker threads per model (1-\(Network.shardCount); default: the cores, shared between jobs). Results are bitwise identical for any value, as for any \(KernelPath.environmentVariable)=\(KernelPath.allCases.map(\.rawValue).joined(separator: "|")).",
         valueName: "n"))
-    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, Network.shardCount)
+    var threads: Int?
 
     func validate() throws {
-        guard (1...Network.shardCount).contains(threads) else {
+        if let threads, !(1...Network.shardCount).contains(threads) {
             throw ValidationError("--threads: expected 1 to \(Network.shardCount), found \(threads)")
         }
         _ = try kernel()
     }
+
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// For commands that train one model at a time.
+    var resolved: Int { threads ?? min(Self.cores, Network.shardCount) }
 
     /// The path `HW2_KERNEL` forces, or the fastest this CPU runs.
     func kernel() throws -> KernelPath {
@@ -67,16 +111,49 @@ struct ThreadOptions: ParsableArguments {
     }
 }
 
-/// Parses `--models 1,3` / `--model all` into the homework's model specs.
-func parseModels(_ text: String, flag: String) throws -> [ModelSpec] {
-    if text == "all" { return ModelSpec.homework }
-    var models: [ModelSpec] = []
-    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let model = ModelSpec.homework.first(where: { $0.id == name || $0.id == "model" + name }) else {
-            throw ValidationError("\(flag): expected model numbers 1, 2, 3 (comma-separated) or 'all', found '\(text)'")
-        }
-        if !models.contains(model) { models.append(model) }
+/// Parallel jobs for commands that train several units.
+struct JobOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Units (model x seed) trained at once, each with its own threads (default: one per core while enough units are left). Never changes a result; each job holds one model's buffers (about 350 MB for Model 1), the dataset is shared.",
+        valueName: "n"))
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs { try checkAtLeast(jobs, 1, "--jobs") }
     }
-    return models.sorted { $0.id < $1.id }
+
+    /// Jobs and threads for `pending` units, and whether they were chosen here (to say so).
+    func split(pending: Int, threads: ThreadOptions) -> (jobs: Int, threads: Int, chosen: Bool) {
+        let cores = ThreadOptions.cores
+        switch (jobs, threads.threads) {
+        case let (jobs?, threads?): return (jobs, threads, false)
+        case let (jobs?, nil): return (jobs, max(1, min(Network.shardCount, cores / jobs)), true)
+        case let (nil, threads?): return (max(1, min(max(pending, 1), cores / threads)), threads, true)
+        case (nil, nil):
+            let split = LocalExecutor.split(cores: cores, pending: pending)
+            return (split.jobs, split.threads, true)
+        }
+    }
+}
+
+/// Where runs are archived; shared by every command that reads or writes them.
+struct RunStoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Folder of the run archive.", valueName: "path"))
+    var runsDir: String = "runs"
+
+    var store: RunStore { RunStore(root: runsDir) }
+
+    /// A run named on the command line: an id (or unique prefix) in the runs
+    /// folder, or the path of a copied archive such as reports/hw2/archive.
+    func locate(_ argument: String?) throws -> (store: RunStore, id: RunID) {
+        if let argument, FileManager.default.fileExists(atPath: (argument as NSString).appendingPathComponent(RunLayout.unitsFolder)) {
+            let store = RunStore(root: argument)
+            return (store, try store.resolve(nil))
+        }
+        do {
+            return (store, try store.resolve(argument))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
 }

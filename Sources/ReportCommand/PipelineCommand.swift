@@ -2,70 +2,79 @@ import ArgumentParser
 import Dataset
 import Engine
 import Foundation
+import RunArchive
 import Training
-
-/// Where runs are archived; shared by every command that reads or writes them.
-struct RunStoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Folder of the run archive.", valueName: "path"))
-    var runsDir: String = "runs"
-
-    var store: RunStore { RunStore(root: runsDir) }
-}
 
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "The whole pipeline: data, training (or reuse), figures, report.",
         discussion: """
-        A finished run with the same configuration, data and engine code is reused: \
-        only the report is rendered again. An interrupted run is resumed from its last \
-        finished epoch and ends with the same bits as an uninterrupted one.
+        Each model is trained once per seed; each (model, seed) is a unit of the run \
+        archive, found again whenever the same configuration comes back: a finished run \
+        only renders its report again, `--seeds 0-4` reuses seed 0 of the homework and \
+        `--seeds 0-5` after it trains only seed 5. An interrupted run resumes every unit \
+        from its last finished epoch and ends with the same bits as an uninterrupted one.
+
+        Examples:
+          report                          the homework: 3 models, 30 epochs, seed 0
+          report --seeds 0-4              the seed study (reports/hw2-seeds0-4)
+          report --epochs 2 --models 2    a quick run (reports/hw2-models2-epochs2)
         """)
 
-    @Option(help: ArgumentHelp("Models to train: all, or numbers like 1,3.", valueName: "list"))
-    var models: String = "all"
+    @Option(help: ArgumentHelp("Models to train: all, or numbers like 1,3.", valueName: "list"), transform: ModelList.transform)
+    var models: ModelList = .all
+
+    @Option(name: [.customLong("seeds"), .customLong("seed")], help: ArgumentHelp("Seeds of every random stream (initialisation, shuffling): one (0), a range (0-4) or a list (0,3,7).", valueName: "seeds"),
+            transform: SeedList.transform)
+    var seeds: SeedList = SeedList([0])
 
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
     @OptionGroup var threads: ThreadOptions
+    @OptionGroup var jobs: JobOptions
     @OptionGroup var runs: RunStoreOptions
     @OptionGroup var output: ReportOptions
 
-    @Flag(help: "Retrain even when a finished run with this configuration exists.")
+    @Flag(help: "Retrain every unit of the run even when it is finished (the same bits come back).")
     var force = false
 
-    func validate() throws {
-        _ = try parseModels(models, flag: "--models")
-    }
-
     func run() throws {
-        let config = RunConfig(dataset: data.kind, models: try parseModels(models, flag: "--models"), epochs: training.epochs,
-                               batchSize: training.batchSize, seed: training.seed, limitTrain: training.limitTrain)
+        let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
+                               batchSize: training.batchSize, limitTrain: training.limitTrain)
         let record = try trainOrReuse(config)
         try output.render(record, from: runs.store)
     }
 
-    /// Steps 1-2 of the pipeline: verified data, then the run (cached, resumed or new).
+    /// Steps 1-2 of the pipeline: verified data, then the run's units (found, resumed or trained).
     func trainOrReuse(_ config: RunConfig) throws -> RunRecord {
-        let folder = data.folder
-        let progress = ProgressDisplay()
-        let executor = RunExecutor(
-            store: runs.store, config: config, threads: threads.threads, kernel: try threads.kernel(),
-            loadData: { try folder.load() }, log: { print($0) }, observe: progress.handle,
-            shouldStop: { StopSignal.isRequested })
+        let store = runs.store
+        let executor = RunExecutor(store: store, config: config)
         if !force, let cached = executor.cached() {
-            print("run \(config.id): finished earlier with this configuration, data and engine; reusing it (--force retrains)")
+            print("run \(config.id): finished earlier with this configuration and data; reusing it (--force retrains)")
             return cached
         }
+        let folder = data.folder
         try ensureData(folder, fetchIfMissing: true)
-        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), \(config.epochs) epochs, batch \(config.batchSize), seed \(config.seed), \(threads.threads) threads, kernel path \(try threads.kernel().rawValue)")
+        let pending = force ? config.units : executor.pendingUnits()
+        let split = jobs.split(pending: pending.count, threads: threads)
+        let kernel = try threads.kernel()
+        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.epochs) epochs, batch \(config.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
+        if !pending.isEmpty {
+            print("run \(config.id): \(split.jobs) job(s) x \(split.threads) thread(s)\(split.chosen ? " (chosen for \(ThreadOptions.cores) cores; --jobs/--threads override)" : ""), kernel path \(kernel.rawValue)")
+        }
         StopSignal.install()
-        switch try executor.execute(force: force) {
+        let progress = ProgressDisplay()
+        let outcome = try executor.execute(
+            with: LocalExecutor(store: store, jobs: split.jobs, threads: split.threads, kernel: kernel), force: force,
+            loadData: { try folder.load() }, log: { progress.log($0) }, observe: progress.handle,
+            shouldStop: { StopSignal.isRequested })
+        switch outcome {
         case let .finished(record):
-            print("run \(config.id): finished; archived in \(runs.store.folder(config.id))")
+            print("run \(config.id): finished; archived in \(store.layout.runFolder(config.id))")
             return record
-        case let .interrupted(id, folder):
-            print("run \(id): interrupted; finished epochs are saved in \(folder)")
+        case let .interrupted(id, left):
+            print("run \(id): interrupted with \(left) unit(s) unfinished; finished epochs are saved in \(store.root)")
             print("resume with the same command: report \(CommandLine.arguments.dropFirst().joined(separator: " "))")
             throw ExitCode(130)
         }

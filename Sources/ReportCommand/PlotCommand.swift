@@ -3,6 +3,8 @@ import Charts
 import Engine
 import Foundation
 import Report
+import RunArchive
+import Support
 import Training
 
 struct PlotCommand: ParsableCommand {
@@ -14,7 +16,7 @@ struct PlotCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Output folder.", valueName: "folder"))
     var folder: String
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("Run id, unique prefix, or run folder (default: the newest run).", valueName: "run"))
+    @Option(name: .customLong("run"), help: ArgumentHelp("Run id, unique prefix, or archive folder (default: the newest run).", valueName: "run"))
     var runID: String?
 
     @Flag(help: "Draw made-up curves shaped like the homework's, to look at the charts without a run.")
@@ -23,12 +25,12 @@ struct PlotCommand: ParsableCommand {
     @OptionGroup var runs: RunStoreOptions
 
     func run() throws {
-        let models: [ModelRecord]
+        let models: [Figures.Curves]
         if demo {
             models = Self.demoModels()
         } else {
-            let (store, id) = try locateRun(runID, in: runs)
-            models = try store.record(id).models
+            let (store, id) = try runs.locate(runID)
+            models = try store.record(id).models.map { ($0.spec, $0.metrics) }
         }
         for named in Figures.all(models) {
             let rendered = try Renderer.png(named.figure)
@@ -41,7 +43,7 @@ struct PlotCommand: ParsableCommand {
 
     /// Smooth, plausible curves: loss decaying like c/epoch^1.5, accuracy
     /// approaching about 99% — no training involved.
-    static func demoModels() -> [ModelRecord] {
+    static func demoModels() -> [Figures.Curves] {
         ModelSpec.homework.enumerated().map { index, spec in
             let metrics = (1...30).map { e -> EpochMetrics in
                 let x = Double(e)
@@ -50,7 +52,7 @@ struct PlotCommand: ParsableCommand {
                 return EpochMetrics(epoch: e, trainLoss: loss, lastBatchLoss: loss, trainAccuracy: 1 - loss, testLoss: loss,
                                     testAccuracy: accuracy, trainSeconds: [52, 22, 35][index], evalSeconds: 3, weightsSha256: "")
             }
-            return ModelRecord(spec: spec, metrics: metrics, weightsSha256: "")
+            return (spec, metrics)
         }
     }
 }

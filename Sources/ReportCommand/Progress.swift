@@ -3,43 +3,61 @@ import Foundation
 import Synchronization
 import Training
 
-/// Draws training progress: one line redrawn in place on a terminal, plain
-/// lines every tenth of an epoch when the output is a log or CI.
-final class ProgressDisplay: @unchecked Sendable {
+/// Draws training progress, safely from any number of parallel jobs: on a
+/// terminal one line redrawn in place with every active unit's state, in a
+/// log or CI plain lines every tenth of an epoch per unit.
+final class ProgressDisplay: Sendable {
+    private struct State {
+        var status: [String: String] = [:]
+        var lastTenth: [String: Int] = [:]
+    }
+
     private let interactive = isatty(STDOUT_FILENO) == 1
-    private var lastPlainTenth = -1
+    private let state = Mutex(State())
 
     init() {
         setvbuf(stdout, nil, _IOLBF, 0)
     }
 
-    func handle(_ event: TrainingEvent) {
-        switch event {
-        case let .batch(model, epoch, batch, total, loss, rate, elapsed):
-            let fraction = Double(batch) / Double(total)
-            let left = elapsed / fraction - elapsed
-            let status = String(format: "%@ epoch %d  %@ %3d/%d  %6.0f samples/s  loss %.4f  %@ left",
-                                model, epoch, bar(fraction), batch, total, rate, loss, duration(left))
-            if interactive {
-                print("\r\u{1B}[K" + status, terminator: "")
-                fflush(stdout)
-            } else {
-                let tenth = Int(fraction * 10)
-                if tenth != lastPlainTenth && tenth < 10 {
-                    lastPlainTenth = tenth
-                    print(status)
-                }
-            }
-        case let .epochFinished(model, m):
-            lastPlainTenth = -1
+    /// A message between progress lines.
+    func log(_ message: String) {
+        state.withLock { _ in
             if interactive { print("\r\u{1B}[K", terminator: "") }
-            print(String(format: "%@ epoch %2d  train loss %.5f  train acc %6.2f%%  test loss %.5f  test acc %6.2f%%  (%.1fs train, %.1fs test)",
-                         model, m.epoch, m.trainLoss, 100 * m.trainAccuracy, m.testLoss, 100 * m.testAccuracy, m.trainSeconds, m.evalSeconds))
+            print(message)
+        }
+    }
+
+    func handle(_ event: TrainingEvent) {
+        state.withLock { s in
+            switch event {
+            case let .batch(unit, epoch, batch, total, loss, rate, elapsed):
+                let fraction = Double(batch) / Double(total)
+                let left = elapsed / fraction - elapsed
+                if interactive {
+                    s.status[unit] = String(format: "%@ epoch %d %@ %3.0f%% loss %.4f %@ left",
+                                            unit, epoch, bar(fraction), 100 * fraction, loss, duration(left))
+                    print("\r\u{1B}[K" + s.status.keys.sorted().compactMap { s.status[$0] }.joined(separator: " | "), terminator: "")
+                    fflush(stdout)
+                } else {
+                    let tenth = Int(fraction * 10)
+                    if tenth != s.lastTenth[unit] && tenth < 10 {
+                        s.lastTenth[unit] = tenth
+                        print(String(format: "%@ epoch %d  %@ %3d/%d  %6.0f samples/s  loss %.4f  %@ left",
+                                     unit, epoch, bar(fraction), batch, total, rate, loss, duration(left)))
+                    }
+                }
+            case let .epochFinished(unit, m):
+                s.lastTenth[unit] = nil
+                s.status[unit] = nil
+                if interactive { print("\r\u{1B}[K", terminator: "") }
+                print(String(format: "%@ epoch %2d  train loss %.5f  train acc %6.2f%%  test loss %.5f  test acc %6.2f%%  (%.1fs train, %.1fs test)",
+                             unit, m.epoch, m.trainLoss, 100 * m.trainAccuracy, m.testLoss, 100 * m.testAccuracy, m.trainSeconds, m.evalSeconds))
+            }
         }
     }
 
     private func bar(_ fraction: Double) -> String {
-        let width = 20, filled = Int(fraction * Double(width))
+        let width = interactive ? 10 : 20, filled = Int(fraction * Double(width))
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Report
-import Training
+import RunArchive
+import Support
 
 /// Where and how the write-up is rendered; shared by `report` and `report render`.
 struct ReportOptions: ParsableArguments {
@@ -14,28 +15,23 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Report folder name (default: hw2 for the homework's configuration, otherwise a name that says how the run differs, e.g. hw2-epochs2).", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Language of the write-up: en or ko.", valueName: "lang"))
-    var lang: String = "en"
+    @Option(help: ArgumentHelp("Language of the write-up.", valueName: "lang"))
+    var lang: Language = .en
 
     func validate() throws {
-        guard Language(rawValue: lang) != nil else { throw ValidationError("--lang: expected en or ko, found '\(lang)'") }
-        if let name, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            throw ValidationError("--name: expected a plain folder name, found '\(name)'")
+        if let name, !ReportFolder.isPlainName(name) {
+            throw ValidationError("--name: expected a plain folder name (letters, digits, '.', '_', '-'; not starting with '.'), found '\(name)'")
         }
     }
 
-    /// Renders and writes the report, with the run's light artifacts in run/; returns its folder.
+    /// Renders and writes the report, with the run's light archive in archive/; returns its folder.
     @discardableResult
     func render(_ run: RunRecord, from store: RunStore) throws -> String {
-        let language = Language(rawValue: lang)!
-        var folderName = name ?? run.config.reportName
-        if name == nil && language == .ko { folderName += "-ko" }
-        let folder = (reportsDir as NSString).appendingPathComponent(folderName)
-        let rendered = try ReportWriter(templates: templates).render(run, language: language)
+        let folderName = name ?? ReportFolder.defaultName(run.config, language: lang)
+        let rendered = try ReportWriter(templates: templates).render(run, language: lang)
         for warning in rendered.warnings { print("warning: \(warning)") }
-        try rendered.write(to: folder)
-        try store.exportLight(run.manifest.runId, to: (folder as NSString).appendingPathComponent("run"))
-        print("report: wrote \(folder)/report.md, report.html, \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's metrics and manifest in run/")
+        let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, archive: { try store.exportLight(run.id, to: $0) })
+        print("report: wrote \(folder)/report.md, report.html, \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")
         return folder
     }
 }
@@ -44,20 +40,19 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render the write-up of an archived run again (no training).",
-        discussion: "Edit a template under templates/ and run this to see the change; nothing is recompiled.")
+        discussion: """
+        Edit a template under templates/ and run this to see the change; nothing is recompiled.
+        Example: report render reports/hw2/archive --lang ko
+        """)
 
-    @Argument(help: ArgumentHelp("Run id, unique prefix, or run folder (default: the newest run).", valueName: "run"))
+    @Argument(help: ArgumentHelp("Run id, unique prefix, or archive folder such as reports/hw2/archive (default: the newest run).", valueName: "run"))
     var runID: String?
 
     @OptionGroup var runs: RunStoreOptions
     @OptionGroup var output: ReportOptions
 
     func run() throws {
-        let (store, id) = try locateRun(runID, in: runs)
-        let manifest = try store.manifest(id)
-        guard manifest.status == .finished else {
-            throw ValidationError("run \(id) is \(manifest.status.rawValue); run `report` with its configuration to finish it first")
-        }
+        let (store, id) = try runs.locate(runID)
         try output.render(try store.record(id), from: store)
     }
 }

@@ -13,8 +13,11 @@ struct TrainCommand: ParsableCommand {
         determinism. The same --seed gives the same weights_sha256 for any --threads.
         """)
 
-    @Option(help: ArgumentHelp("Model to train: 1, 2, 3, a list like 1,3, or all.", valueName: "n"))
-    var model: String = "all"
+    @Option(help: ArgumentHelp("Model to train: 1, 2, 3, a list like 1,3, or all.", valueName: "n"), transform: ModelList.transform)
+    var model: ModelList = .all
+
+    @Option(help: ArgumentHelp("Seed of every random stream (initialisation, shuffling).", valueName: "n"))
+    var seed: UInt64 = 0
 
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
@@ -23,29 +26,24 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per model on stdout instead of the table.")
     var json = false
 
-    func validate() throws {
-        _ = try parseModels(model, flag: "--model")
-    }
-
     func run() throws {
-        let models = try parseModels(model, flag: "--model")
-        let folder = data.folder
-        let loaded = try folder.load().limitingTrain(training.limitTrain)
-        for spec in models {
-            let trainer = try Trainer(spec: spec, seed: training.seed, batchSize: training.batchSize, threads: threads.threads,
-                                      kernel: try threads.kernel())
+        let loaded = try data.folder.load().limitingTrain(training.limitTrain)
+        for spec in model.specs {
+            let unit = UnitConfig(dataset: data.dataset.identity, model: spec, seed: seed, epochs: training.epochs,
+                                  batchSize: training.batchSize, limitTrain: training.limitTrain)
+            let trainer = try Trainer(unit: unit, threads: threads.resolved, kernel: try threads.kernel())
             if !json { print("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }
             for _ in 0..<training.epochs {
-                let m = trainer.trainEpoch(on: loaded)!
+                guard let m = trainer.trainEpoch(on: loaded) else { break }
                 if !json {
                     print(String(format: "  epoch %3d  train loss %.6f  train acc %6.2f%%  test loss %.6f  test acc %6.2f%%  %.1fs + %.1fs",
                                  m.epoch, m.trainLoss, 100 * m.trainAccuracy, m.testLoss, 100 * m.testAccuracy, m.trainSeconds, m.evalSeconds))
                 }
             }
-            let last = trainer.history.last!
+            guard let last = trainer.history.last else { continue }
             if json {
                 let summary: [String: Any] = [
-                    "model": spec.id, "epochs": training.epochs, "seed": training.seed, "threads": threads.threads,
+                    "model": spec.id, "epochs": training.epochs, "seed": seed, "threads": threads.resolved,
                     "kernel": try threads.kernel().rawValue,
                     "test_accuracy": last.testAccuracy, "train_loss": last.trainLoss, "test_loss": last.testLoss,
                     "weights_sha256": trainer.weightsSha256, "epoch_seconds": trainer.history.map(\.trainSeconds),

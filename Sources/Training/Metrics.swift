@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one epoch of one model produced. The report is built from these alone.
 public struct EpochMetrics: Codable, Hashable, Sendable {
     public var epoch: Int
@@ -39,5 +41,11 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
     /// Full precision (Swift's shortest round-trip form), so the CSV is as exact as the JSON.
     public var csvRow: String {
         "\(epoch),\(trainLoss),\(lastBatchLoss),\(trainAccuracy),\(testLoss),\(testAccuracy),\(trainSeconds),\(evalSeconds),\(weightsSha256)"
+    }
+
+    /// The line `train.log` holds for this epoch.
+    public var logLine: String {
+        String(format: "epoch %d train_loss %.6f test_loss %.6f test_accuracy %.4f train_s %.1f eval_s %.1f weights %@",
+               epoch, trainLoss, testLoss, testAccuracy, trainSeconds, evalSeconds, weightsSha256)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import Dataset
 
@@ -91,7 +92,7 @@ struct DataFolderTests {
         try Data(idx([3], payload: [1, 2, 3])).write(to: URL(fileURLWithPath: path))
         let data = DataFolder(kind: .mnist, explicit: folder)
         #expect(throws: DatasetError.digest(path: path, expected: DatasetKind.mnist.testLabels.sha256,
-                                            found: DataFolder.sha256(idx([3], payload: [1, 2, 3])))) {
+                                            found: Digest.sha256(idx([3], payload: [1, 2, 3])))) {
             try data.readVerified(DatasetKind.mnist.testLabels)
         }
         #expect(data.missingFiles.map(\.name) == ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"])
@@ -104,16 +105,12 @@ struct DataFolderTests {
         let bytes = idx([3], payload: [1, 2, 3])
         let raw = folder + "/t10k-labels-idx1-ubyte"
         try Data(bytes).write(to: URL(fileURLWithPath: raw))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gzip.arguments = ["gzip", raw]
-        try gzip.run()
-        gzip.waitUntilExit()
+        #expect(try ProcessRunner.run(["gzip", raw]).status == 0)
         let data = DataFolder(kind: .mnist, explicit: folder)
         #expect(data.locate(DatasetKind.mnist.testLabels) == raw + ".gz")
         #expect(try IDX.read(raw + ".gz") == bytes)
         // Same bytes, so the same (non-canonical) digest as the raw file: the check runs on decompressed bytes.
-        #expect(throws: DatasetError.digest(path: raw + ".gz", expected: DatasetKind.mnist.testLabels.sha256, found: DataFolder.sha256(bytes))) {
+        #expect(throws: DatasetError.digest(path: raw + ".gz", expected: DatasetKind.mnist.testLabels.sha256, found: Digest.sha256(bytes))) {
             try data.readVerified(DatasetKind.mnist.testLabels)
         }
     }
@@ -128,11 +125,7 @@ struct DataFolderTests {
         // A real gzip stream cut in half.
         let raw = folder + "/t10k-images-idx3-ubyte"
         try Data((0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: URL(fileURLWithPath: raw))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gzip.arguments = ["gzip", raw]
-        try gzip.run()
-        gzip.waitUntilExit()
+        #expect(try ProcessRunner.run(["gzip", raw]).status == 0)
         let whole = try Data(contentsOf: URL(fileURLWithPath: raw + ".gz"))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: raw + ".gz"))
         #expect(throws: DatasetError.self) { try IDX.read(raw + ".gz") }
@@ -170,22 +163,12 @@ struct ConverterTests {
         let marker = folder + "/pwned"
         let pickle = folder + "/evil.pkl"
         try Data(Self.hostilePickle(marker: marker)).write(to: URL(fileURLWithPath: pickle))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gzip.arguments = ["gzip", pickle]
-        try gzip.run()
-        gzip.waitUntilExit()
+        #expect(try ProcessRunner.run(["gzip", pickle]).status == 0)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", MNISTFetcher.converterPath, pickle + ".gz", folder]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains("refusing to load global os.system"))
+        let converter = try #require(MNISTFetcher.converterPath)
+        let result = try ProcessRunner.run(["python3", converter, pickle + ".gz", folder])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("refusing to load global os.system"))
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 }

@@ -248,7 +248,7 @@ struct GradientCheckTests {
         func meanLoss() -> Double {
             images.withUnsafeBufferPointer { x in
                 labels.withUnsafeBufferPointer { l in
-                    network.evaluate(images: x.baseAddress!, labels: l.baseAddress!, count: n).lossSum / Double(n)
+                    network.evaluate(images: x.baseAddress!, labels: l.baseAddress!, count: n, batch: n).lossSum / Double(n)
                 }
             }
         }

@@ -28,11 +28,15 @@ struct CommandLineTests {
     @Test("bad values name the flag and what was expected", arguments: [
         (["train", "--threads", "9"], "--threads: expected 1 to 4, found 9"),
         (["train", "--epochs", "0"], "--epochs: expected a whole number of at least 1, found 0"),
-        (["train", "--model", "4"], "--model: expected model numbers 1, 2, 3 (comma-separated) or 'all', found '4'"),
-        (["--dataset", "cifar"], "--dataset: expected one of mnist, fashion-mnist, found 'cifar'"),
-        (["render", "--lang", "fr"], "--lang: expected en or ko, found 'fr'"),
-        (["render", "--name", "../x"], "--name: expected a plain folder name, found '../x'"),
-        (["bench", "--steps", "0"], "--steps: expected at least 1, found 0"),
+        (["train", "--epochs", "-1"], "--epochs: expected a whole number of at least 1, found -1"),
+        (["train", "--model", "4"], "expected model numbers 1, 2, 3 (comma-separated) or 'all', found '4'"),
+        (["--dataset", "cifar"], "'cifar' is invalid for '--dataset <name>'"),
+        (["render", "--lang", "fr"], "'fr' is invalid for '--lang <lang>'"),
+        (["render", "--name", "../x"], "--name: expected a plain folder name"),
+        (["bench", "--steps", "0"], "--steps: expected a whole number of at least 1, found 0"),
+        (["--seeds", "5-3"], "the range 5-3 runs backwards"),
+        (["--seeds", "1,1"], "seed 1 appears twice"),
+        (["--jobs", "0"], "--jobs: expected a whole number of at least 1, found 0"),
     ])
     func badValues(arguments: [String], message: String) {
         do {
@@ -45,9 +49,9 @@ struct CommandLineTests {
 
     @Test("model lists parse in any order, without duplicates")
     func models() throws {
-        #expect(try parseModels("3,1,3", flag: "--models").map(\.id) == ["model1", "model3"])
-        #expect(try parseModels("all", flag: "--models").count == 3)
-        #expect(throws: ValidationError.self) { try parseModels("1,,2", flag: "--models") }
+        #expect(try ModelList.parse("3,1,3").map(\.id) == ["model1", "model3"])
+        #expect(try ModelList.parse("all").count == 3)
+        #expect(throws: ModelList.Invalid.self) { try ModelList.parse("1,,2") }
     }
 
     @Test("report with no subcommand runs the pipeline")

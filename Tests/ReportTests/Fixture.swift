@@ -1,23 +1,29 @@
+import Dataset
 import Engine
 import Foundation
-@testable import Training
+@testable import RunArchive
+import Training
 @testable import Report
 
 /// A fixed run: three homework models x 6 epochs of made-up but plausible
 /// metrics, a fixed manifest. The report must be a pure function of this.
 enum Fixture {
+    static let environment = RunEnvironment(cpu: "Test CPU (2 cores)", kernel: .avx2, workers: 2,
+                                            swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
+
     static func run(models: [ModelSpec] = ModelSpec.homework, verification: Verification? = nil) -> RunRecord {
-        let config = RunConfig(dataset: .mnist, models: models, epochs: 6, batchSize: 100, seed: 0, engineSha256: "e" + String(repeating: "0", count: 63))
-        let environment = RunEnvironment(cpu: "Test CPU (2 cores)", kernel: .avx2, blasCore: nil, workers: 2,
-                                         swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
-        let manifest = Manifest(runId: config.id, status: .finished, config: config,
-                                code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false, engineSha256: config.engineSha256),
-                                environment: environment, started: "2026-11-29T08:00:00Z", finished: "2026-11-29T08:30:00Z",
-                                provenance: [:], files: [])
-        let records = models.enumerated().map { index, spec in
-            ModelRecord(spec: spec, metrics: metrics(index), weightsSha256: String(repeating: String(index + 1), count: 64))
+        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: models, seeds: [0], epochs: 6, batchSize: 100)
+        let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
+                                   finished: "2026-11-29T08:30:00Z",
+                                   units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
+        let units = config.units.enumerated().map { index, unit in
+            let session = Session(firstEpoch: 1, lastEpoch: 6, started: "2026-11-29T08:0\(index):00Z", finished: "2026-11-29T08:\(index + 1)0:00Z",
+                                  code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false),
+                                  environment: environment, executor: "local")
+            let unitManifest = UnitManifest(unitId: unit.id, status: .finished, config: unit, sessions: [session], files: [])
+            return UnitRecord(manifest: unitManifest, metrics: metrics(index), predictions: [])
         }
-        return RunRecord(manifest: manifest, models: records, verification: verification)
+        return RunRecord(manifest: manifest, units: units, verification: verification)
     }
 
     /// Model 1 learns slowest; Model 3 leads early; Model 2 ends highest.

@@ -1,7 +1,9 @@
 import Engine
 import Foundation
 import Testing
-@testable import Training
+@testable import RunArchive
+import Support
+import Training
 @testable import Report
 
 /// Replaces each embedded PNG with a short digest, so the HTML golden file
@@ -12,7 +14,7 @@ func withoutImages(_ html: String) -> String {
     for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).reversed() {
         let range = Range(match.range, in: html)!
         let payload = Data(base64Encoded: String(html[Range(match.range(at: 1), in: html)!]))!
-        out.replaceSubrange(range, with: "data:image/png;base64,<\(payload.count) bytes sha256 \(Trainer.digest(Array(payload)).prefix(16))>")
+        out.replaceSubrange(range, with: "data:image/png;base64,<\(payload.count) bytes sha256 \(Digest.sha256(payload).prefix(16))>")
     }
     return out
 }
@@ -121,10 +123,12 @@ struct ReportTests {
 
     @Test("the verification result appears in the reproducibility section")
     func verification() throws {
+        let run = Fixture.run()
         let check = Verification(date: "2026-11-29T09:00:00Z", epochs: 1, threads: 2, bitsPromised: true,
-                                 environment: Fixture.run().manifest.environment,
-                                 models: [.init(model: "model2", epochsCompared: 1, identical: true, firstDifferingEpoch: nil,
-                                                largestDifference: 0, weightsIdentical: true)])
+                                 environment: Fixture.environment,
+                                 units: [.init(model: "model2", seed: 0, unitId: run.units[1].manifest.unitId,
+                                               unitFilesSha256: run.units[1].manifest.filesSha256, epochsCompared: 1, identical: true,
+                                               firstDifferingEpoch: nil, largestDifference: 0, weightsIdentical: true, predictionsIdentical: true)])
         let (md, _, _) = try render(Fixture.run(verification: check))
         #expect(md.contains("| model2 | 1 | identical | 0 |"))
         #expect(!md.contains("No reproducibility check has been run"))

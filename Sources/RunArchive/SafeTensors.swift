@@ -1,5 +1,7 @@
 import Engine
 import Foundation
+import Support
+import Training
 
 /// The safetensors format: UInt64 LE header length, a JSON header mapping each
 /// tensor name to dtype, shape and [begin, end) byte offsets into the data that
@@ -24,7 +26,7 @@ public enum SafeTensors {
 
     public static func encode(_ tensors: [Tensor], metadata: [String: String]) -> [UInt8] {
         var entries: [String] = []
-        let meta = metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }.joined(separator: ",")
+        let meta = metadata.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(quote($0.value))" }.joined(separator: ",")
         entries.append("\"__metadata__\":{\(meta)}")
         var offset = 0
         for t in tensors {
@@ -35,16 +37,16 @@ public enum SafeTensors {
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
         while header.count % 8 != 0 { header.append(0x20) }  // pad with spaces so the data is 8-byte aligned
         var out = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
-        for t in tensors { out += Checkpoint.littleEndian(t.values) }
+        for t in tensors { out += LittleEndian.bytes(t.values) }
         return out
     }
 
     /// Reads a file, checking the format's rules: the header fits, offsets are
     /// contiguous from 0 in header order, and the data ends exactly at the file's end.
     public static func decode(_ bytes: [UInt8], path: String) throws -> (tensors: [Tensor], metadata: [String: String]) {
-        func bad(_ reason: String) -> TrainingError { .corrupt(path: path, reason: "not a valid safetensors file: \(reason)") }
+        func bad(_ reason: String) -> FileError { .unreadable(path: path, reason: "not a valid safetensors file: \(reason)") }
         guard bytes.count >= 8 else { throw bad("shorter than the 8-byte header length") }
-        let length = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        let length = Int(clamping: LittleEndian.uint64(bytes[0..<8]))
         guard length <= bytes.count - 8 else { throw bad("header length \(length) exceeds the file") }
         guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any] else {
             throw bad("the header is not a JSON object")
@@ -68,13 +70,22 @@ public enum SafeTensors {
         let data = 8 + length
         guard data + expected == bytes.count else { throw bad("data is \(bytes.count - data) bytes, the header describes \(expected)") }
         let tensors = spans.map { span in
-            Tensor(name: span.name, shape: span.shape, values: Checkpoint.floats(bytes, from: data + span.begin, count: (span.end - span.begin) / 4))
+            Tensor(name: span.name, shape: span.shape, values: LittleEndian.floats(bytes, from: data + span.begin, count: (span.end - span.begin) / 4))
         }
         return (tensors, metadata)
     }
 
+    /// A JSON string literal (names and metadata are plain ASCII here, but any text is escaped correctly).
     private static func quote(_ s: String) -> String {
-        let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -1,6 +1,8 @@
 import Dataset
 import Engine
-@testable import Training
+import Foundation
+import RunArchive
+import Training
 
 /// Generated "digits": class k is a bright 6x6 square at one of ten places on a
 /// noisy 28x28 canvas, so a small CNN learns it in an epoch or two.
@@ -27,7 +29,26 @@ enum Synthetic {
         .linear("fc1", 4 * 7 * 7, 16), .relu, .linear("fc2", 16, 10),
     ])
 
-    static func config(epochs: Int = 2, seed: UInt64 = 0, models: [ModelSpec] = [model]) -> RunConfig {
-        RunConfig(dataset: .mnist, models: models, epochs: epochs, batchSize: 20, seed: seed, engineSha256: "test")
+    static let second = ModelSpec(id: "tiny2", title: "Tiny 2", summary: "", layers: model.layers)
+
+    static func config(epochs: Int = 2, seeds: [UInt64] = [0], models: [ModelSpec] = [model]) -> RunConfig {
+        RunConfig(dataset: DatasetKind.mnist.identity, models: models, seeds: seeds, epochs: epochs, batchSize: 20)
+    }
+
+    static func temporaryStore() -> RunStore {
+        RunStore(root: NSTemporaryDirectory() + "hw2-runs-\(UUID().uuidString)")
+    }
+
+    static func execute(_ store: RunStore, _ config: RunConfig, jobs: Int = 1, threads: Int = 2, force: Bool = false,
+                        shouldStop: @escaping @Sendable () -> Bool = { false },
+                        log: @escaping @Sendable (String) -> Void = { _ in }) throws -> RunExecutor.Outcome {
+        try RunExecutor(store: store, config: config)
+            .execute(with: LocalExecutor(store: store, jobs: jobs, threads: threads, kernel: .fastest), force: force,
+                     loadData: { data }, log: log, shouldStop: shouldStop)
+    }
+
+    static func finished(_ outcome: RunExecutor.Outcome) -> RunRecord? {
+        if case let .finished(record) = outcome { return record }
+        return nil
     }
 }

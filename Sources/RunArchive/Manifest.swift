@@ -1,0 +1,129 @@
+import Foundation
+import Support
+import Training
+
+/// The size and SHA-256 of one archived file, relative to its folder.
+public struct FileRecord: Codable, Hashable, Sendable {
+    public var path: String
+    public var bytes: Int
+    public var sha256: String
+
+    public init(path: String, bytes: Int, sha256: String) {
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+
+    init(path: String, contents: some Collection<UInt8>) {
+        self.init(path: path, bytes: contents.count, sha256: Digest.sha256(contents))
+    }
+
+    /// Compares bytes read from disk (nil: missing) with this record.
+    func mismatch(_ contents: Data?, at fullPath: String) -> Mismatch? {
+        guard let contents else { return Mismatch(path: fullPath, kind: .missing) }
+        if contents.count != bytes { return Mismatch(path: fullPath, kind: .size(expected: bytes, found: contents.count)) }
+        let digest = Digest.sha256(contents)
+        return digest == sha256 ? nil : Mismatch(path: fullPath, kind: .digest(expected: sha256, found: digest))
+    }
+}
+
+public enum Status: String, Codable, Sendable {
+    case running, finished, interrupted, failed
+}
+
+/// One uninterrupted stretch of training of a unit: which epochs, where, with what code.
+public struct Session: Codable, Hashable, Sendable {
+    /// The first epoch this session trained (1-based).
+    public var firstEpoch: Int
+    /// Epochs finished when the session ended (or so far).
+    public var lastEpoch: Int
+    public var started: String
+    public var finished: String?
+    public var code: CodeVersion
+    public var environment: RunEnvironment
+    /// What ran it: "local" or, on a cluster, the scheduler's job id.
+    public var executor: String
+}
+
+/// The record of a unit that lets anyone check it: its configuration, every
+/// training session, and the size and SHA-256 of every file it wrote.
+public struct UnitManifest: Codable, Hashable, Sendable {
+    public var unitId: UnitID
+    public var status: Status
+    public var config: UnitConfig
+    public var sessions: [Session]
+    public var files: [FileRecord]
+
+    /// Where the results came from: trained in one go, or resumed after which epochs.
+    public var resumedAfter: [Int] { sessions.dropFirst().map { $0.firstEpoch - 1 } }
+
+    /// A digest of the recorded files: it changes whenever the unit is retrained
+    /// to other bytes, which makes an older verification of it stale.
+    public var filesSha256: String { Digest.sha256((try? JSON.encode(files)) ?? Data()) }
+}
+
+/// How a unit came to be part of a run.
+public enum UnitOrigin: String, Codable, Sendable {
+    /// Trained from scratch by this run.
+    case trained
+    /// Continued by this run from a checkpoint left by an interrupted one.
+    case resumed
+    /// Already finished (by an earlier run or study with the same unit) and checked.
+    case reused
+}
+
+/// A run: a set of units (models x seeds) and where each came from.
+public struct RunManifest: Codable, Hashable, Sendable {
+    public struct Unit: Codable, Hashable, Sendable {
+        public var model: String
+        public var seed: UInt64
+        public var unitId: UnitID
+        public var origin: UnitOrigin?
+    }
+
+    public var runId: RunID
+    public var status: Status
+    public var config: RunConfig
+    public var started: String
+    public var finished: String?
+    public var units: [Unit]
+
+    /// UTC with milliseconds, so runs started within one second still sort in order.
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// The last reproducibility check of a run (`report verify`), kept beside it.
+public struct Verification: Codable, Hashable, Sendable {
+    public struct UnitResult: Codable, Hashable, Sendable {
+        public var model: String
+        public var seed: UInt64
+        public var unitId: UnitID
+        /// The unit's `filesSha256` when it was checked: a retrained unit makes this result stale.
+        public var unitFilesSha256: String
+        public var epochsCompared: Int
+        public var identical: Bool
+        public var firstDifferingEpoch: Int?
+        /// Largest absolute difference of any metric (0 when identical).
+        public var largestDifference: Double
+        public var weightsIdentical: Bool
+        public var predictionsIdentical: Bool
+    }
+
+    public var date: String
+    public var epochs: Int
+    public var threads: Int
+    /// Whether identical bits were expected: for every unit under the current
+    /// reduction order and kernel contract, on any machine.
+    public var bitsPromised: Bool
+    public var environment: RunEnvironment
+    public var units: [UnitResult]
+
+    public var identical: Bool { units.allSatisfy(\.identical) }
+    /// Where bits are not promised (units of an older contract), metrics that
+    /// agree within this absolute tolerance are reported as such.
+    public static let tolerance = 2e-3
+}

@@ -1,0 +1,85 @@
+import Dataset
+import Engine
+import Foundation
+import Support
+import Training
+
+/// Makes a run: finds its finished units, trains the others (with an
+/// executor), and records the run. A finished unit is shared by every run that
+/// contains it, so a study reuses a single-seed run and more seeds train only
+/// the new ones.
+public struct RunExecutor {
+    public enum Outcome: Sendable {
+        case finished(RunRecord)
+        case interrupted(RunID, unitsLeft: Int)
+    }
+
+    public let store: RunStore
+    public let config: RunConfig
+
+    public init(store: RunStore, config: RunConfig) {
+        self.store = store
+        self.config = config
+    }
+
+    public var runID: RunID { config.id }
+
+    /// The finished run, when every unit checks out; nil otherwise.
+    public func cached() -> RunRecord? {
+        try? store.record(runID, requireWeights: true)
+    }
+
+    /// Units that are not finished (or whose files no longer match).
+    public func pendingUnits() -> [UnitConfig] {
+        config.units.filter { store.finishedUnit($0) == nil }
+    }
+
+    /// With `force`, every unit of the run is trained again from scratch (the
+    /// same bits come back; this is for doubting the archive, not the engine).
+    public func execute(with executor: LocalExecutor, force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,
+                        log: @escaping @Sendable (String) -> Void = { _ in },
+                        observe: @escaping @Sendable (TrainingEvent) -> Void = { _ in },
+                        shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
+        let folder = store.layout.runFolder(runID)
+        try AtomicFile.createFolder(folder)
+        let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
+        defer { lock.release() }
+        AtomicFile.removeStale(under: folder)
+        if force {
+            for unit in config.units { try? FileManager.default.removeItem(atPath: store.layout.unitFolder(unit.id)) }
+        }
+        let manifestPath = store.layout.runFile(runID, RunLayout.manifest)
+        let previous = try? store.runManifest(runID)
+        var manifest = RunManifest(
+            runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
+            units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: nil) })
+        try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
+        try AtomicFile.writeJSON(manifest, to: manifestPath)
+
+        let outcomes: [UnitOutcome]
+        do {
+            outcomes = try executor.run(config.units, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
+        } catch {
+            manifest.status = .failed
+            try? AtomicFile.writeJSON(manifest, to: manifestPath)
+            throw error
+        }
+        var left = 0
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .found: manifest.units[index].origin = previous?.units[safe: index]?.origin ?? .reused
+            case let .trained(_, resumedAfter): manifest.units[index].origin = resumedAfter == nil ? .trained : .resumed
+            case .interrupted: left += 1
+            }
+        }
+        manifest.status = left == 0 ? .finished : .interrupted
+        manifest.finished = left == 0 ? RunManifest.now() : nil
+        try AtomicFile.writeJSON(manifest, to: manifestPath)
+        guard left == 0 else { return .interrupted(runID, unitsLeft: left) }
+        return .finished(try store.record(runID, requireWeights: true))
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

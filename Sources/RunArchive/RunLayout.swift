@@ -1,0 +1,69 @@
+import Foundation
+import Support
+import Training
+
+/// Every file name of the run archive, in one place.
+///
+///     <root>/units/<unit id>/config.json       the unit's UnitConfig; the id is the digest of its JSON
+///                            manifest.json     status, sessions, and the size and SHA-256 of every file below
+///                            metrics.json      [EpochMetrics], one per finished epoch
+///                            metrics.csv       the same, as a table
+///                            predictions.bin   [epoch, test image] predicted class, one byte each
+///                            train.log         one line per finished epoch
+///                            weights.safetensors   the final weights (PyTorch state_dict names)
+///                            checkpoint.bin, checkpoint.prev.bin, lock
+///     <root>/<run id>/config.json              the run's RunConfig: models x seeds
+///                     manifest.json            its units and where each came from
+///                     verify.json              the last `report verify`
+///                     lock
+///
+/// A run is a set of units; units are shared between runs, so a study reuses
+/// a single-seed run's units and a longer seed list trains only new seeds.
+/// A light copy of a run (the committed reports/<name>/archive) has the same
+/// layout without weights and checkpoints.
+public struct RunLayout: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public static let unitsFolder = "units"
+    public static let config = "config.json"
+    public static let manifest = "manifest.json"
+    public static let metrics = "metrics.json"
+    public static let metricsTable = "metrics.csv"
+    public static let predictions = "predictions.bin"
+    public static let log = "train.log"
+    public static let weights = "weights.safetensors"
+    public static let checkpoint = "checkpoint.bin"
+    public static let previousCheckpoint = "checkpoint.prev.bin"
+    public static let lock = "lock"
+    public static let verification = "verify.json"
+
+    /// A unit's files that a light copy keeps (besides config and manifest).
+    public static let lightUnitFiles = [metrics, metricsTable, predictions, log]
+    /// Files the manifest does not record: it cannot hold its own digest, the
+    /// lock is transient, checkpoints carry their own digest and change each epoch.
+    static let unrecorded: Set<String> = [manifest, lock, checkpoint, previousCheckpoint]
+
+    public func unitFolder(_ id: UnitID) -> String { path(Self.unitsFolder, id.rawValue) }
+    public func unitFile(_ id: UnitID, _ name: String) -> String { path(Self.unitsFolder, id.rawValue, name) }
+    public func runFolder(_ id: RunID) -> String { path(id.rawValue) }
+    public func runFile(_ id: RunID, _ name: String) -> String { path(id.rawValue, name) }
+
+    private func path(_ parts: String...) -> String {
+        parts.reduce(root) { ($0 as NSString).appendingPathComponent($1) }
+    }
+}
+
+/// The id of a run: the first 16 hex digits of the SHA-256 of its RunConfig's JSON.
+public struct RunID: RawRepresentable, Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (a: RunID, b: RunID) -> Bool { a.rawValue < b.rawValue }
+
+    /// Whether a folder name can be a run id (16 lowercase hex digits).
+    static func isWellFormed(_ name: String) -> Bool {
+        name.count == 16 && name.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}

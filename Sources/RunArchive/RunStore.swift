@@ -1,0 +1,162 @@
+import Dataset
+import Engine
+import Foundation
+import Support
+import Training
+
+/// One unit's results as reports and checks read them, from files that
+/// matched the manifest's digests.
+public struct UnitRecord: Hashable, Sendable {
+    public var manifest: UnitManifest
+    public var metrics: [EpochMetrics]
+    /// [epoch][test image] predicted class.
+    public var predictions: [[UInt8]]
+
+    public var config: UnitConfig { manifest.config }
+    public var spec: ModelSpec { manifest.config.model }
+    public var seed: UInt64 { manifest.config.seed }
+    /// SHA-256 of the final weights (as in metrics, little-endian Float32).
+    public var weightsSha256: String { metrics.last?.weightsSha256 ?? "" }
+}
+
+/// A run as reports read it: its manifest, its units, and the last
+/// reproducibility check when it still applies to these units.
+public struct RunRecord: Hashable, Sendable {
+    public var manifest: RunManifest
+    /// In the order of `config.units`: seed by seed, models in order.
+    public var units: [UnitRecord]
+    public var verification: Verification?
+
+    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?) {
+        self.manifest = manifest
+        self.units = units
+        self.verification = verification
+    }
+
+    public var config: RunConfig { manifest.config }
+    public var id: RunID { manifest.runId }
+
+    /// The units of one seed, one per model.
+    public func units(seed: UInt64) -> [UnitRecord] { units.filter { $0.seed == seed } }
+
+    /// The first seed's units: the single-seed write-up reads these.
+    public var models: [UnitRecord] { units(seed: config.seeds.first ?? 0) }
+}
+
+/// The run archive on disk (`runs/` by default; see `RunLayout`). Every read
+/// of a unit goes through `unit(_:)`, which checks each file against the
+/// manifest's size and SHA-256 before anything uses it.
+public struct RunStore: Sendable {
+    public let layout: RunLayout
+
+    public init(root: String) { layout = RunLayout(root: root) }
+
+    public var root: String { layout.root }
+
+    /// Run ids, newest first.
+    public func runIDs() throws -> [RunID] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { throw FileError.io(path: root, reason: "is a file, expected the runs folder") }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let ids = names.filter(RunID.isWellFormed).map(RunID.init(rawValue:))
+            .filter { FileManager.default.fileExists(atPath: layout.runFile($0, RunLayout.manifest)) }
+        let started = Dictionary(uniqueKeysWithValues: ids.map { ($0, (try? runManifest($0).started) ?? "") })
+        return ids.sorted { started[$0, default: ""] > started[$1, default: ""] }
+    }
+
+    /// A full id, a unique prefix of one, or nil for the newest run.
+    public func resolve(_ prefix: String?) throws -> RunID {
+        let all = try runIDs()
+        guard let prefix else {
+            guard let newest = all.first else { throw ArchiveError.notFound("\(root): no runs yet; run `report` first") }
+            return newest
+        }
+        let matches = all.filter { $0.rawValue.hasPrefix(prefix) }
+        guard matches.count == 1 else {
+            throw ArchiveError.notFound(matches.isEmpty
+                ? "\(root): no run matches '\(prefix)' (see `report runs --runs-dir \(root)`)"
+                : "\(root): '\(prefix)' matches \(matches.count) runs; give more of the id")
+        }
+        return matches[0]
+    }
+
+    public func runManifest(_ id: RunID) throws -> RunManifest {
+        try JSON.decode(RunManifest.self, from: layout.runFile(id, RunLayout.manifest))
+    }
+
+    public func unitManifest(_ id: UnitID) throws -> UnitManifest {
+        let manifest = try JSON.decode(UnitManifest.self, from: layout.unitFile(id, RunLayout.manifest))
+        guard manifest.unitId == id, manifest.config.id == id else {
+            throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest),
+                                       reason: "records unit \(manifest.unitId) with a configuration whose id is \(manifest.config.id), expected \(id)")
+        }
+        return manifest
+    }
+
+    /// The manifest's status, except that a "running" run whose writer is gone
+    /// (killed, power loss) is reported as interrupted.
+    public func status(_ id: RunID) throws -> Status {
+        let status = try runManifest(id).status
+        guard status == .running else { return status }
+        return RunLock.isHeld(layout.runFile(id, RunLayout.lock)) ? .running : .interrupted
+    }
+
+    /// Every recorded file of a unit that does not match its manifest. A light
+    /// copy has no weights: with `requireWeights` off their absence is allowed.
+    public func mismatches(_ manifest: UnitManifest, requireWeights: Bool = false) -> [Mismatch] {
+        manifest.files.compactMap { record in
+            let path = layout.unitFile(manifest.unitId, record.path)
+            let contents = FileManager.default.contents(atPath: path)
+            if contents == nil && record.path == RunLayout.weights && !requireWeights { return nil }
+            return record.mismatch(contents, at: path)
+        }
+    }
+
+    /// Reads a finished unit through its manifest: every file is checked
+    /// before it is decoded, so a changed byte is refused, never used.
+    public func unit(_ id: UnitID, requireWeights: Bool = false) throws -> UnitRecord {
+        let manifest = try unitManifest(id)
+        guard manifest.status == .finished else {
+            throw ArchiveError.unfinished("unit \(id) (\(manifest.config.label)) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
+        }
+        if let first = mismatches(manifest, requireWeights: requireWeights).first { throw ArchiveError.mismatch(first) }
+        let metricsPath = layout.unitFile(id, RunLayout.metrics)
+        let metrics = try JSON.decode([EpochMetrics].self, from: metricsPath)
+        guard metrics.count == manifest.config.epochs else {
+            throw FileError.unreadable(path: metricsPath, reason: "holds \(metrics.count) epochs, the unit has \(manifest.config.epochs)")
+        }
+        let predictionsPath = layout.unitFile(id, RunLayout.predictions)
+        let bytes = [UInt8](FileManager.default.contents(atPath: predictionsPath) ?? Data())
+        guard !bytes.isEmpty, bytes.count % metrics.count == 0 else {
+            throw FileError.unreadable(path: predictionsPath, reason: "expected \(metrics.count) epochs of one byte per test image, found \(bytes.count) bytes")
+        }
+        let perEpoch = bytes.count / metrics.count
+        let predictions = (0..<metrics.count).map { Array(bytes[($0 * perEpoch)..<(($0 + 1) * perEpoch)]) }
+        return UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions)
+    }
+
+    /// A finished run with every unit checked. A verification recorded
+    /// before a unit was retrained no longer applies and is left out.
+    public func record(_ id: RunID, requireWeights: Bool = false) throws -> RunRecord {
+        let manifest = try runManifest(id)
+        guard manifest.status == .finished else {
+            throw ArchiveError.unfinished("run \(id) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
+        }
+        let units = try manifest.config.units.map { try unit($0.id, requireWeights: requireWeights) }
+        let verifyPath = layout.runFile(id, RunLayout.verification)
+        var verification = FileManager.default.fileExists(atPath: verifyPath) ? try JSON.decode(Verification.self, from: verifyPath) : nil
+        let current = Dictionary(uniqueKeysWithValues: units.map { ($0.manifest.unitId, $0.manifest.filesSha256) })
+        if let v = verification, !v.units.allSatisfy({ current[$0.unitId] == $0.unitFilesSha256 }) { verification = nil }
+        return RunRecord(manifest: manifest, units: units, verification: verification)
+    }
+
+    public func saveVerification(_ verification: Verification, run id: RunID) throws {
+        try AtomicFile.writeJSON(verification, to: layout.runFile(id, RunLayout.verification))
+    }
+
+    /// A finished, checked unit with this configuration, or nil.
+    public func finishedUnit(_ config: UnitConfig) -> UnitRecord? {
+        try? unit(config.id, requireWeights: true)
+    }
+}

@@ -1,0 +1,174 @@
+import Dataset
+import Engine
+import Foundation
+import Support
+import Training
+
+/// What became of a unit.
+public enum UnitOutcome: Sendable {
+    /// Finished before this call; every file matched its manifest.
+    case found(UnitRecord)
+    /// Trained (or continued after epoch `resumedAfter`) to the end now.
+    case trained(UnitRecord, resumedAfter: Int?)
+    /// Stopped on request; the finished epochs are saved.
+    case interrupted(epochsDone: Int)
+}
+
+/// Trains one unit into the archive, under the unit's lock. After every epoch
+/// the checkpoint, then the unit's files (all written from the trainer's
+/// state, so each is complete), then the manifest are written atomically: a
+/// killed process loses at most the epoch in progress, and a restart continues
+/// with the same bits as if it had never stopped.
+public struct UnitRunner {
+    public let store: RunStore
+    public let config: UnitConfig
+    public let threads: Int
+    public let kernel: KernelPath
+    /// Recorded in the session: "local", or a cluster job id.
+    public let executor: String
+    public var log: (String) -> Void = { _ in }
+    public var observe: (TrainingEvent) -> Void = { _ in }
+    public var shouldStop: () -> Bool = { false }
+
+    public init(store: RunStore, config: UnitConfig, threads: Int, kernel: KernelPath, executor: String = "local") {
+        self.store = store
+        self.config = config
+        self.threads = threads
+        self.kernel = kernel
+        self.executor = executor
+    }
+
+    private var id: UnitID { config.id }
+    private func path(_ name: String) -> String { store.layout.unitFile(id, name) }
+
+    /// `data` is called only when an epoch has to be trained.
+    public func run(data: () throws -> LabeledData) throws -> UnitOutcome {
+        let folder = store.layout.unitFolder(id)
+        try AtomicFile.createFolder(folder)
+        let lock = try RunLock(acquire: path(RunLayout.lock))
+        defer { lock.release() }
+        AtomicFile.removeStale(under: folder)
+
+        let previous: UnitManifest?
+        do {
+            previous = try store.unitManifest(id)
+        } catch FileError.missing {
+            previous = nil
+        } catch {
+            log("\(config.label): \(error); its files cannot be vouched for, so they are made again")
+            previous = nil
+        }
+        if let previous, previous.status == .finished {
+            let mismatches = store.mismatches(previous, requireWeights: true)
+            if mismatches.isEmpty { return .found(try store.unit(id, requireWeights: true)) }
+            log("\(config.label): files changed since it finished (\(mismatches.map(\.description).joined(separator: "; "))); making them again")
+        }
+        try AtomicFile.writeJSON(config, to: path(RunLayout.config))
+
+        let trainer = try Trainer(unit: config, threads: threads, kernel: kernel)
+        if let (checkpoint, from) = loadCheckpoint() {
+            try trainer.restore(checkpoint, from: from)
+            log("\(config.label): continuing after epoch \(checkpoint.epoch) of \(config.epochs) (\(from))")
+        }
+        let resumedAfter = trainer.completedEpochs > 0 ? trainer.completedEpochs : nil
+        var sessions = previous?.sessions.filter { $0.firstEpoch <= trainer.completedEpochs } ?? []
+        sessions.append(Session(firstEpoch: trainer.completedEpochs + 1, lastEpoch: trainer.completedEpochs, started: RunManifest.now(),
+                                finished: nil, code: .current(), environment: .current(workers: threads, kernel: kernel),
+                                executor: executor))
+        var manifest = UnitManifest(unitId: id, status: .running, config: config, sessions: sessions, files: [])
+
+        func save(_ status: Status) throws {
+            manifest.status = status
+            manifest.sessions[manifest.sessions.count - 1].lastEpoch = trainer.completedEpochs
+            if status != .running { manifest.sessions[manifest.sessions.count - 1].finished = RunManifest.now() }
+            manifest.files = try records()
+            try AtomicFile.writeJSON(manifest, to: path(RunLayout.manifest))
+        }
+
+        do {
+            try save(.running)
+            if trainer.completedEpochs < config.epochs {
+                let loaded = try data().limitingTrain(config.limitTrain)
+                while trainer.completedEpochs < config.epochs {
+                    guard trainer.trainEpoch(on: loaded, observe: observe, shouldStop: shouldStop) != nil else {
+                        try save(.interrupted)
+                        return .interrupted(epochsDone: trainer.completedEpochs)
+                    }
+                    try saveCheckpoint(trainer.checkpoint)
+                    try writeResults(trainer)
+                    try save(.running)
+                    if shouldStop() && trainer.completedEpochs < config.epochs {
+                        try save(.interrupted)
+                        return .interrupted(epochsDone: trainer.completedEpochs)
+                    }
+                }
+            }
+            try writeResults(trainer)
+            let tensors = SafeTensors.tensors(of: trainer.network.summary, parameters: trainer.network.parameters)
+            try AtomicFile.write(SafeTensors.encode(tensors, metadata: ["unit_id": id.rawValue, "model": config.model.id,
+                                                                       "seed": String(config.seed), "format": "pt"]),
+                                 to: path(RunLayout.weights))
+            try save(.finished)
+        } catch {
+            try? save(.failed)
+            throw error
+        }
+        return .trained(try store.unit(id, requireWeights: true), resumedAfter: resumedAfter)
+    }
+
+    /// The unit's result files, each a function of the trainer's state.
+    private func writeResults(_ trainer: Trainer) throws {
+        let history = trainer.history
+        try AtomicFile.writeJSON(history, to: path(RunLayout.metrics))
+        try AtomicFile.write(([EpochMetrics.csvHeader] + history.map(\.csvRow)).joined(separator: "\n") + "\n",
+                             to: path(RunLayout.metricsTable))
+        try AtomicFile.write(trainer.predictions.flatMap { $0 }, to: path(RunLayout.predictions))
+        try AtomicFile.write(history.map(\.logLine).joined(separator: "\n") + "\n", to: path(RunLayout.log))
+    }
+
+    /// Size and SHA-256 of every file in the unit's folder that the manifest vouches for.
+    private func records() throws -> [FileRecord] {
+        let folder = store.layout.unitFolder(id)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return try names.sorted().compactMap { name in
+            guard !RunLayout.unrecorded.contains(name), !name.contains(AtomicFile.temporaryMarker) else { return nil }
+            let full = (folder as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: full) else {
+                throw FileError.io(path: full, reason: "cannot read it to record its digest")
+            }
+            return FileRecord(path: name, contents: data)
+        }
+    }
+
+    private func saveCheckpoint(_ checkpoint: Checkpoint) throws {
+        let current = path(RunLayout.checkpoint)
+        if FileManager.default.fileExists(atPath: current) { rename(current, path(RunLayout.previousCheckpoint)) }
+        try AtomicFile.write(try checkpoint.encoded(), to: current)
+    }
+
+    /// The newest checkpoint that passes its digest and fits this unit; a bad
+    /// one is named and the previous one tried.
+    private func loadCheckpoint() -> (Checkpoint, String)? {
+        for name in [RunLayout.checkpoint, RunLayout.previousCheckpoint] {
+            let file = path(name)
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            do {
+                let checkpoint = try Checkpoint.decode(Array(data), path: file)
+                guard checkpoint.unit == id else {
+                    throw TrainingError.corrupt(path: file, reason: "is a checkpoint of unit \(checkpoint.unit), expected \(id)")
+                }
+                guard checkpoint.epoch <= config.epochs else {
+                    throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.epoch) epochs, the unit has \(config.epochs)")
+                }
+                let expected = try ModelSummary(config.model).parameterCount
+                guard checkpoint.parameters.count == expected else {
+                    throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.parameters.count) parameters, \(config.model.title) has \(expected)")
+                }
+                return (checkpoint, file)
+            } catch {
+                log("warning: \(error); trying an earlier checkpoint")
+            }
+        }
+        return nil
+    }
+}

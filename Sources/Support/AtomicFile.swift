@@ -1,0 +1,136 @@
+import Foundation
+
+/// Writes that never leave a half-written file: the bytes go to a temporary
+/// file beside the target (`<name>.tmp-<pid>`), are flushed to disk, and
+/// replace the target with one rename. A crash leaves either the old file or
+/// the new one, plus at worst a temporary file that `removeStale` clears.
+public enum AtomicFile {
+    /// The marker in every temporary name; readers and digests skip such files.
+    public static let temporaryMarker = ".tmp-"
+
+    public static func temporaryPath(for path: String) -> String {
+        path + temporaryMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        try createFolder((path as NSString).deletingLastPathComponent)
+        let temporary = temporaryPath(for: path)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw FileError.io(path: temporary, reason: String(cString: strerror(errno))) }
+        let data = Array(bytes)
+        var written = 0
+        while written < data.count {
+            let n = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + written, data.count - written) }
+            if n < 0 {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw FileError.io(path: path, reason: "write failed: \(reason)")
+            }
+            written += n
+        }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw FileError.io(path: path, reason: "could not finish the write: \(reason)")
+        }
+    }
+
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// JSON with sorted keys, so the same value always gives the same bytes.
+    public static func writeJSON(_ value: some Encodable, to path: String) throws {
+        try write(Array(try JSON.encode(value)), to: path)
+    }
+
+    /// Appends a line with one `write` on a descriptor opened for appending and
+    /// flushes it, so a log keeps every line written before a kill.
+    public static func appendLine(_ line: String, to path: String) throws {
+        try createFolder((path as NSString).deletingLastPathComponent)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw FileError.io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, bytes.count) }
+        guard n == bytes.count, fsync(fd) == 0 else {
+            throw FileError.io(path: path, reason: "could not append: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public static func createFolder(_ folder: String) throws {
+        guard !folder.isEmpty else { return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw FileError.io(path: folder, reason: "is a file, expected a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileError.io(path: folder, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Removes temporary files under `folder` left by processes that are gone
+    /// (a killed writer cannot clean up after itself). Files of live processes stay.
+    public static func removeStale(under folder: String) {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
+        for case let relative as String in walker {
+            guard let range = relative.range(of: temporaryMarker, options: .backwards),
+                  let pid = Int32(relative[range.upperBound...]), !ProcessCheck.isAlive(pid) else { continue }
+            unlink((folder as NSString).appendingPathComponent(relative))
+        }
+    }
+}
+
+public enum ProcessCheck {
+    /// Whether a process with this pid exists (it may belong to another user).
+    public static func isAlive(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
+}
+
+/// The project's one JSON dialect: snake_case keys, sorted, pretty-printed.
+public enum JSON {
+    public static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: data)
+        } catch {
+            throw FileError.unreadable(path: path, reason: "expected \(type) as JSON: \(error)")
+        }
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.missing(path: path) }
+        return try decode(type, from: data, path: path)
+    }
+}
+
+/// A file that could not be read or written, by path.
+public enum FileError: Error, CustomStringConvertible, Equatable {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(path): return "\(path): no such file"
+        case let .unreadable(path, reason), let .io(path, reason): return "\(path): \(reason)"
+        }
+    }
+}

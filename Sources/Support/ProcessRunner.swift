@@ -1,0 +1,41 @@
+import Foundation
+
+/// Runs another program (found on PATH) and collects what it printed.
+public enum ProcessRunner {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
+        public var errors: String
+    }
+
+    /// Runs to completion; throws only when the program cannot be started.
+    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read stderr on the side so neither pipe can fill up and block the program.
+        nonisolated(unsafe) var errors = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errors = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                      errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// The first line a program prints, or nil when it cannot run or fails.
+    public static func firstLine(of arguments: [String], in directory: String? = nil) -> String? {
+        guard let result = try? run(arguments, in: directory), result.status == 0 else { return nil }
+        return result.output.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+    }
+}

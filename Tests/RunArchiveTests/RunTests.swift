@@ -1,0 +1,295 @@
+import Dataset
+import Engine
+import Foundation
+import Support
+import Testing
+import Training
+@testable import RunArchive
+
+/// Collects log lines from the executor's jobs.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
+@Suite("Run archive: units, ids, cache, resume")
+struct RunTests {
+    typealias S = Synthetic
+
+    @Test("a study's units equal single-seed runs bit for bit, whatever --jobs and --threads")
+    func jobsNeverChangeBits() throws {
+        let study = try #require(S.finished(try S.execute(S.temporaryStore(), S.config(seeds: [0, 1], models: [S.model, S.second]), jobs: 2, threads: 1)))
+        let single = try #require(S.finished(try S.execute(S.temporaryStore(), S.config(seeds: [1], models: [S.second]), jobs: 1, threads: 2)))
+        #expect(study.units.map(\.seed) == [0, 0, 1, 1])
+        let unit = try #require(study.units.first { $0.seed == 1 && $0.spec == S.second })
+        #expect(unit.manifest.unitId == single.units[0].manifest.unitId)
+        #expect(unit.metrics.map(\.weightsSha256) == single.units[0].metrics.map(\.weightsSha256))
+        #expect(unit.predictions == single.units[0].predictions)
+        #expect(study.units[0].weightsSha256 != study.units[2].weightsSha256, "another seed, other weights")
+        #expect(unit.metrics.last.map { $0.testAccuracy > 0.9 } == true, "the synthetic task is learnable in 2 epochs")
+    }
+
+    @Test("the predictions are one byte per test image per epoch and agree with the accuracy")
+    func predictions() throws {
+        let record = try #require(S.finished(try S.execute(S.temporaryStore(), S.config())))
+        let unit = record.units[0]
+        #expect(unit.predictions.count == 2 && unit.predictions.allSatisfy { $0.count == S.data.test.count })
+        for (epoch, predicted) in unit.predictions.enumerated() {
+            let correct = zip(predicted, S.data.test.labels).filter { $0 == $1 }.count
+            #expect(Double(correct) / Double(S.data.test.count) == unit.metrics[epoch].testAccuracy)
+        }
+    }
+
+    @Test("a unit's id follows from its configuration: every constant that decides a result changes it")
+    func unitIDs() {
+        let base = S.config().units[0]
+        var changed: [UnitConfig] = []
+        var c = base; c.seed = 1; changed.append(c)
+        c = base; c.dataset.mean = 0.2; changed.append(c)
+        c = base; c.dataset.sha256["t10k-labels-idx1-ubyte"] = "0"; changed.append(c)
+        c = base; c.evalBatchSize = 100; changed.append(c)
+        c = base; c.reduction.shards = 2; changed.append(c)
+        c = base; c.reduction.convChunkBytes *= 2; changed.append(c)
+        c = base; c.reduction.kernelContract += 1; changed.append(c)
+        c = base; c.model = S.second; changed.append(c)
+        #expect(Set(changed.map(\.id) + [base.id]).count == changed.count + 1)
+        #expect(S.config().units[0].id == base.id)
+        #expect(base.bitsPromisedEverywhere && !changed[6].bitsPromisedEverywhere)
+    }
+
+    @Test("a study reuses a single-seed run; one more seed trains only that seed")
+    func studyReuse() throws {
+        let store = S.temporaryStore()
+        _ = try S.execute(store, S.config(seeds: [0]))
+        let log = LogLines()
+        let study = try #require(S.finished(try S.execute(store, S.config(seeds: [0, 1]), log: log.add)))
+        #expect(try store.runManifest(study.id).units.map(\.origin) == [.reused, .trained])
+        let more = try #require(S.finished(try S.execute(store, S.config(seeds: [0, 1, 2]))))
+        #expect(try store.runManifest(more.id).units.map(\.origin) == [.reused, .reused, .trained])
+        #expect(RunExecutor(store: store, config: S.config(seeds: [0, 1, 2])).cached() != nil)
+    }
+
+    @Test("a run stopped after epoch 1 and resumed equals an uninterrupted run, bit for bit")
+    func resume() throws {
+        let uninterrupted = try #require(S.finished(try S.execute(S.temporaryStore(), S.config(epochs: 3))))
+        let store = S.temporaryStore()
+        // Stop as soon as epoch 1's checkpoint is on disk.
+        let checkpoint = store.layout.unitFile(S.config(epochs: 3).units[0].id, RunLayout.checkpoint)
+        let outcome = try S.execute(store, S.config(epochs: 3), shouldStop: { FileManager.default.fileExists(atPath: checkpoint) })
+        guard case .interrupted = outcome else {
+            Issue.record("expected an interrupted run")
+            return
+        }
+        #expect(try store.runManifest(S.config(epochs: 3).id).status == .interrupted)
+        let resumed = try #require(S.finished(try S.execute(store, S.config(epochs: 3))))
+        #expect(try store.runManifest(resumed.id).units[0].origin == .resumed)
+        #expect(resumed.units[0].manifest.resumedAfter == [1])
+        #expect(resumed.units[0].metrics.map(\.weightsSha256) == uninterrupted.units[0].metrics.map(\.weightsSha256))
+        #expect(resumed.units[0].predictions == uninterrupted.units[0].predictions)
+        let log = try String(contentsOfFile: store.layout.unitFile(resumed.units[0].manifest.unitId, RunLayout.log), encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 3, "every finished epoch keeps its line")
+    }
+
+    @Test("a changed file is refused when read, and the pipeline makes it again with the same bits")
+    func tamperedFiles() throws {
+        let store = S.temporaryStore()
+        let original = try #require(S.finished(try S.execute(store, S.config())))
+        let uid = original.units[0].manifest.unitId
+        let path = store.layout.unitFile(uid, RunLayout.metrics)
+        var metrics = try JSON.decode([EpochMetrics].self, from: path)
+        metrics[1].testAccuracy = 0.9906
+        try AtomicFile.writeJSON(metrics, to: path)
+        do {
+            _ = try store.record(original.id)
+            Issue.record("read a changed metrics file")
+        } catch ArchiveError.mismatch(let mismatch) {
+            #expect(mismatch.path == path && mismatch.kind != .missing)
+        }
+        #expect(RunExecutor(store: store, config: S.config()).cached() == nil)
+        let again = try #require(S.finished(try S.execute(store, S.config())))
+        #expect(again.units[0].metrics.map(\.deterministicFields.description) == original.units[0].metrics.map(\.deterministicFields.description))
+
+        let weights = store.layout.unitFile(uid, RunLayout.weights)
+        var bytes = try #require(FileManager.default.contents(atPath: weights))
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: weights))
+        #expect(throws: ArchiveError.self) { try store.record(original.id, requireWeights: true) }
+        #expect(throws: ArchiveError.self) { try store.zip(original.id, report: nil, to: NSTemporaryDirectory() + "hw2-\(UUID().uuidString).zip") }
+    }
+
+    @Test("a run left 'running' by a killed process is listed as interrupted")
+    func killedRun() throws {
+        let store = S.temporaryStore()
+        let record = try #require(S.finished(try S.execute(store, S.config())))
+        var manifest = try store.runManifest(record.id)
+        manifest.status = .running
+        try AtomicFile.writeJSON(manifest, to: store.layout.runFile(record.id, RunLayout.manifest))
+        let lockPath = store.layout.runFile(record.id, RunLayout.lock)
+        try "999999999\n".write(toFile: lockPath, atomically: true, encoding: .utf8)
+        #expect(try store.status(record.id) == .interrupted)
+        let live = try RunLock(acquire: lockPath)
+        #expect(try store.status(record.id) == .running)
+        live.release()
+    }
+
+    @Test("the lock refuses a second writer, and takes over a dead or reused pid")
+    func lock() throws {
+        let folder = NSTemporaryDirectory() + "hw2-lock-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let first = try RunLock(acquire: folder + "/lock")
+        #expect(throws: ArchiveError.locked(path: folder, holder: "process \(ProcessInfo.processInfo.processIdentifier) (lock file \(folder)/lock)")) {
+            _ = try RunLock(acquire: folder + "/lock")
+        }
+        first.release()
+        try "999999999\n".write(toFile: folder + "/lock", atomically: true, encoding: .utf8)
+        try RunLock(acquire: folder + "/lock").release()
+        // A live pid (ours) with another start time: the pid was reused, the lock is stale.
+        try "\(ProcessInfo.processInfo.processIdentifier) 1\n".write(toFile: folder + "/lock", atomically: true, encoding: .utf8)
+        try RunLock(acquire: folder + "/lock").release()
+    }
+
+    @Test("runs resolve by id, unique prefix or newest, with clear errors")
+    func resolve() throws {
+        let store = S.temporaryStore()
+        #expect(throws: ArchiveError.self) { try store.resolve(nil) }
+        let a = try #require(S.finished(try S.execute(store, S.config(seeds: [0]))))
+        let b = try #require(S.finished(try S.execute(store, S.config(seeds: [1]))))
+        #expect(try store.resolve(nil) == b.id)
+        #expect(try store.resolve(String(a.id.rawValue.prefix(6))) == a.id)
+        #expect(throws: ArchiveError.notFound("\(store.root): no run matches 'zz' (see `report runs --runs-dir \(store.root)`)")) { try store.resolve("zz") }
+        #expect(throws: ArchiveError.notFound("\(store.root): '' matches 2 runs; give more of the id")) { try store.resolve("") }
+        let file = NSTemporaryDirectory() + "hw2-file-\(UUID().uuidString)"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(throws: FileError.io(path: file, reason: "is a file, expected the runs folder")) { try RunStore(root: file).runIDs() }
+    }
+
+    @Test("a light export is an archive of its own; the zip's SHA256SUMS match its entries")
+    func export() throws {
+        let store = S.temporaryStore()
+        let record = try #require(S.finished(try S.execute(store, S.config())))
+        let light = NSTemporaryDirectory() + "hw2-light-\(UUID().uuidString)"
+        try store.exportLight(record.id, to: light)
+        let copy = RunStore(root: light)
+        #expect(try copy.resolve(nil) == record.id)
+        let reread = try copy.record(record.id)
+        #expect(reread.units.map(\.metrics) == record.units.map(\.metrics) && reread.units.map(\.predictions) == record.units.map(\.predictions))
+        #expect(!FileManager.default.fileExists(atPath: copy.layout.unitFile(record.units[0].manifest.unitId, RunLayout.weights)))
+        #expect(throws: ArchiveError.self) { try copy.record(record.id, requireWeights: true) }
+
+        let zip = NSTemporaryDirectory() + "hw2-\(UUID().uuidString).zip"
+        let count = try store.zip(record.id, report: nil, to: zip)
+        let unpacked = NSTemporaryDirectory() + "hw2-unzip-\(UUID().uuidString)"
+        let unzip = try ProcessRunner.run(["python3", "-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])", zip, unpacked])
+        #expect(unzip.status == 0, "\(unzip.errors)")
+        let check = try ProcessRunner.run(["sha256sum", "-c", "SHA256SUMS"], in: unpacked)
+        #expect(check.status == 0 && check.output.components(separatedBy: ": OK").count - 1 == count, "\(check.output)")
+        #expect(check.output.contains("weights.safetensors: OK"))
+    }
+
+    @Test("a verification applies only to the units it checked; a retrained unit makes it stale")
+    func verify() throws {
+        let store = S.temporaryStore()
+        let record = try #require(S.finished(try S.execute(store, S.config())))
+        let check = try Verifier(store: store, record: record, threads: 1, kernel: .portable).verify(epochs: nil, data: S.data)
+        #expect(check.identical && check.units[0].epochsCompared == 2 && check.bitsPromised)
+        try store.saveVerification(check, run: record.id)
+        #expect(try store.record(record.id).verification == check)
+
+        var manifest = try store.unitManifest(record.units[0].manifest.unitId)
+        manifest.files[0].sha256 = String(repeating: "0", count: 64)
+        let changed = Verification(date: check.date, epochs: 1, threads: 1, bitsPromised: true, environment: check.environment,
+                                   units: check.units.map { var u = $0; u.unitFilesSha256 = manifest.filesSha256; return u })
+        try store.saveVerification(changed, run: record.id)
+        #expect(try store.record(record.id).verification == nil, "checked against other files: stale")
+    }
+}
+
+@Suite("Seed lists")
+struct SeedListTests {
+    @Test("ranges and lists parse; names say what they hold")
+    func parse() throws {
+        #expect(try SeedList(parsing: "0-4").seeds == [0, 1, 2, 3, 4])
+        #expect(try SeedList(parsing: "0,3,7").seeds == [0, 3, 7])
+        #expect(try SeedList(parsing: "2").name == "seed2")
+        #expect(try SeedList(parsing: "0-4").name == "seeds0-4")
+        #expect(try SeedList(parsing: "0,3,7").name == "seeds0_3_7")
+        #expect(try SeedList(parsing: "5,3").name == "seeds5_3")
+        #expect(try SeedList(parsing: "18446744073709551615").seeds == [UInt64.max])
+    }
+
+    @Test("bad seed lists are refused with the reason", arguments: [
+        ("5-3", "the range 5-3 runs backwards"), ("a", "'a' is not a whole number"), ("", "an empty entry"),
+        ("1,1", "seed 1 appears twice"), ("0-2,2", "seed 2 appears twice"), ("18446744073709551616", "is not a whole number"),
+        ("-1", "an empty entry"),
+    ])
+    func bad(text: String, reason: String) {
+        do {
+            _ = try SeedList(parsing: text)
+            Issue.record("accepted '\(text)'")
+        } catch {
+            #expect("\(error)".contains(reason), "\(error)")
+        }
+    }
+}
+
+@Suite("Checkpoints and safetensors")
+struct FileFormatTests {
+    func checkpoint() throws -> Checkpoint {
+        let trainer = try Trainer(unit: Synthetic.config().units[0], threads: 1)
+        _ = trainer.trainEpoch(on: Synthetic.data)
+        return trainer.checkpoint
+    }
+
+    @Test("a checkpoint round-trips with its predictions, and one flipped byte or a truncation is caught")
+    func checkpointIntegrity() throws {
+        let original = try checkpoint()
+        #expect(original.predictions.count == 1 && original.predictions[0].count == Synthetic.data.test.count)
+        let bytes = try original.encoded()
+        #expect(try Checkpoint.decode(bytes, path: "c") == original)
+        for index in [3, 20, bytes.count / 2, bytes.count - 40, bytes.count - 1] {
+            var flipped = bytes
+            flipped[index] ^= 0x10
+            #expect(throws: TrainingError.self) { try Checkpoint.decode(flipped, path: "c") }
+        }
+        #expect(throws: TrainingError.self) { try Checkpoint.decode(Array(bytes.prefix(bytes.count - 100)), path: "c") }
+    }
+
+    @Test("a checkpoint of another unit is named and the previous one is used")
+    func wrongCheckpoint() throws {
+        let store = Synthetic.temporaryStore()
+        let config = Synthetic.config(epochs: 2)
+        let unit = config.units[0]
+        let good = try checkpoint()
+        let other = try Trainer(unit: Synthetic.config(models: [Synthetic.second]).units[0], threads: 1)
+        try AtomicFile.write(try other.checkpoint.encoded(), to: store.layout.unitFile(unit.id, RunLayout.checkpoint))
+        try AtomicFile.write(try good.encoded(), to: store.layout.unitFile(unit.id, RunLayout.previousCheckpoint))
+        let log = LogLines()
+        let record = try #require(Synthetic.finished(try Synthetic.execute(store, config, log: log.add)))
+        #expect(log.all.contains { $0.contains("checkpoint.bin: is a checkpoint of unit \(other.unit.id), expected \(unit.id)") })
+        #expect(log.all.contains { $0.contains("continuing after epoch 1") })
+        let fresh = try #require(Synthetic.finished(try Synthetic.execute(Synthetic.temporaryStore(), config)))
+        #expect(record.units[0].metrics.map(\.weightsSha256) == fresh.units[0].metrics.map(\.weightsSha256))
+    }
+
+    @Test("safetensors: written, read back identical, and within the format's rules")
+    func safetensors() throws {
+        let summary = try ModelSummary(Synthetic.model)
+        let parameters = try checkpoint().parameters
+        let tensors = SafeTensors.tensors(of: summary, parameters: parameters)
+        #expect(tensors.map(\.name) == ["conv1.weight", "conv1.bias", "res1.conv1.weight", "res1.conv1.bias",
+                                        "res1.conv2.weight", "res1.conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+        #expect(tensors[0].shape == [4, 1, 3, 3] && tensors[6].shape == [16, 196])
+        let metadata = ["unit_id": "abc", "model": "tiny", "note": "quote \" and backslash \\"]
+        let bytes = SafeTensors.encode(tensors, metadata: metadata)
+        let headerLength = Int(LittleEndian.uint64(bytes[0..<8]))
+        #expect((8 + headerLength) % 8 == 0, "data starts 8-byte aligned")
+        #expect(bytes.count == 8 + headerLength + 4 * parameters.count, "no trailing bytes")
+        let decoded = try SafeTensors.decode(bytes, path: "w")
+        #expect(decoded.tensors == tensors)
+        #expect(decoded.metadata == metadata)
+        #expect(throws: FileError.self) { try SafeTensors.decode(bytes + [0], path: "w") }
+        #expect(throws: FileError.self) { try SafeTensors.decode(Array(bytes.prefix(12)), path: "w") }
+    }
+}
