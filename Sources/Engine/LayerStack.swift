@@ -5,55 +5,32 @@ final class LayerStack {
     let loss: LogSoftmaxNLL
     private let dLogits = Buffer<Float>()  // [n, classes]
 
-    /// Builds the layers of the declaration in order. A 3x3 conv that
-    /// `WinogradConv3x3.fits` runs as one, any other as Conv2D (im2col); a conv
-    /// directly followed by ReLU becomes one fused layer (the result is the same).
-    init(_ summary: ModelSummary, kernel: KernelPath) {
-        var shape = summary.spec.input
-        var parameters = summary.parameters.makeIterator()
-        var layers: [Layer] = []
-        func conv(_ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int, needsInputGradient: Bool, relu: Bool) -> ConvolutionLayer {
-            let offset = parameters.next()!.offset
-            if WinogradConv3x3.fits(cin: cin, kernel: k, stride: s, padding: p, input: shape) {
-                return WinogradConv3x3(cin: cin, cout: cout, size: shape, offset: offset,
-                                       needsInputGradient: needsInputGradient, relu: relu, path: kernel)
+    /// One layer per step of the compiled plan, as the plan says (algorithm, fusion).
+    init(_ plan: ModelPlan, kernel: KernelPath) {
+        func conv(_ c: ModelPlan.Convolution) -> ConvolutionLayer {
+            switch c.algorithm {
+            case .winograd:
+                return WinogradConv3x3(cin: c.cin, cout: c.cout, size: c.input, offset: c.parameter.offset,
+                                       needsInputGradient: c.needsInputGradient, relu: c.fusedReLU, path: kernel)
+            case .im2col:
+                return Conv2D(cin: c.cin, cout: c.cout, kernel: c.kernel, stride: c.stride, padding: c.padding, input: c.input,
+                              output: c.output, offset: c.parameter.offset, needsInputGradient: c.needsInputGradient,
+                              relu: c.fusedReLU, path: kernel)
             }
-            let output = Shape(cout, (shape.height + 2 * p - k) / s + 1, (shape.width + 2 * p - k) / s + 1)
-            return Conv2D(cin: cin, cout: cout, kernel: k, stride: s, padding: p, input: shape, output: output,
-                          offset: offset, needsInputGradient: needsInputGradient, relu: relu, path: kernel)
         }
-        let specs = summary.spec.layers
-        var index = 0
-        while index < specs.count {
-            switch specs[index] {
-            case let .conv(_, cin, cout, k, s, p):
-                let fused = index + 1 < specs.count && specs[index + 1] == .relu
-                let layer = conv(cin, cout, k, s, p, needsInputGradient: index > 0, relu: fused)
-                layers.append(layer)
-                shape = layer.output
-                if fused { index += 1 }
-            case .relu:
-                layers.append(ReLU(size: shape.count))
-            case let .maxPool(size):
-                let output = Shape(shape.channels, shape.height / size, shape.width / size)
-                layers.append(MaxPool2D(size: size, input: shape, output: output))
-                shape = output
-            case let .residual(_, channels):
-                let first = conv(channels, channels, 3, 1, 1, needsInputGradient: true, relu: true)
-                let second = conv(channels, channels, 3, 1, 1, needsInputGradient: true, relu: false)
-                layers.append(Residual(conv1: first, conv2: second))
-            case .flatten:
-                layers.append(Flatten(input: shape))
-                shape = Shape(shape.count)
-            case let .linear(_, fin, fout):
-                layers.append(Linear(inFeatures: fin, outFeatures: fout, offset: parameters.next()!.offset,
-                                     needsInputGradient: index > 0, path: kernel))
-                shape = Shape(fout)
+        layers = plan.steps.map { step -> Layer in
+            switch step.operation {
+            case let .conv(c): return conv(c)
+            case .relu: return ReLU(size: step.input.count)
+            case let .maxPool(size): return MaxPool2D(size: size, input: step.input, output: step.output)
+            case let .residual(_, c1, c2): return Residual(conv1: conv(c1), conv2: conv(c2))
+            case .flatten: return Flatten(input: step.input)
+            case let .linear(p, needsInputGradient):
+                return Linear(inFeatures: p.weightShape[1], outFeatures: p.weightShape[0], offset: p.offset,
+                              needsInputGradient: needsInputGradient, path: kernel)
             }
-            index += 1
         }
-        self.layers = layers
-        loss = LogSoftmaxNLL(classes: shape.count)
+        loss = LogSoftmaxNLL(classes: plan.classes)
     }
 
     /// images [n, 1, H, W] (for one input channel this is already [C, n, H, W]) -> logits [n, classes].

@@ -11,7 +11,7 @@ public final class Network: @unchecked Sendable {
     /// Fixed, not the thread count: it decides the reduction order, hence the bits.
     public static let shardCount = 4
 
-    public let summary: ModelSummary
+    public let plan: ModelPlan
     public let workers: Int
     public let adam: AdamConfig
     public let kernel: KernelPath
@@ -31,14 +31,14 @@ public final class Network: @unchecked Sendable {
     /// weight and bias uniform in +-1/sqrt(fan_in), drawn from the stream `init/<model id>`.
     public init(spec: ModelSpec, seed: UInt64, threads: Int = 1, adam: AdamConfig = AdamConfig(),
                 kernel: KernelPath = .fastest) throws {
-        summary = try ModelSummary(spec)
+        plan = try ModelPlan(spec)
         guard spec.input.channels == 1 else {
             throw EngineError.invalidModel(model: spec.id, layer: 0, reason: "input images must have one channel, not \(spec.input.channels)")
         }
         workers = max(1, min(threads, Self.shardCount))
         self.adam = adam
         self.kernel = kernel
-        parameterCount = summary.parameterCount
+        parameterCount = plan.parameterCount
         params = .allocate(capacity: parameterCount)
         grads = .allocate(capacity: parameterCount)
         shardGrads = .allocate(capacity: Self.shardCount * parameterCount)
@@ -47,11 +47,11 @@ public final class Network: @unchecked Sendable {
         grads.initialize(repeating: 0, count: parameterCount)
         m.initialize(repeating: 0, count: parameterCount)
         v.initialize(repeating: 0, count: parameterCount)
-        let summary = self.summary
-        stacks = (0..<workers).map { _ in LayerStack(summary, kernel: kernel) }
+        let plan = self.plan
+        stacks = (0..<workers).map { _ in LayerStack(plan, kernel: kernel) }
 
         var random = SeededGenerator(seed: seed, stream: "init/\(spec.id)")
-        for tensor in summary.parameters {
+        for tensor in plan.parameters {
             let fanIn = tensor.weightShape.dropFirst().reduce(1, *)
             let bound = 1 / Float(fanIn).squareRoot()
             for i in tensor.offset..<(tensor.offset + tensor.weights + tensor.biases) {
@@ -108,7 +108,7 @@ public final class Network: @unchecked Sendable {
     public func evaluate(images: UnsafePointer<Float>, labels: UnsafePointer<UInt8>, count: Int, batch: Int,
                          predictions: UnsafeMutablePointer<UInt8>? = nil) -> BatchResult {
         var total = BatchResult(lossSum: 0, correct: 0)
-        let pixels = summary.spec.input.count
+        let pixels = plan.spec.input.count
         var start = 0
         while start < count {
             let n = min(batch, count - start)
@@ -124,7 +124,7 @@ public final class Network: @unchecked Sendable {
     /// Logits [n, classes] of a batch (for tests and inspection).
     public func logits(images: [Float], count n: Int) -> [Float] {
         var input = images
-        let classes = summary.classes
+        let classes = plan.classes
         return input.withUnsafeMutableBufferPointer { x in
             let out = stacks[0].forward(x.baseAddress!, n: n, params: params)
             return Array(UnsafeBufferPointer(start: out, count: n * classes))
@@ -132,12 +132,12 @@ public final class Network: @unchecked Sendable {
     }
 
     /// Shards a batch across the workers. The images are only read: the one
-    /// layer that writes its input (ReLU) may not come first (ModelSummary
+    /// layer that writes its input (ReLU) may not come first (ModelPlan
     /// checks), so sharing the caller's buffer is safe.
     private func pass(images: UnsafeMutablePointer<Float>, labels: UnsafePointer<UInt8>, batch: Int, training: Bool,
                       predictions: UnsafeMutablePointer<UInt8>? = nil) -> BatchResult {
         let losses = losses.reserve(batch)
-        let pixels = summary.spec.input.count, p = parameterCount
+        let pixels = plan.spec.input.count, p = parameterCount
         let scale = 1 / Float(batch)
         var correct = [Int](repeating: 0, count: Self.shardCount)
         correct.withUnsafeMutableBufferPointer { correct in

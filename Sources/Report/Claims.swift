@@ -39,12 +39,12 @@ public enum Language: String, Sendable, CaseIterable {
 /// reader can see why a verdict came out as it did, for any run.
 public struct ClaimChecker {
     let run: RunRecord
-    let summaries: [String: ModelSummary]
+    let summaries: [String: ModelPlan]
 
     public init(run: RunRecord) throws {
         self.run = run
-        var summaries: [String: ModelSummary] = [:]
-        for model in run.models { summaries[model.spec.id] = try ModelSummary(model.spec) }
+        var summaries: [String: ModelPlan] = [:]
+        for model in run.models { summaries[model.spec.id] = try ModelPlan(model.spec) }
         self.summaries = summaries
     }
 

@@ -23,7 +23,7 @@ public struct ReportModel {
     /// The template context: nested dictionaries, arrays and strings.
     public func context() throws -> [String: Any] {
         let config = run.config
-        let summaries = try run.models.map { try ModelSummary($0.spec) }
+        let summaries = try run.models.map { try ModelPlan($0.spec) }
         let claims = try ClaimChecker(run: run).all()
         let last = run.models.map { $0.metrics.last! }
 
@@ -55,10 +55,11 @@ public struct ReportModel {
 
         let parameters: [[String: Any]] = zip(run.models, summaries).map { model, summary in
             let stated = Original.result(model.spec.id)?.statedWeightTotal
-            let rows: [[String: Any]] = summary.parameters.map { p in
-                var formula = p.formula
+            let rows: [[String: Any]] = ParameterRow.rows(summary).map { row in
+                let p = row.parameter
+                var formula = row.formula
                 if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + t("typed", "원문") + " \(typed))" }
-                return ["label": p.label, "formula": formula, "weights": Format.int(p.weights), "biases": Format.int(p.biases)]
+                return ["label": row.label, "formula": formula, "weights": Format.int(p.weights), "biases": Format.int(p.biases)]
             }
             var note = ""
             if let stated, stated != summary.weightCount {
@@ -206,7 +207,7 @@ public struct ReportModel {
         }
     }
 
-    func computeOrder(_ summaries: [ModelSummary]) -> String {
+    func computeOrder(_ summaries: [ModelPlan]) -> String {
         summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")
     }
 }

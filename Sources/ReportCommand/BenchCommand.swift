@@ -87,7 +87,7 @@ struct BenchCommand: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Row(model: spec.id, epochSeconds: perStep * 600, evalSeconds: evalSeconds,
                    samplesPerSecond: Double(batch) / perStep,
-                   gflops: 2 * Double(try ModelSummary(spec).trainingMACs) * Double(batch) / perStep / 1e9,
+                   gflops: 2 * Double(try ModelPlan(spec).trainingMACs) * Double(batch) / perStep / 1e9,
                    peakMB: Double(usage.ru_maxrss) / 1024)
     }
 

@@ -16,8 +16,8 @@ public enum SafeTensors {
     }
 
     /// The tensors of a model's flat parameter vector, in declaration order.
-    public static func tensors(of summary: ModelSummary, parameters: [Float]) -> [Tensor] {
-        summary.parameters.flatMap { p in
+    public static func tensors(of plan: ModelPlan, parameters: [Float]) -> [Tensor] {
+        plan.parameters.flatMap { p in
             [Tensor(name: p.name + ".weight", shape: p.weightShape, values: Array(parameters[p.offset..<(p.offset + p.weights)])),
              Tensor(name: p.name + ".bias", shape: [p.biases],
                     values: Array(parameters[(p.offset + p.weights)..<(p.offset + p.weights + p.biases)]))]

@@ -104,7 +104,7 @@ public struct UnitRunner {
                 }
             }
             try writeResults(trainer)
-            let tensors = SafeTensors.tensors(of: trainer.network.summary, parameters: trainer.network.parameters)
+            let tensors = SafeTensors.tensors(of: trainer.network.plan, parameters: trainer.network.parameters)
             try AtomicFile.write(SafeTensors.encode(tensors, metadata: ["unit_id": id.rawValue, "model": config.model.id,
                                                                        "seed": String(config.seed), "format": "pt"]),
                                  to: path(RunLayout.weights))
@@ -160,7 +160,7 @@ public struct UnitRunner {
                 guard checkpoint.epoch <= config.epochs else {
                     throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.epoch) epochs, the unit has \(config.epochs)")
                 }
-                let expected = try ModelSummary(config.model).parameterCount
+                let expected = try ModelPlan(config.model).parameterCount
                 guard checkpoint.parameters.count == expected else {
                     throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.parameters.count) parameters, \(config.model.title) has \(expected)")
                 }

@@ -44,7 +44,7 @@ public struct Verifier {
                 }
             }
             if count == unit.metrics.count, let archived = FileManager.default.contents(atPath: store.layout.unitFile(unit.manifest.unitId, RunLayout.weights)) {
-                let fresh = SafeTensors.tensors(of: trainer.network.summary, parameters: trainer.network.parameters)
+                let fresh = SafeTensors.tensors(of: trainer.network.plan, parameters: trainer.network.parameters)
                 let stored = try SafeTensors.decode(Array(archived), path: store.layout.unitFile(unit.manifest.unitId, RunLayout.weights)).tensors
                 let same = Dictionary(uniqueKeysWithValues: stored.map { ($0.name, $0) }) == Dictionary(uniqueKeysWithValues: fresh.map { ($0.name, $0) })
                 if !same {

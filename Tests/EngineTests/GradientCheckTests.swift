@@ -240,7 +240,7 @@ struct GradientCheckTests {
         // A step of 1e-3 in a bias moves a whole channel, so some seeds cross a
         // ReLU kink (seed 7 does, for conv2's bias); at this seed none is crossed.
         let network = try Network(spec: spec, seed: 1, threads: 2)
-        #expect(LayerStack(network.summary, kernel: .fastest).layers.contains { $0 is WinogradConv3x3 })
+        #expect(LayerStack(network.plan, kernel: .fastest).layers.contains { $0 is WinogradConv3x3 })
         var g = GradientCheck()
         let n = 5
         var images = g.values(n * 256)
@@ -259,7 +259,7 @@ struct GradientCheckTests {
         }
         let analytic = network.gradients
         let base = network.parameters
-        for tensor in network.summary.parameters {
+        for tensor in network.plan.parameters {
             for i in [tensor.offset, tensor.offset + tensor.weights / 2, tensor.offset + tensor.weights] {
                 var p = base
                 p[i] += 1e-3

@@ -10,22 +10,29 @@ struct ModelSpecTests {
         (ModelSpec.model3, 439_434, 439_200, 7_853_184),
     ])
     func counts(spec: ModelSpec, parameters: Int, weights: Int, macs: Int) throws {
-        let summary = try ModelSummary(spec)
+        let summary = try ModelPlan(spec)
         #expect(summary.parameterCount == parameters)
         #expect(summary.weightCount == weights)
         #expect(summary.forwardMACs == macs)
         #expect(summary.classes == 10)
     }
 
-    @Test("the write-up's formulas and labels come out of the declaration")
-    func formulas() throws {
-        let m1 = try ModelSummary(.model1).parameters
-        #expect(m1.map(\.formula) == ["1*3*3*32", "32*3*3*64", "64*14*14*64", "64*10"])
-        #expect(m1.map(\.label) == ["Conv 1", "Conv 2", "FC 1", "FC 2"])
-        let m3 = try ModelSummary(.model3).parameters
-        #expect(m3.map(\.label) == ["Conv 1", "R.B_Conv 2", "R.B_Conv 3", "R.B_Conv 4", "R.B_Conv 5", "FC 1", "FC 2"])
-        #expect(m3.map(\.name) == ["conv1", "res1.conv1", "res1.conv2", "res2.conv1", "res2.conv2", "fc1", "fc2"])
-        #expect(m3[5].formula == "32*14*14*64")
+    @Test("the plan says how each layer executes: algorithm, fused ReLU, offsets in declaration order")
+    func plan() throws {
+        let plan = try ModelPlan(.model3)
+        #expect(plan.parameters.map(\.name) == ["conv1", "res1.conv1", "res1.conv2", "res2.conv1", "res2.conv2", "fc1", "fc2"])
+        #expect(plan.steps.count == 8, "conv1+ReLU, pool, res1, res2, flatten, fc1+ReLU kept apart, relu, fc2")
+        guard case let .conv(first) = plan.steps[0].operation, case let .residual(_, c1, c2) = plan.steps[2].operation else {
+            Issue.record("unexpected plan: \(plan)")
+            return
+        }
+        #expect(first.algorithm == .im2col && first.fusedReLU && !first.needsInputGradient && plan.steps[0].declared == 0...1)
+        #expect(c1.algorithm == .winograd && c1.fusedReLU && !c2.fusedReLU && c2.needsInputGradient)
+        #expect(plan.parameters.map(\.offset) == [0, 320, 9568, 18816, 28064, 37312, 438_784])
+        #expect(plan.parameters[5].fanInShape == [32, 14, 14])
+        let text = plan.description
+        #expect(text.contains("res1.conv1 conv 3x3/1 pad 1 + ReLU") && text.contains("as Winograd F(2x2,3x3)"))
+        #expect(text.contains("439,434 parameters"))
     }
 
     @Test("a declaration whose shapes do not fit is rejected with the layer named")
@@ -33,13 +40,13 @@ struct ModelSpecTests {
         let bad = ModelSpec(id: "bad", title: "Bad", summary: "", layers: [.conv("conv1", 3, 8), .flatten, .linear("fc", 10, 10)])
         #expect(throws: EngineError.invalidModel(model: "bad", layer: 0,
                                                  reason: "conv conv1 expects 3 input channels, the previous layer gives 1x28x28")) {
-            try ModelSummary(bad)
+            try ModelPlan(bad)
         }
         let noHead = ModelSpec(id: "nohead", title: "", summary: "", layers: [.conv("conv1", 1, 8)])
-        #expect(throws: EngineError.self) { try ModelSummary(noHead) }
+        #expect(throws: EngineError.self) { try ModelPlan(noHead) }
         let reluFirst = ModelSpec(id: "relu", title: "", summary: "", layers: [.relu, .flatten, .linear("fc", 784, 10)])
         #expect(throws: EngineError.invalidModel(model: "relu", layer: 0, reason: "relu cannot be the first layer (it works in place on its input)")) {
-            try ModelSummary(reluFirst)
+            try ModelPlan(reluFirst)
         }
     }
 

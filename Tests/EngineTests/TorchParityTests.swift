@@ -52,7 +52,7 @@ struct TorchParityTests {
     static func network(_ spec: ModelSpec) throws -> Network {
         let network = try Network(spec: spec, seed: 0, threads: 2)
         var parameters = [Float](repeating: 0, count: network.parameterCount)
-        for (k, tensor) in network.summary.parameters.enumerated() {
+        for (k, tensor) in network.plan.parameters.enumerated() {
             let bound = 1 / Float(tensor.weightShape.dropFirst().reduce(1, *)).squareRoot()
             let weights = unit(tensor.weights, salt: UInt64(2 * k)), biases = unit(tensor.biases, salt: UInt64(2 * k + 1))
             for i in 0..<tensor.weights { parameters[tensor.offset + i] = weights[i] * bound }
@@ -68,7 +68,7 @@ struct TorchParityTests {
 
     /// The (name, values) of each parameter tensor, as PyTorch names them.
     static func tensors(_ network: Network, _ flat: [Float]) -> [(String, ArraySlice<Float>)] {
-        network.summary.parameters.flatMap { p in
+        network.plan.parameters.flatMap { p in
             [(p.name + ".weight", flat[p.offset..<(p.offset + p.weights)]),
              (p.name + ".bias", flat[(p.offset + p.weights)..<(p.offset + p.weights + p.biases)])]
         }

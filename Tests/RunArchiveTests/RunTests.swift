@@ -275,7 +275,7 @@ struct FileFormatTests {
 
     @Test("safetensors: written, read back identical, and within the format's rules")
     func safetensors() throws {
-        let summary = try ModelSummary(Synthetic.model)
+        let summary = try ModelPlan(Synthetic.model)
         let parameters = try checkpoint().parameters
         let tensors = SafeTensors.tensors(of: summary, parameters: parameters)
         #expect(tensors.map(\.name) == ["conv1.weight", "conv1.bias", "res1.conv1.weight", "res1.conv1.bias",
