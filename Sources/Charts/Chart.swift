@@ -14,15 +14,34 @@ public struct Point: Hashable, Sendable {
 public struct Series: Hashable, Sendable {
     public var name: String
     public var points: [Point]
+    /// A spread around the line (for example min to max across seeds), drawn
+    /// as a translucent band in the series' colour.
+    public var band: [Band]
 
-    public init(_ name: String, _ points: [Point]) {
+    public struct Band: Hashable, Sendable {
+        public var x, low, high: Double
+        public init(x: Double, low: Double, high: Double) {
+            self.x = x
+            self.low = low
+            self.high = high
+        }
+    }
+
+    public init(_ name: String, _ points: [Point], band: [Band] = []) {
         self.name = name
         self.points = points
+        self.band = band
     }
 
     /// y against 1, 2, 3, ... (epochs).
     public init(_ name: String, perEpoch values: [Double]) {
         self.init(name, values.enumerated().map { Point(Double($0.offset + 1), $0.element) })
+    }
+
+    /// A mean line with a band from `low` to `high`, against epochs 1, 2, 3, ...
+    public init(_ name: String, perEpoch mean: [Double], low: [Double], high: [Double]) {
+        self.init(name, mean.enumerated().map { Point(Double($0.offset + 1), $0.element) },
+                  band: zip(low, high).enumerated().map { Band(x: Double($0.offset + 1), low: $0.element.0, high: $0.element.1) })
     }
 }
 

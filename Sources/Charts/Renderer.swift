@@ -91,15 +91,16 @@ struct Canvas {
             if finite.count < s.points.count {
                 warnings.append("\(chart.title): \(s.name): skipped \(s.points.count - finite.count) NaN or infinite value(s)")
             }
-            guard chart.logY else { return Series(s.name, finite) }
+            let band = s.band.filter { [$0.x, $0.low, $0.high].allSatisfy(\.isFinite) && (!chart.logY || $0.low > 0) }
+            guard chart.logY else { return Series(s.name, finite, band: band) }
             let positive = finite.filter { $0.y > 0 }
             if positive.count < finite.count {
                 warnings.append("\(chart.title): \(s.name): skipped \(finite.count - positive.count) value(s) <= 0 on the log axis")
             }
-            return Series(s.name, positive)
+            return Series(s.name, positive, band: band)
         }
         let plot = plotArea(frame, title: chart.title, legend: chart.series.count > 1 ? chart.series.map(\.name) : [])
-        let all = series.flatMap(\.points)
+        let all = series.flatMap { s in s.points + s.band.flatMap { [Point($0.x, $0.low), Point($0.x, $0.high)] } }
         drawAxisLabels(chart.xLabel, chart.yLabel, plot: plot, frame: frame)
         guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(),
               let minY = all.map(\.y).min(), let maxY = all.map(\.y).max() else {
@@ -153,6 +154,16 @@ struct Canvas {
         cairo_save(cr)
         cairo_rectangle(cr, plot.x, plot.y, plot.width, plot.height)
         cairo_clip(cr)
+        for (index, s) in series.enumerated() where s.band.count > 1 {
+            let c = Palette.color(index)
+            cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.18)
+            for (i, b) in s.band.enumerated() {
+                if i == 0 { cairo_move_to(cr, mapX(b.x), mapY(b.high)) } else { cairo_line_to(cr, mapX(b.x), mapY(b.high)) }
+            }
+            for b in s.band.reversed() { cairo_line_to(cr, mapX(b.x), mapY(b.low)) }
+            cairo_close_path(cr)
+            cairo_fill(cr)
+        }
         for (index, s) in series.enumerated() where !s.points.isEmpty {
             let c = Palette.color(index)
             cairo_set_source_rgb(cr, c.r, c.g, c.b)

@@ -46,6 +46,9 @@ public struct DatasetKind: Sendable, Hashable, Codable {
 
     public static let all: [DatasetKind] = [.mnist, .fashionMNIST]
 
+    /// Both datasets name their files alike; the test labels are what a stored prediction is judged against.
+    public static let testLabelsName = "t10k-labels-idx1-ubyte"
+
     public static func named(_ name: String) -> DatasetKind? {
         all.first { $0.name == name }
     }

@@ -1,25 +1,42 @@
 import Engine
 import Foundation
 import RunArchive
-import Support
 import Training
 
-/// One statement of the original write-up, checked against a run.
+/// One statement of the original write-up (or our extension of it), checked
+/// against the measured numbers with a rule that is printed beside the verdict.
 public struct Claim: Sendable {
-    public enum Verdict: String, Sendable {
-        case holds, doesNotHold = "does not hold", notTestable = "not testable"
+    public enum Verdict: String, Sendable, CaseIterable {
+        case holds
+        case doesNotHold = "does not hold"
+        /// The difference is within noise at the stated level, or the claim's own wording allows both outcomes.
+        case notDecided = "not decided"
+        case notTestable = "not testable"
+    }
+
+    public enum Source: Sendable {
+        case original
+        /// Ours, not the original's: listed apart.
+        case extension_
     }
 
     public let id: String
+    public let source: Source
     public let verdict: Verdict
     /// The claim as the original makes it (English gloss / Korean original).
     public let statement: Localized
-    /// The measured numbers behind the verdict, as a sentence.
+    /// The measured numbers behind the verdict.
     public let evidence: Localized
+    /// How the verdict is decided, in one sentence.
+    public let rule: Localized
+    /// For a seed study: a per-seed difference that is positive when the run
+    /// supports the claim; the study judges the claim by its 95% interval.
+    /// nil where the claim has no such difference (then the study counts seeds).
+    let paired: Double?
 }
 
 /// English and Korean text of one sentence.
-public struct Localized: Sendable {
+public struct Localized: Sendable, Hashable {
     public let en: String
     public let ko: String
 
@@ -29,111 +46,181 @@ public struct Localized: Sendable {
     }
 
     public func text(_ language: Language) -> String { language == .ko ? ko : en }
+
+    static func + (a: Localized, b: Localized) -> Localized { Localized(a.en + b.en, a.ko + b.ko) }
 }
 
 public enum Language: String, Sendable, CaseIterable {
     case en, ko
 }
 
-/// The analysis section's checks. Each rule is stated in the evidence, so a
-/// reader can see why a verdict came out as it did, for any run.
+/// The claims of the original write-up, checked on one seed's three models.
+/// Comparisons of two models on the same test images use McNemar's exact test
+/// on their paired predictions (the standard test for two classifiers on one
+/// test set); comparisons over a range of epochs use the sign test over the
+/// epochs; both at the 5% level.
 public struct ClaimChecker {
-    let run: RunRecord
-    let summaries: [String: ModelPlan]
+    let models: [String: UnitRecord]
+    let plans: [String: ModelPlan]
+    /// The test set's labels, to tell right predictions from wrong; nil when the archive lacks them.
+    let labels: [UInt8]?
+    static let ids = ["model1", "model2", "model3"]
+    static let level = 0.05
 
-    public init(run: RunRecord) throws {
-        self.run = run
-        var summaries: [String: ModelPlan] = [:]
-        for model in run.models { summaries[model.spec.id] = try ModelPlan(model.spec) }
-        self.summaries = summaries
+    public init(models: [UnitRecord], labels: [UInt8]?) throws {
+        var byID: [String: UnitRecord] = [:], plans: [String: ModelPlan] = [:]
+        for model in models {
+            byID[model.spec.id] = model
+            plans[model.spec.id] = try ModelPlan(model.spec)
+        }
+        self.models = byID
+        self.plans = plans
+        self.labels = labels
     }
 
-    func accuracy(_ id: String) -> [Double]? { run.models.first { $0.spec.id == id }?.metrics.map(\.testAccuracy) }
-    func trainLoss(_ id: String) -> [Double]? { run.models.first { $0.spec.id == id }?.metrics.map(\.trainLoss) }
-    var epochs: Int { run.models.map(\.metrics.count).min() ?? 0 }
+    var epochs: Int { Self.ids.compactMap { models[$0]?.metrics.count }.min() ?? 0 }
+    func accuracy(_ id: String) -> [Double] { models[id]?.metrics.map(\.testAccuracy) ?? [] }
+    func final(_ id: String) -> Double { accuracy(id).last ?? 0 }
 
     static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
+    static func p(_ x: Double) -> String { x < 0.001 ? "p < 0.001" : String(format: "p = %.3f", x) }
 
     public func all() -> [Claim] {
-        guard ["model1", "model2", "model3"].allSatisfy({ summaries[$0] != nil }) else {
-            return [Claim(id: "models", verdict: .notTestable,
+        guard Self.ids.allSatisfy({ models[$0] != nil }), epochs > 0 else {
+            return [Claim(id: "models", source: .original, verdict: .notTestable,
                           statement: Localized("The analysis compares Models 1, 2 and 3.", "분석은 모델 1, 2, 3을 비교한다."),
-                          evidence: Localized("This run did not train all three models.", "이 실행은 세 모델을 모두 학습하지 않았다."))]
+                          evidence: Localized("This run did not train all three models.", "이 실행은 세 모델을 모두 학습하지 않았다."),
+                          rule: Localized("Needs all three models.", "세 모델이 모두 필요하다."), paired: nil)]
         }
-        return [compute(), parameterRatio("model2", 4, "claim-params-m2"), parameterRatio("model3", 2, "claim-params-m3"),
-                epochsTo(0.98), epochsTo(0.99), earlyEpochs(), knee(), earlyLeader(), lateLeader(), finalRanking(), worstModel(),
-                longTraining()]
+        return [compute(), parameterRatio("model2", 4, "claim-params-m2"), parameterRatio("model3", 2, "claim-params-m3"), cost(),
+                epochsTo(0.98), earlyEpochs(), knee(), earlyLeader(), lateLeader(), finalRanking(), worstModel(), dependsOnConditions(),
+                longTraining(), epochsTo(0.99)]
     }
 
+    // MARK: Analytic and measured-once claims
+
     func compute() -> Claim {
-        let macs = ["model1", "model2", "model3"].map { summaries[$0]!.forwardMACs }
+        let macs = Self.ids.map { plans[$0]?.forwardMACs ?? 0 }
         let holds = macs[0] > macs[2] && macs[2] > macs[1]
-        let numbers = String(format: "forward MACs per sample: Model 1 %@, Model 3 %@, Model 2 %@",
-                             Format.int(macs[0]), Format.int(macs[2]), Format.int(macs[1]))
-        return Claim(id: "claim-compute", verdict: holds ? .holds : .doesNotHold,
+        let numbers = "Model 1 \(Format.int(macs[0])), Model 3 \(Format.int(macs[2])), Model 2 \(Format.int(macs[1]))"
+        return Claim(id: "claim-compute", source: .original, verdict: holds ? .holds : .doesNotHold,
                      statement: Localized("Compute needed: Model 1 > Model 3 > Model 2.", "필요 연산량 Model1 > Model3 > Model2"),
-                     evidence: Localized(numbers + ".", numbers.replacingOccurrences(of: "forward MACs per sample", with: "샘플당 순전파 MAC") + "."))
+                     evidence: Localized("Forward multiply-adds per sample (counted from the architecture): \(numbers).",
+                                         "샘플당 순전파 곱셈-덧셈 (구조에서 계산): \(numbers)."),
+                     rule: Localized("Counted, not measured: holds when the order of the counts is the claimed one.",
+                                     "측정이 아닌 계산값: 순서가 주장과 같으면 성립."), paired: nil)
     }
 
     func parameterRatio(_ other: String, _ factor: Double, _ id: String) -> Claim {
-        let ratio = Double(summaries["model1"]!.parameterCount) / Double(summaries[other]!.parameterCount)
-        let holds = abs(ratio / factor - 1) <= 0.15
-        let name = other == "model2" ? "Model 2" : "Model 3"
-        let ko = other == "model2" ? "모델2" : "모델3"
+        let mine = plans["model1"]?.parameterCount ?? 0, theirs = max(1, plans[other]?.parameterCount ?? 1)
+        let ratio = Double(mine) / Double(theirs)
+        let name = other == "model2" ? "Model 2" : "Model 3", ko = other == "model2" ? "모델2" : "모델3"
         return Claim(
-            id: id, verdict: holds ? .holds : .doesNotHold,
-            statement: Localized("Model 1 has about \(Int(factor))x the parameters of \(name).",
-                                 "모델1의 #parm은 \(ko)에 비해 약 \(Int(factor))배이다."),
-            evidence: Localized(String(format: "%@ / %@ parameters = %.2fx (\"about\" read as within 15%%).",
-                                       Format.int(summaries["model1"]!.parameterCount), Format.int(summaries[other]!.parameterCount), ratio),
-                                String(format: "%@ / %@ = %.2f배 (\"약\"은 15%% 이내로 판정).",
-                                       Format.int(summaries["model1"]!.parameterCount), Format.int(summaries[other]!.parameterCount), ratio)))
+            id: id, source: .original, verdict: abs(ratio / factor - 1) <= 0.15 ? .holds : .doesNotHold,
+            statement: Localized("Model 1 has about \(Int(factor))x the parameters of \(name).", "모델1의 #parm은 \(ko)에 비해 약 \(Int(factor))배이다."),
+            evidence: Localized(String(format: "%@ / %@ parameters = %.2fx.", Format.int(mine), Format.int(theirs), ratio),
+                                String(format: "%@ / %@ = %.2f배.", Format.int(mine), Format.int(theirs), ratio)),
+            rule: Localized("Counted: \"about\" is read as within 15%.", "계산값: \"약\"은 15% 이내로 판정."), paired: nil)
     }
+
+    func cost() -> Claim {
+        let seconds = Self.ids.map { Statistics.mean(models[$0]?.metrics.map(\.trainSeconds) ?? []) }
+        let holds = seconds[0] > max(seconds[1], seconds[2])
+        let numbers = String(format: "Model 1 %.1f s, Model 2 %.1f s, Model 3 %.1f s", seconds[0], seconds[1], seconds[2])
+        return Claim(id: "claim-cost", source: .original, verdict: holds ? .holds : .doesNotHold,
+                     statement: Localized("Model 1's compute makes it the most expensive to train.", "모델1은 연산량이 많아 학습 비용이 가장 크다."),
+                     evidence: Localized("Measured training seconds per epoch (mean): \(numbers).", "측정한 epoch당 학습 시간 (평균): \(numbers)."),
+                     rule: Localized("Measured on the machine of the run: holds when Model 1's mean is the largest.",
+                                     "실행한 기계에서 측정: 모델1의 평균이 가장 크면 성립."), paired: nil)
+    }
+
+    // MARK: Epoch counts and ranges
 
     /// First epoch (1-based) at which test accuracy reaches `level`.
     func firstEpoch(_ id: String, reaching level: Double) -> Int? {
-        accuracy(id)?.firstIndex { $0 >= level }.map { $0 + 1 }
+        accuracy(id).firstIndex { $0 >= level }.map { $0 + 1 }
     }
 
     func epochsTo(_ level: Double) -> Claim {
-        let ids = ["model1", "model2", "model3"]
-        let reached = ids.map { firstEpoch($0, reaching: level) }
+        let reached = Self.ids.map { firstEpoch($0, reaching: level) }
+        let never = epochs + 1
+        let m1 = reached[0] ?? never, latestOther = max(reached[1] ?? never, reached[2] ?? never)
+        let verdict: Claim.Verdict = reached.allSatisfy { $0 == nil } ? .notTestable
+            : m1 > latestOther ? .holds : m1 < latestOther ? .doesNotHold : .notDecided
+        let label = String(format: "%.0f%%", 100 * level)
         let describe = { (r: Int?) in r.map { "epoch \($0)" } ?? "not within \(self.epochs) epochs" }
         let describeKo = { (r: Int?) in r.map { "\($0) epoch" } ?? "\(self.epochs) epoch 안에 도달하지 못함" }
-        let m1 = reached[0] ?? Int.max
-        let holds = m1 > (reached[1] ?? Int.max) && m1 > (reached[2] ?? Int.max)
-        let label = String(format: "%.0f%%", 100 * level)
-        let statement = level == 0.98
-            ? Localized("Model 1 needs more epochs than the other two to reach 98% test accuracy.",
-                        "Accuracy가 98퍼센트에 도달하는 epoch 횟수가 다른 두 모델에 비해 좀 더 길다.")
-            : Localized("(Extension) Model 1 also needs the most epochs to reach 99% test accuracy.",
-                        "(확장) 99퍼센트 도달에도 모델1이 가장 많은 epoch가 필요하다.")
-        return Claim(id: "claim-epochs-\(Int(100 * level))", verdict: holds ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized("First epoch at \(label) or more: " + zip(["Model 1", "Model 2", "Model 3"], reached).map { "\($0) \(describe($1))" }.joined(separator: ", ") + ".",
-                                         "\(label) 이상 첫 epoch: " + zip(["모델1", "모델2", "모델3"], reached).map { "\($0) \(describeKo($1))" }.joined(separator: ", ") + "."))
+        let original = level == 0.98
+        return Claim(
+            id: "claim-epochs-\(Int(100 * level))", source: original ? .original : .extension_, verdict: verdict,
+            statement: original
+                ? Localized("Model 1 needs more epochs than the other two to reach 98% test accuracy.",
+                            "Accuracy가 98퍼센트에 도달하는 epoch 횟수가 다른 두 모델에 비해 좀 더 길다.")
+                : Localized("Model 1 also needs the most epochs to reach 99% test accuracy.", "99퍼센트 도달에도 모델1이 가장 많은 epoch가 필요하다."),
+            evidence: Localized("First epoch at \(label) or more: " + zip(["Model 1", "Model 2", "Model 3"], reached).map { "\($0) \(describe($1))" }.joined(separator: ", ") + ".",
+                                "\(label) 이상 첫 epoch: " + zip(["모델1", "모델2", "모델3"], reached).map { "\($0) \(describeKo($1))" }.joined(separator: ", ") + "."),
+            rule: Localized("Holds when Model 1 is strictly later than both others, does not hold when it is earlier than one; a tie with the later one cannot be separated at the granularity of whole epochs (not decided).",
+                            "모델1이 두 모델보다 모두 늦으면 성립, 하나보다 빠르면 불성립; 늦은 쪽과 같은 epoch이면 epoch 단위로는 구별할 수 없다 (판정 보류)."),
+            paired: nil)
+    }
+
+    /// A claim about a range of epochs written on the original's plot axis:
+    /// the axis may count from 0 (matplotlib's default index) or from 1.
+    /// Both readings are evaluated; when they disagree the claim is not decided.
+    func bothReadings(_ written: String, from: Int, to: Int?,
+                      _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
+        let last = epochs
+        let oneBased = from...min(to ?? last, last)
+        let zeroBased = (from + 1)...min((to ?? last - 1) + 1, last)
+        let a = judge(oneBased), b = judge(zeroBased)
+        if a.0 == b.0 {
+            return (a.0, a.1 + Localized(" (\(written) read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound); reading the axis from 0, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound), gives the same verdict.)",
+                                          " (\(written)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), a.2)
+        }
+        return (.notDecided,
+                Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.rawValue); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(Self.verdictKo(a.0)): ") + a.1
+                + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.rawValue); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(Self.verdictKo(b.0)): ") + b.1
+                + Localized(" The two readings of \(written) disagree.", " \(written)의 두 해석이 엇갈린다."), a.2)
+    }
+
+    static func verdictKo(_ v: Claim.Verdict) -> String {
+        switch v {
+        case .holds: return "성립"
+        case .doesNotHold: return "불성립"
+        case .notDecided: return "판정 보류"
+        case .notTestable: return "확인 불가"
+        }
     }
 
     func window(_ values: [Double], _ range: ClosedRange<Int>) -> [Double] {
         Array(values.enumerated().filter { range.contains($0.offset + 1) }.map(\.element))
     }
 
+    /// "High 98%" and "low-to-mid 98%" as levels of test accuracy.
+    static let high98: Range<Double> = 0.9860..<0.9900
+    static let lowToMid98: Range<Double> = 0.9800..<0.9860
+
     func earlyEpochs() -> Claim {
-        let statement = Localized("In epochs 2-5 Models 2 and 3 reach high 98% while Model 1 peaks at low-to-mid 98%.",
+        let statement = Localized("In epochs [2,5] Models 2 and 3 reach high 98% while Model 1 peaks at low-to-mid 98%.",
                                   "다른 두 모델은 epoch [2,5] 부근에서 98.후반%를 보여주고 있는 반면에 모델1은 최대 98.초중반%를 보여주고있다.")
-        guard epochs >= 5 else { return notEnough("claim-epochs-2-5", statement, need: 5) }
-        let best = ["model1", "model2", "model3"].map { window(accuracy($0)!, 2...5).max()! }
-        let holds = best[0] < best[1] && best[0] < best[2]
-        let numbers = "best test accuracy in epochs 2-5: Model 1 \(Self.pct(best[0])), Model 2 \(Self.pct(best[1])), Model 3 \(Self.pct(best[2]))"
-        return Claim(id: "claim-epochs-2-5", verdict: holds ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized(numbers + " (holds when Model 1's best is below both others').",
-                                         "epoch 2-5 최고 test accuracy: 모델1 \(Self.pct(best[0])), 모델2 \(Self.pct(best[1])), 모델3 \(Self.pct(best[2])) (모델1의 최고치가 두 모델보다 낮으면 성립)."))
+        let rule = Localized("\"High 98%\" is read as 98.60-98.99%, \"low-to-mid 98%\" as 98.00-98.59%: holds when the best accuracy of Models 2 and 3 in the range is high 98% or above and Model 1's best is low-to-mid 98%.",
+                             "\"98.후반%\"는 98.60-98.99%, \"98.초중반%\"는 98.00-98.59%로 읽는다: 구간 안 모델2, 3의 최고치가 98.후반% 이상이고 모델1의 최고치가 98.초중반%이면 성립.")
+        guard epochs >= 6 else { return notEnough("claim-epochs-2-5", statement, rule, need: 6) }
+        let (verdict, evidence, _) = bothReadings("[2,5]", from: 2, to: 5) { range in
+            let best = Self.ids.map { window(accuracy($0), range).max() ?? 0 }
+            let holds = best[1] >= Self.high98.lowerBound && best[2] >= Self.high98.lowerBound && Self.lowToMid98.contains(best[0])
+            return (holds ? .holds : .doesNotHold,
+                    Localized("best test accuracy in epochs \(range.lowerBound)-\(range.upperBound): Model 1 \(Self.pct(best[0])), Model 2 \(Self.pct(best[1])), Model 3 \(Self.pct(best[2])).",
+                              "epoch \(range.lowerBound)-\(range.upperBound) 최고 test accuracy: 모델1 \(Self.pct(best[0])), 모델2 \(Self.pct(best[1])), 모델3 \(Self.pct(best[2]))."), nil)
+        }
+        return Claim(id: "claim-epochs-2-5", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: rule, paired: nil)
     }
 
     /// Kneedle's rule: the epoch farthest below the chord from the first to the last point.
-    static func knee(_ losses: [Double]) -> Int? {
-        guard losses.count >= 3, let first = losses.first, let last = losses.last, first != last else { return nil }
-        let n = Double(losses.count - 1)
-        let distances = losses.enumerated().map { i, y -> Double in
+    static func knee(_ values: [Double]) -> Int? {
+        guard values.count >= 3, let first = values.first, let last = values.last, first != last else { return nil }
+        let n = Double(values.count - 1)
+        let distances = values.enumerated().map { i, y -> Double in
             let chord = first + (last - first) * Double(i) / n
             return (chord - y) / abs(first - last)
         }
@@ -141,75 +228,167 @@ public struct ClaimChecker {
     }
 
     func knee() -> Claim {
-        let statement = Localized("The knee of the train-loss curves lies in epochs 2-5.",
+        let statement = Localized("The knee of the train-loss curves lies in [2,5].",
                                   "Train loss 그래프를 보면 기울기가 확연하게 차이나는 knee부분은 [2,5] 사이이다.")
-        guard epochs >= 6 else { return notEnough("claim-knee", statement, need: 6) }
-        let knees = ["model1", "model2", "model3"].map { Self.knee(trainLoss($0)!) }
-        let holds = knees.allSatisfy { $0.map { (2...5).contains($0) } ?? false }
+        let rule = Localized("The knee is the epoch farthest below the straight line from the first to the last epoch's loss on the log scale the figures show (on a linear scale epoch 1 dominates and any early epoch qualifies): holds when every model's knee is in the range.",
+                             "Knee는 그림과 같은 log 축에서 첫 epoch과 마지막 epoch의 loss를 잇는 직선에서 가장 멀리 아래에 있는 epoch이다 (선형 축에서는 epoch 1이 지배해 어느 초반 epoch이든 해당된다): 모든 모델의 knee가 구간 안이면 성립.")
+        guard epochs >= 6 else { return notEnough("claim-knee", statement, rule, need: 6) }
+        let knees = Self.ids.map { id in Self.knee((models[id]?.metrics.map(\.trainLoss) ?? []).map { log10(max($0, 1e-30)) }) }
         let list = zip(["Model 1", "Model 2", "Model 3"], knees).map { "\($0) epoch \($1.map(String.init) ?? "-")" }.joined(separator: ", ")
-        return Claim(id: "claim-knee", verdict: holds ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized("Knee (the epoch farthest below the straight line from the first to the last epoch's loss): \(list).",
-                                         "Knee (첫 epoch과 마지막 epoch의 loss를 잇는 직선에서 가장 멀리 아래에 있는 epoch): \(list)."))
+        let listKo = zip(["모델1", "모델2", "모델3"], knees).map { "\($0) \($1.map(String.init) ?? "-") epoch" }.joined(separator: ", ")
+        let (verdict, evidence, _) = bothReadings("[2,5]", from: 2, to: 5) { range in
+            (knees.allSatisfy { $0.map(range.contains) ?? false } ? .holds : .doesNotHold, Localized("Knees: \(list).", "Knee: \(listKo)."), nil)
+        }
+        return Claim(id: "claim-knee", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: rule, paired: nil)
     }
 
-    /// Epochs in `range` where Model 2's accuracy is below (or above) Model 3's.
-    func compare(_ range: ClosedRange<Int>) -> (below: Int, above: Int, count: Int, mean2: Double, mean3: Double) {
-        let a2 = window(accuracy("model2")!, range), a3 = window(accuracy("model3")!, range)
-        let below = zip(a2, a3).filter { $0 < $1 }.count, above = zip(a2, a3).filter { $0 > $1 }.count
-        return (below, above, a2.count, a2.reduce(0, +) / Double(a2.count), a3.reduce(0, +) / Double(a3.count))
+    /// The sign test over the epochs of a range: is `first` below (or above) `second` in more epochs than chance allows?
+    func signTest(_ first: String, _ second: String, _ range: ClosedRange<Int>) -> (below: Int, above: Int, p: Double, meanDifference: Double) {
+        let a = window(accuracy(first), range), b = window(accuracy(second), range)
+        let below = zip(a, b).filter { $0 < $1 }.count, above = zip(a, b).filter { $0 > $1 }.count
+        let difference = Statistics.mean(zip(a, b).map { $0 - $1 })
+        return (below, above, Statistics.binomialTwoSided(below, above), difference)
     }
+
+    static let signRule = Localized("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided.",
+                                    "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류.")
 
     func earlyLeader() -> Claim {
-        let statement = Localized("In epochs 1-10 Model 2's test accuracy is below Model 3's (so for few epochs the ResNet-style Model 3 is better).",
+        let statement = Localized("In epochs [0,10] Model 2's test accuracy is below Model 3's (so for few epochs the ResNet-style Model 3 is better).",
                                   "모델 2의 경우에는 epoch [0,10] 구간에서는 accuracy가 모델3보다 낮다 (낮은 epoch에서는 ResNet구조를 채용한 모델3가 더 좋다).")
-        guard epochs >= 10 else { return notEnough("claim-early-leader", statement, need: 10) }
-        let c = compare(1...10)
-        return Claim(id: "claim-early-leader", verdict: c.below * 2 > c.count ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized("Model 2 is below Model 3 in \(c.below) of \(c.count) epochs; mean accuracy \(Self.pct(c.mean2)) vs \(Self.pct(c.mean3)) (holds when below in more than half).",
-                                         "\(c.count)개 epoch 중 \(c.below)개에서 모델2가 모델3보다 낮음; 평균 \(Self.pct(c.mean2)) 대 \(Self.pct(c.mean3)) (절반 넘게 낮으면 성립)."))
+        guard epochs >= 11 else { return notEnough("claim-early-leader", statement, Self.signRule, need: 11) }
+        let (verdict, evidence, paired) = bothReadings("[0,10]", from: 1, to: 10) { range in
+            let s = signTest("model2", "model3", range)
+            let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.below > s.above ? .holds : .doesNotHold
+            return (verdict, Localized("Model 2 below Model 3 in \(s.below), above in \(s.above) of \(range.count) epochs (\(Self.p(s.p))).",
+                                       "\(range.count)개 epoch 중 모델2가 모델3보다 낮은 epoch \(s.below)개, 높은 epoch \(s.above)개 (\(Self.p(s.p)))."), -s.meanDifference)
+        }
+        return Claim(id: "claim-early-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule, paired: paired)
     }
 
     func lateLeader() -> Claim {
-        let statement = Localized("From epoch 20 on, Model 2 is slightly better than Model 3.",
-                                  "Epoch 20 이후 구간에서는 모델2가 근소하게 낫다.")
-        guard epochs >= 21 else { return notEnough("claim-late-leader", statement, need: 21) }
-        let c = compare(20...epochs)
-        return Claim(id: "claim-late-leader", verdict: c.mean2 > c.mean3 ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized("Mean test accuracy in epochs 20-\(epochs): Model 2 \(Self.pct(c.mean2)), Model 3 \(Self.pct(c.mean3)); Model 2 ahead in \(c.above) of \(c.count) epochs.",
-                                         "epoch 20-\(epochs) 평균 test accuracy: 모델2 \(Self.pct(c.mean2)), 모델3 \(Self.pct(c.mean3)); \(c.count)개 중 \(c.above)개 epoch에서 모델2가 앞섬."))
+        let statement = Localized("From epoch 20 on, Model 2 is slightly better than Model 3.", "Epoch 20 이후 구간에서는 모델2가 근소하게 낫다.")
+        guard epochs >= 22 else { return notEnough("claim-late-leader", statement, Self.signRule, need: 22) }
+        let (verdict, evidence, paired) = bothReadings("epoch 20 on", from: 20, to: nil) { range in
+            let s = signTest("model2", "model3", range)
+            let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.above > s.below ? .holds : .doesNotHold
+            return (verdict, Localized("Model 2 above Model 3 in \(s.above), below in \(s.below) of \(range.count) epochs (\(Self.p(s.p))).",
+                                       "\(range.count)개 epoch 중 모델2가 모델3보다 높은 epoch \(s.above)개, 낮은 epoch \(s.below)개 (\(Self.p(s.p)))."), s.meanDifference)
+        }
+        return Claim(id: "claim-late-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule, paired: paired)
+    }
+
+    // MARK: The final models, compared on the same test images
+
+    /// McNemar's exact test of two models' final predictions.
+    func mcnemar(_ first: String, _ second: String) -> (onlyFirst: Int, onlySecond: Int, p: Double)? {
+        guard let labels, let a = models[first]?.predictions.last, let b = models[second]?.predictions.last,
+              a.count == labels.count, b.count == labels.count else { return nil }
+        let d = Statistics.discordant(a, b, labels: labels)
+        return (d.onlyFirst, d.onlySecond, Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond))
+    }
+
+    static let mcnemarRule = Localized("McNemar's exact test on the two models' final predictions of the same 10,000 test images, 5% level: holds when the claimed model is significantly better, does not hold when the other is, otherwise not decided.",
+                                       "같은 test 이미지에 대한 두 모델의 최종 예측에 McNemar 정확 검정, 유의수준 5%: 주장한 모델이 유의하게 나으면 성립, 다른 모델이 나으면 불성립, 아니면 판정 보류.")
+
+    func noPredictions(_ id: String, _ statement: Localized, _ rule: Localized, paired: Double?) -> Claim {
+        Claim(id: id, source: .original, verdict: .notTestable, statement: statement,
+              evidence: Localized("This run's archive has no test predictions or labels to pair.", "이 실행의 기록에는 짝지을 test 예측이나 label이 없다."),
+              rule: rule, paired: paired)
     }
 
     func finalRanking() -> Claim {
-        let final = ["model1", "model2", "model3"].map { accuracy($0)!.last! }
         let statement = Localized("Model 2's final accuracy is slightly higher than Model 3's.", "Final accuracy는 모델2가 모델3보다 근소하게 높다.")
-        return Claim(id: "claim-final", verdict: final[1] > final[2] ? .holds : .doesNotHold, statement: statement,
-                     evidence: Localized("Final test accuracy: Model 2 \(Self.pct(final[1])), Model 3 \(Self.pct(final[2])), Model 1 \(Self.pct(final[0])).",
-                                         "최종 test accuracy: 모델2 \(Self.pct(final[1])), 모델3 \(Self.pct(final[2])), 모델1 \(Self.pct(final[0]))."))
+        let paired = final("model2") - final("model3")
+        guard let m = mcnemar("model2", "model3") else { return noPredictions("claim-final", statement, Self.mcnemarRule, paired: paired) }
+        let verdict: Claim.Verdict = m.p >= Self.level ? .notDecided : m.onlyFirst > m.onlySecond ? .holds : .doesNotHold
+        return Claim(id: "claim-final", source: .original, verdict: verdict, statement: statement,
+                     evidence: Localized("Final test accuracy: Model 2 \(Self.pct(final("model2"))), Model 3 \(Self.pct(final("model3"))); \(m.onlyFirst) images only Model 2 gets right, \(m.onlySecond) only Model 3 (\(Self.p(m.p))).",
+                                         "최종 test accuracy: 모델2 \(Self.pct(final("model2"))), 모델3 \(Self.pct(final("model3"))); 모델2만 맞힌 이미지 \(m.onlyFirst)장, 모델3만 맞힌 이미지 \(m.onlySecond)장 (\(Self.p(m.p)))."),
+                     rule: Self.mcnemarRule, paired: paired)
     }
 
     func worstModel() -> Claim {
-        let ids = ["model1", "model2", "model3"]
-        let final = ids.map { accuracy($0)!.last! }
-        let mean = ids.map { accuracy($0)!.reduce(0, +) / Double(epochs) }
-        let holds = final[0] < min(final[1], final[2]) && mean[0] < min(mean[1], mean[2])
-        return Claim(id: "claim-worst", verdict: holds ? .holds : .doesNotHold,
-                     statement: Localized("Model 1 performs worst of the three, despite the most parameters and compute.",
-                                          "어느 모델이 가장 퍼포먼스가 좋지 않느냐에 대한 대답은 확실히 할 수 있다. 모델1이 그 대상이다."),
-                     evidence: Localized("Final test accuracy 1/2/3: \(final.map(Self.pct).joined(separator: " / ")); mean over all \(epochs) epochs: \(mean.map(Self.pct).joined(separator: " / ")) (holds when Model 1 is lowest in both).",
-                                         "최종 test accuracy 1/2/3: \(final.map(Self.pct).joined(separator: " / ")); 전체 \(epochs) epoch 평균: \(mean.map(Self.pct).joined(separator: " / ")) (둘 다 모델1이 가장 낮으면 성립)."))
+        let statement = Localized("Model 1 performs worst of the three, despite the most parameters and compute.",
+                                  "어느 모델이 가장 퍼포먼스가 좋지 않느냐에 대한 대답은 확실히 할 수 있다. 모델1이 그 대상이다.")
+        let rule = Localized("McNemar's exact test of Model 1 against each other model on the final predictions, 5% level: holds when Model 1 is significantly worse than both, does not hold when it is significantly better than one, otherwise not decided.",
+                             "최종 예측으로 모델1을 다른 두 모델과 각각 McNemar 정확 검정, 유의수준 5%: 두 모델보다 모두 유의하게 나쁘면 성립, 하나보다 유의하게 나으면 불성립, 아니면 판정 보류.")
+        let paired = min(final("model2"), final("model3")) - final("model1")
+        guard let a = mcnemar("model1", "model2"), let b = mcnemar("model1", "model3") else {
+            return noPredictions("claim-worst", statement, rule, paired: paired)
+        }
+        let worse = [a, b].map { $0.p < Self.level && $0.onlySecond > $0.onlyFirst }
+        let better = [a, b].map { $0.p < Self.level && $0.onlyFirst > $0.onlySecond }
+        let verdict: Claim.Verdict = worse.allSatisfy { $0 } ? .holds : better.contains(true) ? .doesNotHold : .notDecided
+        return Claim(id: "claim-worst", source: .original, verdict: verdict, statement: statement,
+                     evidence: Localized("Final test accuracy 1/2/3: \(Self.ids.map { Self.pct(final($0)) }.joined(separator: " / ")); Model 1 against Model 2: \(a.onlyFirst) vs \(a.onlySecond) images only one gets right (\(Self.p(a.p))); against Model 3: \(b.onlyFirst) vs \(b.onlySecond) (\(Self.p(b.p))).",
+                                         "최종 test accuracy 1/2/3: \(Self.ids.map { Self.pct(final($0)) }.joined(separator: " / ")); 모델1 대 모델2: 한쪽만 맞힌 이미지 \(a.onlyFirst) 대 \(a.onlySecond) (\(Self.p(a.p))); 모델1 대 모델3: \(b.onlyFirst) 대 \(b.onlySecond) (\(Self.p(b.p)))."),
+                     rule: rule, paired: paired)
+    }
+
+    func dependsOnConditions() -> Claim {
+        Claim(id: "claim-depends", source: .original, verdict: .notTestable,
+              statement: Localized("Which of Models 2 and 3 is better depends on the training conditions.", "모델2와 모델3 중 어느 쪽이 나은지는 학습 조건에 따라 달라진다."),
+              evidence: Localized("One run is one training condition; a seed study (report --seeds 0-4) tests it.",
+                                  "한 번의 실행은 한 가지 학습 조건이다; seed 연구 (report --seeds 0-4)가 이를 확인한다."),
+              rule: Localized("Across seeds: holds when the 95% interval of Model 2's minus Model 3's final accuracy contains 0 and the winner changes between seeds; does not hold when the interval excludes 0.",
+                              "seed 전체에서: 모델2와 모델3의 최종 accuracy 차이의 95% 구간이 0을 포함하고 seed마다 우열이 바뀌면 성립, 구간이 0을 제외하면 불성립."),
+              paired: final("model2") - final("model3"))
     }
 
     func longTraining() -> Claim {
-        Claim(id: "claim-long", verdict: .notTestable,
+        Claim(id: "claim-long", source: .original, verdict: .notTestable,
               statement: Localized("For many more than 30 epochs, Model 3 (residual connections against vanishing gradients) is the best choice.",
                                    "만약 30 epoch가 아닌 더 큰 epoch를 사용한다면 ResNet구조를 사용한 model3을 사용하는 게 가장 좋다."),
-              evidence: Localized("A prediction beyond this run's \(epochs) epochs; run with more --epochs to test it.",
-                                  "이 실행의 \(epochs) epoch를 넘어서는 예측이다. 더 큰 --epochs로 실행해야 확인할 수 있다."))
+              evidence: Localized("A prediction beyond this run's \(epochs) epochs.", "이 실행의 \(epochs) epoch를 넘어서는 예측이다."),
+              rule: Localized("Needs a run with many more epochs (--epochs).", "훨씬 많은 epoch의 실행 (--epochs)이 필요하다."), paired: nil)
     }
 
-    func notEnough(_ id: String, _ statement: Localized, need: Int) -> Claim {
-        Claim(id: id, verdict: .notTestable, statement: statement,
-              evidence: Localized("Needs at least \(need) epochs; this run has \(epochs).", "최소 \(need) epoch가 필요하다; 이 실행은 \(epochs) epoch이다."))
+    func notEnough(_ id: String, _ statement: Localized, _ rule: Localized, need: Int) -> Claim {
+        Claim(id: id, source: .original, verdict: .notTestable, statement: statement,
+              evidence: Localized("Needs at least \(need) epochs; this run has \(epochs).", "최소 \(need) epoch가 필요하다; 이 실행은 \(epochs) epoch이다."),
+              rule: rule, paired: nil)
+    }
+}
+
+/// A claim across the seeds of a study: its verdict on each seed, and one
+/// overall verdict from the paired differences across seeds when the claim
+/// has one (the 95% t interval of their mean), otherwise from the count.
+public struct StudyClaim: Sendable {
+    public let claim: Claim
+    public let perSeed: [Claim.Verdict]
+    public let verdict: Claim.Verdict
+    public let evidence: Localized
+
+    static func combine(_ claims: [Claim]) -> StudyClaim? {
+        guard let first = claims.first else { return nil }
+        let verdicts = claims.map(\.verdict)
+        let count = { (v: Claim.Verdict) in verdicts.filter { $0 == v }.count }
+        let tally = Localized("holds on \(count(.holds)) of \(claims.count) seeds", "\(claims.count)개 seed 중 \(count(.holds))개에서 성립")
+        let pairs = claims.compactMap(\.paired)
+        if first.id == "claim-depends", pairs.count == claims.count, let m = Statistics.meanInterval(pairs) {
+            let winnerChanges = pairs.contains { $0 > 0 } && pairs.contains { $0 < 0 }
+            let verdict: Claim.Verdict = m.interval.contains(0) ? (winnerChanges ? .holds : .notDecided) : .doesNotHold
+            let wins = pairs.filter { $0 > 0 }.count
+            return StudyClaim(claim: first, perSeed: verdicts.map { _ in .notTestable }, verdict: verdict,
+                              evidence: Localized("Model 2 ahead on \(wins) of \(pairs.count) seeds; ", "\(pairs.count)개 seed 중 \(wins)개에서 모델2가 앞섬; ") + interval(m))
+        }
+        if pairs.count == claims.count, let m = Statistics.meanInterval(pairs), verdicts.allSatisfy({ $0 != .notTestable }) {
+            let verdict: Claim.Verdict = m.interval.lowerBound > 0 ? .holds : m.interval.upperBound < 0 ? .doesNotHold : .notDecided
+            return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + Localized("; ", "; ") + interval(m))
+        }
+        let verdict: Claim.Verdict = Set(verdicts).count == 1 ? verdicts[0] : .notDecided
+        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
+                          evidence: tally + Localized(" (no paired difference: holds or fails overall only when every seed agrees).",
+                                                      " (짝지은 차이가 없는 주장: 모든 seed가 같을 때만 전체 성립 또는 불성립)."))
+    }
+
+    static func interval(_ m: (mean: Double, interval: ClosedRange<Double>)) -> Localized {
+        let text = String(format: "mean paired difference %+.2f points, 95%% interval %+.2f to %+.2f", 100 * m.mean,
+                          100 * m.interval.lowerBound, 100 * m.interval.upperBound)
+        let ko = String(format: "짝지은 차이의 평균 %+.2f 포인트, 95%% 구간 %+.2f ~ %+.2f", 100 * m.mean,
+                        100 * m.interval.lowerBound, 100 * m.interval.upperBound)
+        return Localized(text + " (positive supports the claim).", ko + " (양수면 주장을 지지).")
     }
 }
 

@@ -24,7 +24,7 @@ public struct ReportModel {
     public func context() throws -> [String: Any] {
         let config = run.config
         let summaries = try run.models.map { try ModelPlan($0.spec) }
-        let claims = try ClaimChecker(run: run).all()
+        let claims = try ClaimChecker(models: run.models, labels: run.testLabels).all()
         let last = run.models.map { $0.metrics.last! }
 
         let models: [[String: Any]] = run.models.enumerated().map { index, model in
@@ -46,6 +46,7 @@ public struct ReportModel {
                 "originalTrainLoss": o.map { Self.loss($0.finalTrainLoss) } ?? "-",
                 "trainLossDifference": o.map { Self.signed(m.trainLoss - $0.finalTrainLoss, "%.6f") } ?? "-",
                 "testAccuracy": Self.pct(m.testAccuracy),
+                "interval": Self.wilsonText(m.testAccuracy, testCount),
                 "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
                 "testAccuracyDifference": o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
                 "bestTestAccuracy": Self.pct(model.metrics.map(\.testAccuracy).max()!),
@@ -84,14 +85,28 @@ public struct ReportModel {
             ]
         }
 
-        let claimRows: [[String: Any]] = claims.map { c in
+        func claimRow(_ c: Claim) -> [String: Any] {
             [
                 "id": c.id, "statement": c.statement.text(language), "evidence": c.evidence.text(language),
-                "verdict": verdictText(c.verdict), "holds": c.verdict == .holds,
-                "mark": c.verdict == .holds ? "✔" : c.verdict == .doesNotHold ? "✘" : "–",
+                "rule": c.rule.text(language), "verdict": verdictText(c.verdict), "mark": Self.mark(c.verdict),
             ]
         }
-        let held = claims.filter { $0.verdict == .holds }.count, failed = claims.filter { $0.verdict == .doesNotHold }.count
+        let originalClaims = claims.filter { $0.source == .original }
+        let claimRows = originalClaims.map(claimRow)
+        let extensionRows = claims.filter { $0.source == .extension_ }.map(claimRow)
+        let tally = Claim.Verdict.allCases.map { v in
+            ["verdict": verdictText(v), "count": String(originalClaims.filter { $0.verdict == v }.count)]
+        }
+
+        let pairs = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
+        let paired: [[String: Any]] = pairs.compactMap { a, b in
+            guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
+                  let px = x.predictions.last, let py = y.predictions.last, px.count == labels.count, py.count == labels.count else { return nil }
+            let d = Statistics.discordant(px, py, labels: labels)
+            let p = Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond)
+            return ["first": x.spec.title, "second": y.spec.title, "onlyFirst": String(d.onlyFirst), "onlySecond": String(d.onlySecond),
+                    "p": ClaimChecker.p(p), "significant": p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오")]
+        }
 
         let epochsTable: [[String: Any]] = (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
             [
@@ -155,8 +170,8 @@ public struct ReportModel {
             "isHomework": config.isHomework,
             "models": models, "results": results, "parameters": parameters, "compute": compute,
             "computeOrder": computeOrder(summaries),
-            "claims": claimRows, "claimsHeld": String(held), "claimsFailed": String(failed),
-            "claimsUntestable": String(claims.count - held - failed), "claimsTotal": String(claims.count),
+            "claims": claimRows, "extensionClaims": extensionRows, "claimTally": tally, "claimsTotal": String(originalClaims.count),
+            "paired": paired, "hasPaired": !paired.isEmpty,
             "epochTable": epochsTable, "modelTitles": run.models.map { ["title": $0.spec.title] },
             "timings": timings, "totalMinutes": String(format: "%.1f", totalSeconds / 60),
             "comparisonFigure": "figures/comparison.png", "timingsFigure": "figures/timings.png",
@@ -197,13 +212,31 @@ public struct ReportModel {
         return values.filter { seen.insert($0).inserted }.joined(separator: " / ")
     }
 
+    /// The 95% Wilson interval of an accuracy on `n` test images, as "98.95-99.33%".
+    static func wilsonText(_ accuracy: Double, _ n: Int) -> String {
+        let w = Statistics.wilson(Int((accuracy * Double(n)).rounded()), n)
+        return String(format: "%.2f-%.2f%%", 100 * w.lowerBound, 100 * w.upperBound)
+    }
+
+    var testCount: Int { run.testLabels?.count ?? run.models.first?.predictions.first?.count ?? 10_000 }
+
     var trainCount: Int { run.config.limitTrain.map { min($0, 60_000) } ?? 60_000 }
 
     func verdictText(_ v: Claim.Verdict) -> String {
         switch v {
         case .holds: return t("holds", "성립")
         case .doesNotHold: return t("does not hold", "불성립")
+        case .notDecided: return t("not decided", "판정 보류")
         case .notTestable: return t("not testable", "확인 불가")
+        }
+    }
+
+    static func mark(_ v: Claim.Verdict) -> String {
+        switch v {
+        case .holds: return "✔"
+        case .doesNotHold: return "✘"
+        case .notDecided: return "≈"
+        case .notTestable: return "–"
         }
     }
 

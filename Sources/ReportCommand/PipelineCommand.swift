@@ -42,7 +42,12 @@ struct PipelineCommand: ParsableCommand {
     func run() throws {
         let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
                                batchSize: training.batchSize, limitTrain: training.limitTrain)
-        let record = try trainOrReuse(config)
+        var record = try trainOrReuse(config)
+        if record.testLabels == nil {
+            // Kept beside the run so its predictions can be judged without the dataset.
+            try runs.store.saveTestLabels(try data.folder.readVerified(data.dataset.testLabels).bytes, run: record.id)
+            record = try runs.store.record(record.id)
+        }
         try output.render(record, from: runs.store)
     }
 

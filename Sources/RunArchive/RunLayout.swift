@@ -14,6 +14,7 @@ import Training
 ///                            checkpoint.bin, checkpoint.prev.bin, lock
 ///     <root>/<run id>/config.json              the run's RunConfig: models x seeds
 ///                     manifest.json            its units and where each came from
+///                     test-labels.idx          the dataset's test labels (its canonical IDX file), to judge predictions
 ///                     verify.json              the last `report verify`
 ///                     lock
 ///
@@ -38,6 +39,7 @@ public struct RunLayout: Sendable {
     public static let previousCheckpoint = "checkpoint.prev.bin"
     public static let lock = "lock"
     public static let verification = "verify.json"
+    public static let testLabels = "test-labels.idx"
 
     /// A unit's files that a light copy keeps (besides config and manifest).
     public static let lightUnitFiles = [metrics, metricsTable, predictions, log]

@@ -26,11 +26,14 @@ public struct RunRecord: Hashable, Sendable {
     /// In the order of `config.units`: seed by seed, models in order.
     public var units: [UnitRecord]
     public var verification: Verification?
+    /// The test set's labels, when the archive has them (checked against the dataset's digest).
+    public var testLabels: [UInt8]?
 
-    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?) {
+    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?) {
         self.manifest = manifest
         self.units = units
         self.verification = verification
+        self.testLabels = testLabels
     }
 
     public var config: RunConfig { manifest.config }
@@ -148,7 +151,29 @@ public struct RunStore: Sendable {
         var verification = FileManager.default.fileExists(atPath: verifyPath) ? try JSON.decode(Verification.self, from: verifyPath) : nil
         let current = Dictionary(uniqueKeysWithValues: units.map { ($0.manifest.unitId, $0.manifest.filesSha256) })
         if let v = verification, !v.units.allSatisfy({ current[$0.unitId] == $0.unitFilesSha256 }) { verification = nil }
-        return RunRecord(manifest: manifest, units: units, verification: verification)
+        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: try testLabels(id, manifest.config))
+    }
+
+    /// The run's copy of the test labels, refused unless its SHA-256 is the dataset's.
+    func testLabels(_ id: RunID, _ config: RunConfig) throws -> [UInt8]? {
+        let path = layout.runFile(id, RunLayout.testLabels)
+        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
+        let expected = config.dataset.sha256[DatasetKind.testLabelsName] ?? ""
+        let found = Digest.sha256(bytes)
+        guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
+        return try IDX.labels(Array(bytes), path: path)
+    }
+
+    /// Keeps the dataset's test labels beside a run (the IDX file itself, whose
+    /// digest the configuration records), so its predictions can be judged
+    /// without the dataset.
+    public func saveTestLabels(_ bytes: [UInt8], run id: RunID) throws {
+        let config = try runManifest(id).config
+        let expected = config.dataset.sha256[DatasetKind.testLabelsName] ?? ""
+        guard Digest.sha256(bytes) == expected else {
+            throw ArchiveError.mismatch(Mismatch(path: layout.runFile(id, RunLayout.testLabels), kind: .digest(expected: expected, found: Digest.sha256(bytes))))
+        }
+        try AtomicFile.write(bytes, to: layout.runFile(id, RunLayout.testLabels))
     }
 
     public func saveVerification(_ verification: Verification, run id: RunID) throws {

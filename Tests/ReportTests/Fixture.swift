@@ -21,9 +21,35 @@ enum Fixture {
                                   code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false),
                                   environment: environment, executor: "local")
             let unitManifest = UnitManifest(unitId: unit.id, status: .finished, config: unit, sessions: [session], files: [])
-            return UnitRecord(manifest: unitManifest, metrics: metrics(index), predictions: [])
+            let metrics = metrics(index)
+            return UnitRecord(manifest: unitManifest, metrics: metrics, predictions: metrics.map { predictions(index, $0) })
         }
-        return RunRecord(manifest: manifest, units: units, verification: verification)
+        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: labels)
+    }
+
+    /// Units of the three homework models with the given per-epoch test
+    /// accuracies (and train losses), for checking claim rules on constructed numbers.
+    static func models(accuracy: [[Double]], loss: [[Double]]? = nil) -> [UnitRecord] {
+        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0], epochs: accuracy[0].count, batchSize: 100)
+        return config.units.enumerated().map { index, unit in
+            let metrics = accuracy[index].enumerated().map { e, a in
+                EpochMetrics(epoch: e + 1, trainLoss: loss?[index][e] ?? 0.1 / Double(e + 1), lastBatchLoss: 0.01, trainAccuracy: 0.99,
+                             testLoss: 0.04, testAccuracy: a, trainSeconds: 10, evalSeconds: 1, weightsSha256: "")
+            }
+            let manifest = UnitManifest(unitId: unit.id, status: .finished, config: unit, sessions: [], files: [])
+            return UnitRecord(manifest: manifest, metrics: metrics, predictions: metrics.map { predictions(index, $0) })
+        }
+    }
+
+    static let labels: [UInt8] = (0..<10_000).map { UInt8($0 % 10) }
+
+    /// Predictions with the epoch's accuracy: a seeded choice of images is wrong.
+    static func predictions(_ index: Int, _ m: EpochMetrics) -> [UInt8] {
+        var random = SeededGenerator(seed: UInt64(index), stream: "fixture/epoch\(m.epoch)")
+        let wrong = random.permutation(labels.count).prefix(Int(((1 - m.testAccuracy) * Double(labels.count)).rounded()))
+        var predicted = labels
+        for i in wrong { predicted[Int(i)] = (labels[Int(i)] + 1) % 10 }
+        return predicted
     }
 
     /// Model 1 learns slowest; Model 3 leads early; Model 2 ends highest.

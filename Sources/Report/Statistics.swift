@@ -1,0 +1,72 @@
+import Foundation
+
+/// The statistics the claims are judged with, each the textbook form, at the
+/// 95% level throughout.
+enum Statistics {
+    static let z95 = 1.959963984540054
+
+    /// Wilson's score interval for a proportion of `successes` in `n` (e.g.
+    /// test accuracy on n images): better than p ± z·se near 0 or 1.
+    static func wilson(_ successes: Int, _ n: Int) -> ClosedRange<Double> {
+        guard n > 0 else { return 0...1 }
+        let p = Double(successes) / Double(n), nn = Double(n), z2 = z95 * z95
+        let center = (p + z2 / (2 * nn)) / (1 + z2 / nn)
+        let half = z95 / (1 + z2 / nn) * (p * (1 - p) / nn + z2 / (4 * nn * nn)).squareRoot()
+        return max(0, center - half)...min(1, center + half)
+    }
+
+    /// Two-sided exact binomial test of `a` against `b` successes under p = 1/2:
+    /// McNemar's exact test when a and b are the discordant pairs of two
+    /// classifiers on the same images (a: only the first right, b: only the
+    /// second right), and the sign test when they count wins. 1 when a + b = 0.
+    static func binomialTwoSided(_ a: Int, _ b: Int) -> Double {
+        let n = a + b
+        guard n > 0 else { return 1 }
+        let k = min(a, b)
+        // Sum C(n, i) / 2^n for i <= k in log space: no overflow for any n.
+        let logAll = lgamma(Double(n + 1)) - Double(n) * log(2.0)
+        let logTerms: [Double] = (0...k).map { i in
+            let logChoose: Double = logAll - lgamma(Double(i + 1)) - lgamma(Double(n - i + 1))
+            return logChoose
+        }
+        let top = logTerms.max() ?? 0
+        let tail = exp(top) * logTerms.reduce(0) { $0 + exp($1 - top) }
+        return min(1, 2 * tail)
+    }
+
+    /// The discordant pairs of two classifiers' predictions on the same labels:
+    /// (images only the first gets right, images only the second gets right).
+    static func discordant(_ first: [UInt8], _ second: [UInt8], labels: [UInt8]) -> (onlyFirst: Int, onlySecond: Int) {
+        var onlyFirst = 0, onlySecond = 0
+        for i in labels.indices where i < first.count && i < second.count {
+            let a = first[i] == labels[i], b = second[i] == labels[i]
+            if a && !b { onlyFirst += 1 } else if b && !a { onlySecond += 1 }
+        }
+        return (onlyFirst, onlySecond)
+    }
+
+    /// Student's t quantile t(0.975, df) for df 1...30; the normal quantile beyond.
+    static func t975(_ df: Int) -> Double {
+        let table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                     2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+        return df >= 1 && df <= table.count ? table[df - 1] : z95
+    }
+
+    /// The 95% t interval of the mean of paired differences (one per seed); nil for fewer than two.
+    static func meanInterval(_ values: [Double]) -> (mean: Double, interval: ClosedRange<Double>)? {
+        guard values.count >= 2 else { return nil }
+        let n = Double(values.count), mean = values.reduce(0, +) / n
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        let half = t975(values.count - 1) * sd / n.squareRoot()
+        return (mean, (mean - half)...(mean + half))
+    }
+
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+
+    /// Sample standard deviation (n - 1); 0 for fewer than two values.
+    static func standardDeviation(_ values: [Double]) -> Double {
+        guard values.count >= 2 else { return 0 }
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+}
