@@ -31,6 +31,14 @@ public struct ReportFolder {
         config.reportName + (language == .ko ? "-ko" : "")
     }
 
+    /// A seed study of the same settings already rendered in `reports` (the one with the most seeds), or nil.
+    public static func study(of config: RunConfig, language: Language, in reports: String) -> String? {
+        let prefix = config.reportName.replacingOccurrences(of: SeedList(config.seeds).name, with: "").trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
+        return names.filter { $0.hasPrefix(prefix + "-seeds") && $0.hasSuffix("-ko") == (language == .ko) }
+            .max { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }
+    }
+
     public var path: String { (reports as NSString).appendingPathComponent(name) }
 
     /// Writes the rendered files and, through `archive`, the run's light copy into `archive/`.

@@ -9,10 +9,13 @@ import Training
 public struct ReportModel {
     public let run: RunRecord
     public let language: Language
+    /// The folder name of a seed study of the same settings, rendered beside this report, to link to.
+    public let study: String?
 
-    public init(run: RunRecord, language: Language) {
+    public init(run: RunRecord, language: Language, study: String? = nil) {
         self.run = run
         self.language = language
+        self.study = study
     }
 
     func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
@@ -152,13 +155,14 @@ public struct ReportModel {
             Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 }
         }.max() ?? 0
         let differenceNote = config.isHomework
-            ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points, and changing only the seed moves final accuracy by about as much as the models differ.", largestGap),
-                String(format: "원문과의 최종 test accuracy 차이는 최대 %.2f 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이며, seed만 바꿔도 최종 accuracy는 모델 간 차이만큼 움직인다.", largestGap))
+            ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.", largestGap),
+                String(format: "원문과의 최종 test accuracy 차이는 최대 %.2f 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이다.", largestGap))
             : t("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
                 "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
 
         return [
             "differenceNote": differenceNote,
+            "study": study ?? false, "hasStudy": study != nil,
             "lang": language.rawValue,
             "course": Original.course, "assignment": Original.assignment,
             "dataset": config.dataset.name == "mnist" ? "MNIST" : config.dataset.name == "fashion-mnist" ? "Fashion-MNIST" : config.dataset.name,

@@ -40,18 +40,22 @@ public struct ReportWriter {
 
     public init(templates: String) { self.templates = templates }
 
-    public func render(_ run: RunRecord, language: Language) throws -> RenderedReport {
+    /// `study` names a seed study's report folder beside this one, to link to.
+    public func render(_ run: RunRecord, language: Language, study: String? = nil) throws -> RenderedReport {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
         var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
-        for named in Figures.all(run.models.map { ($0.spec, $0.metrics) }) {
+        let isStudy = run.config.isStudy
+        let figures = isStudy ? [StudyModel.figure(run)] : Figures.all(run.models.map { ($0.spec, $0.metrics) })
+        for named in figures {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png
             widths["figures/\(named.name).png"] = Int(named.figure.width)
             warnings += rendered.warnings
         }
-        let context = try ReportModel(run: run, language: language).context()
-        let markdownPath = path("report.\(language.rawValue).md.mustache")
+        let context = isStudy ? try StudyModel(run: run, language: language).context()
+                            : try ReportModel(run: run, language: language, study: study).context()
+        let markdownPath = path((isStudy ? "study" : "report") + ".\(language.rawValue).md.mustache")
         let markdownSource = try load(markdownPath, context: context)
         let markdown = try parse("{{% CONTENT_TYPE: TEXT }}" + markdownSource, markdownPath).render(context)
         files["report.md"] = Array(markdown.utf8)
@@ -59,11 +63,12 @@ public struct ReportWriter {
         // The HTML is made from the same Markdown template, rendered with every
         // value HTML-escaped, so no value can inject markup into the page.
         let escapedMarkdown = try parse(markdownSource, markdownPath).render(context)
-        var body = MarkdownParser().html(from: escapedMarkdown)
+        // Links between reports point at report.md in Markdown and at report.html in the page.
+        var body = MarkdownParser().html(from: escapedMarkdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
         for (name, png) in files where name.hasPrefix("figures/") {
             body = body.replacingOccurrences(
                 of: "src=\"\(name)\"",
-                with: "width=\"\(widths[name]!)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
+                with: "width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
         }
         let htmlPath = path("report.html.mustache")
         var page = context

@@ -27,6 +27,26 @@ enum Fixture {
         return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: labels)
     }
 
+    /// A study of the fixed run's settings with seeds 0-2: each seed shifts
+    /// Model 2's accuracy a little, so the paired differences vary in sign.
+    static func study() -> RunRecord {
+        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0, 1, 2], epochs: 6, batchSize: 100)
+        let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
+                                   finished: "2026-11-29T09:30:00Z",
+                                   units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
+        let units = config.units.map { unit -> UnitRecord in
+            let index = ModelSpec.homework.firstIndex(of: unit.model) ?? 0
+            let shift = index == 1 ? [0.0, -0.0025, 0.0010][Int(unit.seed)] : 0.0004 * Double(unit.seed)
+            let metrics = metrics(index).map { m in var m = m; m.testAccuracy += shift; return m }
+            let session = Session(firstEpoch: 1, lastEpoch: 6, started: "2026-11-29T08:00:00Z", finished: "2026-11-29T09:00:00Z",
+                                  code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false),
+                                  environment: environment, executor: "local")
+            let manifest = UnitManifest(unitId: unit.id, status: .finished, config: unit, sessions: [session], files: [])
+            return UnitRecord(manifest: manifest, metrics: metrics, predictions: metrics.map { predictions(index, $0) })
+        }
+        return RunRecord(manifest: manifest, units: units, verification: nil, testLabels: labels)
+    }
+
     /// Units of the three homework models with the given per-epoch test
     /// accuracies (and train losses), for checking claim rules on constructed numbers.
     static func models(accuracy: [[Double]], loss: [[Double]]? = nil) -> [UnitRecord] {

@@ -163,6 +163,25 @@ struct ReportTests {
         #expect(ClaimChecker.knee(decades.map(log10)) == 8)
     }
 
+    @Test("a seed study reports spreads, per-seed verdicts and an overall verdict from the paired differences")
+    func study() throws {
+        let run = Fixture.study()
+        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en)
+        let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
+        #expect(md.contains("seed study") && md.contains("seeds 0-2: 3 seeds, 9 trainings"))
+        #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) |"), "mean ± sd (min-max) of the final accuracies")
+        #expect(md.contains("| 1 | 99.05% | 98.99% | 99.08% |"))
+        let claims = try (0...2).map { try ClaimChecker(models: run.units(seed: $0), labels: run.testLabels).all() }
+        let final = try #require(StudyClaim.combine(claims.map { $0.first { $0.id == "claim-final" }! }))
+        #expect(final.verdict == .notDecided && final.evidence.en.contains("95% interval"))
+        let depends = try #require(StudyClaim.combine(claims.map { $0.first { $0.id == "claim-depends" }! }))
+        #expect(depends.verdict == .holds, "Model 2 ahead on two seeds, behind on one, the interval contains 0: \(depends.evidence.en)")
+        #expect(md.contains(final.evidence.en))
+        #expect(rendered.files.keys.sorted() == ["figures/study.png", "report.html", "report.md"])
+        let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko).files["report.md"]), as: UTF8.self)
+        #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
+    }
+
     @Test("the knee is the epoch farthest below the chord")
     func knee() {
         #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0

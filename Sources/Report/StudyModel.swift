@@ -1,0 +1,105 @@
+import Charts
+import Engine
+import Foundation
+import RunArchive
+import Training
+
+/// The template context of a seed study: every model trained once per seed,
+/// summarised across seeds, with each claim judged on every seed and overall.
+struct StudyModel {
+    let run: RunRecord
+    let language: Language
+
+    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+
+    /// "99.16 ± 0.05% (99.10-99.22)": mean ± standard deviation (min-max) of percentages.
+    static func spread(_ values: [Double], percent: Bool) -> String {
+        let m = Statistics.mean(values), sd = Statistics.standardDeviation(values)
+        if percent {
+            return String(format: "%.2f ± %.2f%% (%.2f-%.2f)", 100 * m, 100 * sd, 100 * (values.min() ?? 0), 100 * (values.max() ?? 0))
+        }
+        return String(format: "%.2e ± %.1e (%.1e-%.1e)", m, sd, values.min() ?? 0, values.max() ?? 0)
+    }
+
+    var seeds: [UInt64] { run.config.seeds }
+
+    /// Each model's units, one per seed, in seed order.
+    var byModel: [(spec: ModelSpec, units: [UnitRecord])] {
+        run.config.models.map { spec in (spec, run.units.filter { $0.spec == spec }) }
+    }
+
+    func context() throws -> [String: Any] {
+        let config = run.config
+        let summaries: [[String: Any]] = byModel.map { model in
+            [
+                "title": model.spec.title,
+                "final": Self.spread(model.units.map { $0.metrics.last?.testAccuracy ?? 0 }, percent: true),
+                "best": Self.spread(model.units.map { $0.metrics.map(\.testAccuracy).max() ?? 0 }, percent: true),
+                "loss": Self.spread(model.units.map { $0.metrics.last?.trainLoss ?? 0 }, percent: false),
+            ]
+        }
+        let perSeed: [[String: Any]] = seeds.map { seed in
+            [
+                "seed": String(seed),
+                "cells": byModel.map { model in
+                    ["accuracy": model.units.first { $0.seed == seed }.flatMap { $0.metrics.last }.map { ReportModel.pct($0.testAccuracy) } ?? "-"]
+                },
+            ]
+        }
+
+        var perSeedClaims: [[Claim]] = []
+        for seed in seeds { perSeedClaims.append(try ClaimChecker(models: run.units(seed: seed), labels: run.testLabels).all()) }
+        let claimIDs = perSeedClaims.first?.map(\.id) ?? []
+        let combined = claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
+        let verdict = ReportModel(run: run, language: language)
+        func row(_ c: StudyClaim) -> [String: Any] {
+            let counts = Claim.Verdict.allCases.compactMap { v -> String? in
+                let n = c.perSeed.filter { $0 == v }.count
+                return n == 0 ? nil : "\(verdict.verdictText(v)) \(n)"
+            }.joined(separator: ", ")
+            return ["mark": ReportModel.mark(c.verdict), "statement": c.claim.statement.text(language), "perSeed": counts,
+                    "verdict": verdict.verdictText(c.verdict), "evidence": c.evidence.text(language), "rule": c.claim.rule.text(language)]
+        }
+        let original = combined.filter { $0.claim.source == .original }
+        let tally = Claim.Verdict.allCases.map { v in ["verdict": verdict.verdictText(v), "count": String(original.filter { $0.verdict == v }.count)] }
+
+        let sessions = run.units.flatMap(\.manifest.sessions)
+        return [
+            "lang": language.rawValue, "course": Original.course, "assignment": Original.assignment,
+            "runId": run.id.rawValue, "seeds": SeedList(seeds).description, "seedCount": String(seeds.count),
+            "dataset": config.dataset.name == "mnist" ? "MNIST" : config.dataset.name,
+            "epochs": String(config.epochs), "batchSize": String(config.batchSize),
+            "unitCount": String(run.units.count),
+            "models": summaries, "modelTitles": byModel.map { ["title": $0.spec.title] }, "perSeed": perSeed,
+            "figure": "figures/study.png",
+            "claims": original.map(row), "extensionClaims": combined.filter { $0.claim.source == .extension_ }.map(row),
+            "claimTally": tally, "claimsTotal": String(original.count),
+            "units": run.units.map { ["title": $0.spec.title, "seed": String($0.seed), "unit": $0.manifest.unitId.rawValue, "sha256": $0.weightsSha256] },
+            "machine": ReportModel.distinct(sessions.map { "\($0.environment.cpu); kernel path \($0.environment.kernel.rawValue), \($0.environment.workers) worker(s)" }),
+            "reduction": String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",
+                                config.reduction.shards, Format.int(config.reduction.convChunkBytes), Format.int(config.reduction.winogradChunkBytes),
+                                config.evalBatchSize, config.reduction.kernelContract),
+            "started": sessions.map(\.started).min() ?? "-", "finished": sessions.compactMap(\.finished).max() ?? "-",
+            "trainingHours": String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600),
+        ]
+    }
+
+    /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).
+    static func figure(_ run: RunRecord) -> Figures.Named {
+        let models = run.config.models.map { spec in run.units.filter { $0.spec == spec } }
+        func series(_ units: [UnitRecord], _ value: (EpochMetrics) -> Double) -> Series {
+            let epochs = units.map(\.metrics.count).min() ?? 0
+            let columns = (0..<epochs).map { e in units.map { value($0.metrics[e]) } }
+            return Series(units.first?.spec.title ?? "", perEpoch: columns.map(Statistics.mean),
+                          low: columns.map { $0.min() ?? 0 }, high: columns.map { $0.max() ?? 0 })
+        }
+        let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
+        let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
+        return Figures.Named(name: "study", figure: Figure(panels: [
+            .line(LineChart(title: "Train loss across seeds (log scale)", xLabel: "epoch", yLabel: "mean batch loss",
+                            series: models.map { series($0, \.trainLoss) }, logY: true)),
+            .line(LineChart(title: "Test accuracy across seeds (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
+                            series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
+        ]))
+    }
+}
