@@ -57,14 +57,11 @@ public struct ReportWriter {
                             : try ReportModel(run: run, language: language, study: study).context()
         let markdownPath = path((isStudy ? "study" : "report") + ".\(language.rawValue).md.mustache")
         let markdownSource = try load(markdownPath, context: context)
-        let markdown = try parse("{{% CONTENT_TYPE: TEXT }}" + markdownSource, markdownPath).render(context)
+        let markdown = try parse(MarkdownContentType.pragma + markdownSource, markdownPath).render(context)
         files["report.md"] = Array(markdown.utf8)
 
-        // The HTML is made from the same Markdown template, rendered with every
-        // value HTML-escaped, so no value can inject markup into the page.
-        let escapedMarkdown = try parse(markdownSource, markdownPath).render(context)
-        // Links between reports point at report.md in Markdown and at report.html in the page.
-        var body = MarkdownParser().html(from: escapedMarkdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
+        // The page's body is the same Markdown; links between reports point at report.html there.
+        var body = MarkdownParser().html(from: markdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
         for (name, png) in files where name.hasPrefix("figures/") {
             body = body.replacingOccurrences(
                 of: "src=\"\(name)\"",

@@ -72,7 +72,18 @@ struct ReportTests {
         let (_, html, _) = try render(Fixture.run(models: [hostile, .model2, .model3]))
         #expect(!html.contains("<script>"))
         #expect(!html.contains("<img src=x"))
-        #expect(html.contains("&lt;script&gt;"))
+        #expect(html.contains("&lt;script&gt;") && !html.contains("&amp;lt;"), "escaped once")
+    }
+
+    @Test("values with Markdown never become links, images or markup, in the Markdown or the HTML")
+    func markdownValues() throws {
+        let hostile = ModelSpec(id: "model1", title: "[clickme](javascript:alert(3))", summary: "![x](javascript:alert(1)) *em* `code` a|b <b>bold</b>",
+                                layers: ModelSpec.model1.layers)
+        let (md, html, _) = try render(Fixture.run(models: [hostile, .model2, .model3]))
+        #expect(md.contains("\\[clickme\\](javascript:alert(3))"))
+        #expect(!html.contains("<a href") && !html.contains("<img src=\"javascript") && !html.contains("<em>em</em>") && !html.contains("<b>bold"))
+        #expect(html.contains("[clickme](javascript:alert(3))") && html.contains("&lt;b&gt;bold&lt;/b&gt;"))
+        #expect(html.contains("<td>1*3*3*32</td>"), "formulas keep their asterisks")
     }
 
     @Test("a template naming a value the report does not provide is an error, not a blank")
@@ -92,7 +103,7 @@ struct ReportTests {
     func discrepancy() throws {
         let (md, _, _) = try render()
         #expect(md.contains("The write-up states 819,176 for Model 1, but its own rows add up to 822,176 (a difference of 3,000)."))
-        #expect(md.contains("64*14*14*64 (typed 61*14*14*64)"))
+        #expect(md.contains("64\\*14\\*14\\*64 (typed 61\\*14\\*14\\*64)"))
     }
 
     @Test("every claim of the original appears with a verdict and its rule; the extension is listed apart")
@@ -115,7 +126,8 @@ struct ReportTests {
         #expect(verdicts["claim-long"] == .notTestable)
         #expect(verdicts["claim-epochs-99"] == .notDecided, "Model 1 ties Model 3 at epoch 6")
         let (md, _, _) = try render()
-        for claim in claims { #expect(md.contains(claim.evidence.en) && md.contains(claim.rule.en)) }
+        let escape = MarkdownContentType().escapeText
+        for claim in claims { #expect(md.contains(escape(claim.evidence.en)) && md.contains(escape(claim.rule.en))) }
     }
 
     @Test("Wilson, McNemar and the t interval against values computed by hand")
@@ -176,7 +188,7 @@ struct ReportTests {
         #expect(final.verdict == .notDecided && final.evidence.en.contains("95% interval"))
         let depends = try #require(StudyClaim.combine(claims.map { $0.first { $0.id == "claim-depends" }! }))
         #expect(depends.verdict == .holds, "Model 2 ahead on two seeds, behind on one, the interval contains 0: \(depends.evidence.en)")
-        #expect(md.contains(final.evidence.en))
+        #expect(md.contains(MarkdownContentType().escapeText(final.evidence.en)))
         #expect(rendered.files.keys.sorted() == ["figures/study.png", "report.html", "report.md"])
         let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko).files["report.md"]), as: UTF8.self)
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
