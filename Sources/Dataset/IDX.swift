@@ -67,7 +67,17 @@ public enum IDX {
     }
 
     static func gunzip(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.isReadableFile(atPath: path), let file = gzopen(path, "rb") else {
+        guard FileManager.default.isReadableFile(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
+            throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
+        }
+        // zlib would read a file without the gzip magic as it is; a .gz name promises gzip.
+        let magic = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        try? handle.close()
+        guard magic == [0x1F, 0x8B] else {
+            throw DatasetError.malformed(path: path, expected: "a gzip file (it starts with 1f 8b)",
+                                         found: magic.isEmpty ? "an empty file" : "bytes starting " + magic.map { String(format: "%02x", $0) }.joined(separator: " "))
+        }
+        guard let file = gzopen(path, "rb") else {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
         }
         defer { gzclose(file) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes that never leave a half-written file: the bytes go to a temporary
 /// file beside the target (`<name>.tmp-<pid>`), are flushed to disk, and
@@ -31,6 +32,10 @@ public enum AtomicFile {
         }
         let synced = fsync(fd) == 0
         close(fd)
+        if let fault = FaultInjection.check(path) {
+            unlink(temporary)
+            throw fault
+        }
         guard synced, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
@@ -83,6 +88,29 @@ public enum AtomicFile {
             guard let range = relative.range(of: temporaryMarker, options: .backwards),
                   let pid = Int32(relative[range.upperBound...]), !ProcessCheck.isAlive(pid) else { continue }
             unlink((folder as NSString).appendingPathComponent(relative))
+        }
+    }
+}
+
+/// For tests that kill a writer between any two steps: the n-th atomic write
+/// under a folder fails just before its rename, as a crash there would leave
+/// it. Only folders a test names are affected, so parallel tests do not meet.
+public enum FaultInjection {
+    private static let plans = Mutex<[String: Int]>([:])
+
+    public static func failWrite(number n: Int, under folder: String) {
+        plans.withLock { $0[folder] = n }
+    }
+
+    public static func clear(under folder: String) {
+        plans.withLock { $0[folder] = nil }
+    }
+
+    static func check(_ path: String) -> FileError? {
+        plans.withLock { plans in
+            guard let folder = plans.keys.first(where: { path.hasPrefix($0 + "/") }), let left = plans[folder] else { return nil }
+            plans[folder] = left - 1
+            return left == 1 ? FileError.io(path: path, reason: "injected failure") : nil
         }
     }
 }

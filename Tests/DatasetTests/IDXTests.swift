@@ -118,6 +118,11 @@ struct DataFolderTests {
     @Test("a corrupt .gz is reported as such")
     func corruptGzip() throws {
         let folder = try temporaryFolder()
+        let plain = folder + "/train-labels-idx1-ubyte.gz"
+        try Data(idx([3], payload: [1, 2, 3])).write(to: URL(fileURLWithPath: plain))
+        #expect(throws: DatasetError.malformed(path: plain, expected: "a gzip file (it starts with 1f 8b)", found: "bytes starting 00 00")) {
+            try IDX.read(plain)
+        }
         let path = folder + "/t10k-labels-idx1-ubyte.gz"
         try Data([0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02]).write(to: URL(fileURLWithPath: path))
         #expect(throws: DatasetError.self) { try IDX.read(path) }

@@ -194,6 +194,25 @@ struct ReportTests {
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
     }
 
+    @Test("a report folder is replaced whole: a failure midway leaves the old report, and a killed writer's left-overs are cleaned")
+    func atomicReport() throws {
+        let reports = NSTemporaryDirectory() + "hw2-reports-\(UUID().uuidString)"
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en)
+        let folder = try ReportFolder(reports: reports, name: "hw2")
+        _ = try folder.write(rendered) { try "old".write(toFile: $0 + ".txt", atomically: true, encoding: .utf8) }
+        struct Injected: Error {}
+        #expect(throws: Injected.self) { _ = try folder.write(rendered) { _ in throw Injected() } }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"], "no staging folder left")
+        #expect(FileManager.default.fileExists(atPath: reports + "/hw2/report.md"))
+
+        // A writer killed between moving the old report aside and moving the new one in.
+        try FileManager.default.moveItem(atPath: reports + "/hw2", toPath: reports + "/.hw2.old-999999999")
+        try FileManager.default.createDirectory(atPath: reports + "/.hw2.staging-999999998", withIntermediateDirectories: true)
+        #expect(throws: Injected.self) { _ = try folder.write(rendered) { _ in throw Injected() } }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"], "the old report is back, the staging folder gone")
+        #expect(throws: FileError.self) { try ReportFolder(reports: reports, name: "../escape") }
+    }
+
     @Test("the knee is the epoch farthest below the chord")
     func knee() {
         #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0
