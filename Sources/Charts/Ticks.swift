@@ -64,9 +64,12 @@ enum Ticks {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// One style on a log axis: plain from 1 to 100, "1e-3" / "2e-5" outside.
     static func logLabel(_ value: Double) -> String {
-        let e = Foundation.log10(value)
-        if abs(e - e.rounded()) < 1e-9, abs(e) >= 3 { return "1e\(Int(e.rounded()))" }
-        return value >= 1 ? String(format: "%g", value) : String(format: "%g", value)
+        guard value > 0, value.isFinite else { return "0" }
+        let exponent = Int((Foundation.log10(value) + 1e-9).rounded(.down))
+        if (0...2).contains(exponent) { return String(format: "%g", value) }
+        let mantissa = (value / pow(10, Double(exponent))).rounded()
+        return (mantissa == 1 ? "1" : String(format: "%g", mantissa)) + "e\(exponent)"
     }
 }

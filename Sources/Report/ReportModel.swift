@@ -28,7 +28,10 @@ public struct ReportModel {
         let config = run.config
         let summaries = try run.models.map { try ModelPlan($0.spec) }
         let claims = try ClaimChecker(models: run.models, labels: run.testLabels).all()
-        let last = run.models.map { $0.metrics.last! }
+        guard run.models.allSatisfy({ !$0.metrics.isEmpty }) else {
+            throw ReportError.template(path: "run \(run.id)", reason: "a unit has no finished epoch to report")
+        }
+        let last = run.models.compactMap(\.metrics.last)
 
         let models: [[String: Any]] = run.models.enumerated().map { index, model in
             let m = last[index]
@@ -43,6 +46,7 @@ public struct ReportModel {
 
         let results: [[String: Any]] = run.models.enumerated().map { index, model in
             let m = last[index], o = Original.result(model.spec.id)
+            let best = model.metrics.map(\.testAccuracy).max() ?? 0
             return [
                 "title": model.spec.title,
                 "trainLoss": Self.loss(m.trainLoss),
@@ -52,8 +56,8 @@ public struct ReportModel {
                 "interval": Self.wilsonText(m.testAccuracy, testCount),
                 "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
                 "testAccuracyDifference": o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
-                "bestTestAccuracy": Self.pct(model.metrics.map(\.testAccuracy).max()!),
-                "bestEpoch": String(model.metrics.firstIndex { $0.testAccuracy == model.metrics.map(\.testAccuracy).max()! }! + 1),
+                "bestTestAccuracy": Self.pct(best),
+                "bestEpoch": model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "),
             ]
         }
 

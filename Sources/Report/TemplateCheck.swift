@@ -4,17 +4,17 @@ import Foundation
 /// wrong, so before rendering every tag's name is looked up in the context,
 /// following sections the way Mustache does, and any miss is an error.
 enum TemplateCheck {
-    private static let tag = try! NSRegularExpression(pattern: #"\{\{(\{?)\s*([#^/&!>%]?)\s*([^}]*?)\s*\}?\}\}"#)
+    /// `{{name}}`, `{{{name}}}`, `{{#name}}`, `{{/name}}`...: the kind sigil and the name.
+    nonisolated(unsafe) private static let tag = /\{\{\{?\s*(?<kind>[#^\/&!>%]?)\s*(?<name>[^}]*?)\s*\}?\}\}/
 
     /// Names used by `template` that `context` does not provide, with their line.
     static func missingNames(in template: String, context: [String: Any]) -> [String] {
         var scopes: [[Any]] = [[context]]  // each scope: the values a name may be looked up in
         var missing: [String] = []
-        let ns = template as NSString
-        for match in tag.matches(in: template, range: NSRange(location: 0, length: ns.length)) {
-            let kind = ns.substring(with: match.range(at: 2))
-            let name = ns.substring(with: match.range(at: 3))
-            let line = ns.substring(to: match.range.location).filter { $0 == "\n" }.count + 1
+        for match in template.matches(of: tag) {
+            let kind = String(match.output.kind)
+            let name = String(match.output.name)
+            let line = template[..<match.range.lowerBound].filter { $0 == "\n" }.count + 1
             switch kind {
             case "!", "%", ">": continue
             case "/":

@@ -56,6 +56,11 @@ struct ChartsTests {
     let line = LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss",
                          series: [Series("a", (1...10).map { Point(Double($0), Double($0)) })])
 
+    @Test("log-axis labels share one style: plain from 1 to 100, powers of ten outside")
+    func logLabels() {
+        #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e-6", "1e-3", "1e-2", "1e-1", "1", "10", "100", "1e3", "2e-5"])
+    }
+
     @Test("a valid PNG of the expected size, at 2x by default")
     func validPNG() throws {
         let rendered = try Renderer.png(Figure(panels: [.line(line)], panelWidth: 300, height: 200))

@@ -25,8 +25,10 @@ final class Residual: Layer {
     func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         ReLU.mask(dy, by: out.pointer, count: n * size)
-        let dInner = conv2.backward(dy, n: n, params: params, grads: grads)!
-        let dBranch = conv1.backward(dInner, n: n, params: params, grads: grads)!
+        guard let dInner = conv2.backward(dy, n: n, params: params, grads: grads),
+              let dBranch = conv1.backward(dInner, n: n, params: params, grads: grads) else {
+            preconditionFailure("a residual block's convs compute their input gradient (ModelPlan sets it)")
+        }
         let dx = dInput.reserve(n * size)
         for i in 0..<(n * size) { dx[i] = dy[i] + dBranch[i] }
         return dx
