@@ -96,9 +96,36 @@ public struct BarChart: Hashable, Sendable {
     }
 }
 
+/// A matrix of counts as coloured cells with the count printed in each, and a
+/// colour bar: for example a confusion matrix (rows true class, columns predicted).
+public struct HeatMap: Hashable, Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var rowLabels: [String]
+    public var columnLabels: [String]
+    /// [row][column], non-negative.
+    public var values: [[Double]]
+    /// Diagonal cells are drawn gray with their count, and the colour scale
+    /// covers the other cells only, so small off-diagonal counts stay visible.
+    public var separateDiagonal: Bool
+
+    public init(title: String, xLabel: String, yLabel: String, rowLabels: [String], columnLabels: [String],
+                values: [[Double]], separateDiagonal: Bool = true) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.rowLabels = rowLabels
+        self.columnLabels = columnLabels
+        self.values = values
+        self.separateDiagonal = separateDiagonal
+    }
+}
+
 public enum Panel: Hashable, Sendable {
     case line(LineChart)
     case bar(BarChart)
+    case heatMap(HeatMap)
 }
 
 /// Panels side by side. Sizes are in points; PNGs are drawn at `scale` pixels
@@ -108,11 +135,14 @@ public struct Figure: Hashable, Sendable {
     public var panelWidth: Double
     public var height: Double
     public var scale: Double
+    /// A fontconfig family that has every glyph of the text (Hangul needs a CJK font).
+    public var font: String
 
-    public init(panels: [Panel], panelWidth: Double = 380, height: Double = 280, scale: Double = 2) {
+    public init(panels: [Panel], panelWidth: Double = 380, height: Double = 280, scale: Double = 2, font: String = "DejaVu Sans") {
         self.panels = panels
         self.panelWidth = panelWidth
         self.height = height
+        self.font = font
         self.scale = scale
     }
 

@@ -19,12 +19,11 @@ public struct Rendered: Sendable {
     public var warnings: [String]
 }
 
-/// Draws figures with Cairo: DejaVu Sans, anti-aliased, sizes in points.
+/// Draws figures with Cairo: the figure's font (DejaVu Sans unless a language
+/// needs another), anti-aliased, sizes in points.
 /// The output depends on nothing but the figure (no time, no paths), so the
 /// same data gives byte-identical PNG files.
 public enum Renderer {
-    static let font = "DejaVu Sans"
-
     public static func png(_ figure: Figure) throws -> Rendered {
         guard !figure.panels.isEmpty else { throw ChartError.invalidFigure("a figure needs at least one panel") }
         guard figure.scale > 0, figure.panelWidth >= 120, figure.height >= 100 else {
@@ -54,7 +53,7 @@ public enum Renderer {
         cairo_scale(cr, figure.scale, figure.scale)
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
-        cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_select_font_face(cr, figure.font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_BEST)
         var warnings: [String] = []
         for (index, panel) in figure.panels.enumerated() {
@@ -63,6 +62,7 @@ public enum Renderer {
             switch panel {
             case let .line(chart): warnings += canvas.drawLine(chart, in: frame)
             case let .bar(chart): warnings += canvas.drawBars(chart, in: frame)
+            case let .heatMap(chart): warnings += canvas.drawHeatMap(chart, in: frame)
             }
         }
         let status = cairo_status(cr)
@@ -219,6 +219,63 @@ struct Canvas {
             text(bar.label, x: x + w / 2, y: plot.maxY + tickSize + 4, size: tickSize, align: 0.5, gray: 0.25)
         }
         return warnings
+    }
+
+    // MARK: Heat maps
+
+    mutating func drawHeatMap(_ chart: HeatMap, in frame: Rect) -> [String] {
+        let rows = chart.values.count, columns = chart.values.first?.count ?? 0
+        guard rows > 0, columns > 0, chart.values.allSatisfy({ $0.count == columns }),
+              chart.rowLabels.count == rows, chart.columnLabels.count == columns else {
+            let plot = plotArea(frame, title: chart.title, legend: [])
+            frameBox(plot)
+            return ["\(chart.title): the matrix and its labels do not match in size; nothing drawn"]
+        }
+        let area = plotArea(frame, title: chart.title, legend: [])
+        let side = min(area.width - 46, area.height)
+        let plot = Rect(x: area.x, y: area.y, width: side, height: side)
+        drawAxisLabels(chart.xLabel, chart.yLabel, plot: plot, frame: Rect(x: frame.x, y: frame.y, width: frame.width, height: plot.maxY + 44 - frame.y))
+        let cellW = plot.width / Double(columns), cellH = plot.height / Double(rows)
+        let scaled = { (r: Int, c: Int) in !(chart.separateDiagonal && r == c) }
+        let top = max(1, (0..<rows).flatMap { r in (0..<columns).filter { scaled(r, $0) }.map { chart.values[r][$0] } }.max() ?? 1)
+        let blue = Palette.color(0)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let v = max(0, chart.values[r][c]), x = plot.x + Double(c) * cellW, y = plot.y + Double(r) * cellH
+                // Square-root scale: a few errors must already show.
+                let t = scaled(r, c) ? (v / top).squareRoot() : 0
+                if scaled(r, c) {
+                    cairo_set_source_rgb(cr, 1 - t * (1 - blue.r), 1 - t * (1 - blue.g), 1 - t * (1 - blue.b))
+                } else {
+                    cairo_set_source_rgb(cr, 0.9, 0.9, 0.9)
+                }
+                cairo_rectangle(cr, x, y, cellW, cellH)
+                cairo_fill(cr)
+                if v > 0 {
+                    let label = v >= 1000 ? String(format: "%.0fk", v / 1000) : String(format: "%.0f", v)
+                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(tickSize, cellH * 0.45), align: 0.5,
+                         gray: t > 0.6 ? 1 : 0.15)
+                }
+            }
+            text(chart.rowLabels[r], x: plot.x - 4, y: plot.y + (Double(r) + 0.5) * cellH + tickSize * 0.35, size: tickSize, align: 1, gray: 0.25)
+        }
+        for c in 0..<columns {
+            text(chart.columnLabels[c], x: plot.x + (Double(c) + 0.5) * cellW, y: plot.maxY + tickSize + 4, size: tickSize, align: 0.5, gray: 0.25)
+        }
+        frameBox(plot)
+        // Colour bar: 0 to the largest scaled count.
+        let bar = Rect(x: plot.maxX + 14, y: plot.y, width: 10, height: plot.height)
+        let steps = 40
+        for i in 0..<steps {
+            let t = (Double(steps - i) / Double(steps)).squareRoot()
+            cairo_set_source_rgb(cr, 1 - t * (1 - blue.r), 1 - t * (1 - blue.g), 1 - t * (1 - blue.b))
+            cairo_rectangle(cr, bar.x, bar.y + Double(i) * bar.height / Double(steps), bar.width, bar.height / Double(steps) + 0.5)
+            cairo_fill(cr)
+        }
+        frameBox(bar)
+        text(String(format: "%.0f", top), x: bar.maxX + 3, y: bar.y + tickSize * 0.7, size: tickSize, align: 0, gray: 0.25)
+        text("0", x: bar.maxX + 3, y: bar.maxY, size: tickSize, align: 0, gray: 0.25)
+        return []
     }
 
     // MARK: Layout and primitives

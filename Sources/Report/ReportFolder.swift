@@ -41,8 +41,9 @@ public struct ReportFolder {
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }
 
-    /// Writes the rendered files and, through `archive`, the run's light copy into `archive/`.
-    public func write(_ rendered: RenderedReport, archive: (String) throws -> Void) throws -> String {
+    /// Writes the rendered files, report.pdf when `pdf` is on, and, through
+    /// `archive`, the run's light copy into `archive/`.
+    public func write(_ rendered: RenderedReport, pdf: Bool = false, archive: (String) throws -> Void) throws -> String {
         try AtomicFile.createFolder(reports)
         cleanLeftovers()
         let pid = ProcessInfo.processInfo.processIdentifier
@@ -51,6 +52,10 @@ public struct ReportFolder {
         try? FileManager.default.removeItem(atPath: staging)
         do {
             try rendered.write(to: staging)
+            if pdf {
+                try PDFPrinter.print(html: (staging as NSString).appendingPathComponent("report.html"),
+                                     to: (staging as NSString).appendingPathComponent("report.pdf"))
+            }
             try archive((staging as NSString).appendingPathComponent("archive"))
             let hadOld = FileManager.default.fileExists(atPath: path)
             if hadOld, rename(path, old) != 0 { throw FileError.io(path: path, reason: "cannot move the old report aside: \(String(cString: strerror(errno)))") }

@@ -37,7 +37,7 @@ public struct ReportModel {
             let m = last[index]
             return [
                 "id": model.spec.id, "title": model.spec.title, "summary": model.spec.summary,
-                "figure": "figures/\(model.spec.id).png",
+                "figure": "figures/\(model.spec.id).png", "number": String(index + 1),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
                 "lastBatchLoss": m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
                 "originalLastBatchLoss": Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-",
@@ -129,10 +129,10 @@ public struct ReportModel {
             let train = m.metrics.map(\.trainSeconds), eval = m.metrics.map(\.evalSeconds)
             return [
                 "title": m.spec.title,
-                "trainSeconds": String(format: "%.1f", Figures.mean(train)),
-                "evalSeconds": String(format: "%.1f", Figures.mean(eval)),
+                "trainSeconds": String(format: "%.1f", Statistics.mean(train)),
+                "evalSeconds": String(format: "%.1f", Statistics.mean(eval)),
                 "totalMinutes": String(format: "%.1f", (train.reduce(0, +) + eval.reduce(0, +)) / 60),
-                "samplesPerSecond": String(format: "%.0f", Double(trainCount) / max(Figures.mean(train), 1e-9)),
+                "samplesPerSecond": String(format: "%.0f", Double(trainCount) / max(Statistics.mean(train), 1e-9)),
             ]
         }
         let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
@@ -164,7 +164,14 @@ public struct ReportModel {
             : t("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
                 "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
 
+        let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         return [
+            "architecture": ArchitectureSection(summaries, language: language).context,
+            "normalisation": String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std),
+            "hasErrors": errors != nil, "confusionFigure": "figures/confusion.png",
+            "comparisonNumber": String(run.models.count + 1), "confusionNumber": String(run.models.count + 2),
+            "timingsNumber": String(run.models.count + (errors == nil ? 2 : 3)),
+            "perClass": errors?.perClass ?? [], "confusedMost": errors?.confusedMost ?? "",
             "differenceNote": differenceNote,
             "study": study ?? false, "hasStudy": study != nil,
             "lang": language.rawValue,

@@ -46,7 +46,10 @@ public struct ReportWriter {
         var warnings: [String] = []
         var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
         let isStudy = run.config.isStudy
-        let figures = isStudy ? [StudyModel.figure(run)] : Figures.all(run.models.map { ($0.spec, $0.metrics) })
+        let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
+        let confusion = run.models.compactMap { m in errors?.confusion[m.spec.id].map { (m.spec.title, $0) } }
+        let figures = isStudy ? [StudyModel.figure(run, language: language)]
+            : Figures.all(run.models.map { ($0.spec, $0.metrics) }, language: language, confusion: confusion)
         for named in figures {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png
@@ -62,10 +65,11 @@ public struct ReportWriter {
 
         // The page's body is the same Markdown; links between reports point at report.html there.
         var body = MarkdownParser().html(from: markdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
-        for (name, png) in files where name.hasPrefix("figures/") {
-            body = body.replacingOccurrences(
-                of: "src=\"\(name)\"",
-                with: "width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\"")
+        // Each figure is embedded (the page stands alone) and links to its full-size PNG beside the page.
+        body = body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
+            let name = String(match.output.name)
+            guard let png = files[name] else { return String(match.output.0) }
+            return "<a href=\"\(name)\"><img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/></a>"
         }
         let htmlPath = path("report.html.mustache")
         var page = context

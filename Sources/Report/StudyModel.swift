@@ -85,7 +85,8 @@ struct StudyModel {
     }
 
     /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).
-    static func figure(_ run: RunRecord) -> Figures.Named {
+    static func figure(_ run: RunRecord, language: Language) -> Figures.Named {
+        let ko = language == .ko
         let models = run.config.models.map { spec in run.units.filter { $0.spec == spec } }
         func series(_ units: [UnitRecord], _ value: (EpochMetrics) -> Double) -> Series {
             let epochs = units.map(\.metrics.count).min() ?? 0
@@ -96,10 +97,10 @@ struct StudyModel {
         let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
         let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
         return Figures.Named(name: "study", figure: Figure(panels: [
-            .line(LineChart(title: "Train loss across seeds (log scale)", xLabel: "epoch", yLabel: "mean batch loss",
-                            series: models.map { series($0, \.trainLoss) }, logY: true)),
-            .line(LineChart(title: "Test accuracy across seeds (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
-                            series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
-        ]))
+            .line(LineChart(title: ko ? "seed 전체의 train loss (log 축)" : "Train loss across seeds (log scale)", xLabel: "epoch",
+                            yLabel: ko ? "batch 평균 loss" : "mean batch loss", series: models.map { series($0, \.trainLoss) }, logY: true)),
+            .line(LineChart(title: ko ? "seed 전체의 test accuracy (확대)" : "Test accuracy across seeds (zoomed)", xLabel: "epoch",
+                            yLabel: "test accuracy (%)", series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
+        ], font: Figures.font(language)))
     }
 }

@@ -18,7 +18,13 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Language of the write-up.", valueName: "lang"))
     var lang: Language = .en
 
+    @Flag(help: ArgumentHelp("Skip report.pdf (printed by headless Chromium: apt-get install chromium fonts-noto-cjk)."))
+    var noPdf = false
+
     func validate() throws {
+        if !noPdf, PDFPrinter.chromium == nil {
+            throw ValidationError("report.pdf needs Chromium: \(PDFPrinter.installHint)")
+        }
         if let name, !ReportFolder.isPlainName(name) {
             throw ValidationError("--name: expected a plain folder name (letters, digits, '.', '_', '-'; not starting with '.'), found '\(name)'")
         }
@@ -31,8 +37,8 @@ struct ReportOptions: ParsableArguments {
         let study = run.config.isStudy ? nil : ReportFolder.study(of: run.config, language: lang, in: reportsDir)
         let rendered = try ReportWriter(templates: templates).render(run, language: lang, study: study)
         for warning in rendered.warnings { print("warning: \(warning)") }
-        let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, archive: { try store.exportLight(run.id, to: $0) })
-        print("report: wrote \(folder)/report.md, report.html, \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")
+        let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
+        print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")
         return folder
     }
 }

@@ -49,7 +49,7 @@ struct ReportTests {
     func korean() throws {
         let (md, _, _) = try render(Fixture.run(), .ko)
         try expectGolden(md, "report.ko.md")
-        #expect(md.contains("좌: train loss 우: test accuracy"))
+        #expect(md.contains("좌: loss 우: accuracy") && md.contains("## 모델이 틀리는 곳"))
         #expect(md.contains("## 분석"))
         #expect(md.contains("Training loss를 average loss of the number of batch로 설정함"))
     }
@@ -58,7 +58,7 @@ struct ReportTests {
     func selfContained() throws {
         let (_, html, files) = try render()
         let figures = files.keys.filter { $0.hasPrefix("figures/") }
-        #expect(figures.count == 5)
+        #expect(figures.count == 6)
         #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == figures.count)
         #expect(!html.contains("src=\"figures/"))
         #expect(!html.contains("/work/") && !html.contains("file:") && !html.contains(NSTemporaryDirectory()))

@@ -1,0 +1,32 @@
+import Foundation
+import Support
+
+/// The PDF of a report: headless Chromium prints report.html with the page's
+/// print CSS (A4, page numbers in the margin, no table or figure split across
+/// pages, Korean in Noto Sans CJK). Chromium because it is one Debian package,
+/// renders exactly the HTML the reader sees, and needs no second typesetting
+/// of the report.
+public enum PDFPrinter {
+    public static let installHint = "install it with `apt-get install chromium` (and fonts-noto-cjk for Korean), or pass --no-pdf"
+
+    /// The Chromium on PATH, or nil.
+    public static var chromium: String? {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            if let path = ProcessRunner.firstLine(of: ["which", name]), !path.isEmpty { return path }
+        }
+        return nil
+    }
+
+    public static func print(html: String, to pdf: String) throws {
+        guard let chromium else { throw FileError.io(path: pdf, reason: "no Chromium to print the PDF with; " + installHint) }
+        let page = URL(fileURLWithPath: html).standardizedFileURL.absoluteString
+        let profile = NSTemporaryDirectory() + "hw2-chromium-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let result = try ProcessRunner.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                                            "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page])
+        guard result.status == 0, let data = FileManager.default.contents(atPath: pdf), data.starts(with: Array("%PDF".utf8)) else {
+            let detail = result.errors.split(separator: "\n").suffix(3).joined(separator: " ")
+            throw FileError.io(path: pdf, reason: "Chromium did not print the PDF (exit \(result.status)): \(detail)")
+        }
+    }
+}

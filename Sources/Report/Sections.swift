@@ -1,0 +1,99 @@
+import Engine
+import Foundation
+import RunArchive
+import Training
+
+/// The architecture of each model as it executes, derived from its compiled
+/// plan (nothing here is written by hand).
+struct ArchitectureSection {
+    struct Row { let step, layer, output, parameters: String }
+    struct Model { let title: String; let rows: [Row] }
+
+    let models: [Model]
+
+    init(_ plans: [ModelPlan], language: Language) {
+        let ko = language == .ko
+        func conv(_ c: ModelPlan.Convolution, _ prefix: String = "") -> String {
+            let relu = c.fusedReLU ? (ko ? ", 뒤에 ReLU" : ", then ReLU") : ""
+            return prefix + (ko ? "\(c.parameter.name): \(c.kernel)×\(c.kernel) conv, stride \(c.stride), padding \(c.padding), \(c.cin)→\(c.cout) 채널\(relu)"
+                                : "\(c.parameter.name): \(c.kernel)×\(c.kernel) conv, stride \(c.stride), padding \(c.padding), \(c.cin)→\(c.cout) channels\(relu)")
+        }
+        func shape(_ s: Shape) -> String { s.height == 1 && s.width == 1 ? "\(s.channels)" : "\(s.channels)×\(s.height)×\(s.width)" }
+        models = plans.map { plan in
+            var rows: [Row] = [Row(step: "", layer: ko ? "입력 (정규화한 흑백 이미지)" : "input (normalised grayscale image)",
+                                   output: shape(plan.spec.input), parameters: "")]
+            for (i, step) in plan.steps.enumerated() {
+                let n = String(i + 1)
+                switch step.operation {
+                case let .conv(c):
+                    rows.append(Row(step: n, layer: conv(c), output: shape(step.output), parameters: Format.int(c.parameter.weights + c.parameter.biases)))
+                case .relu:
+                    rows.append(Row(step: n, layer: "ReLU", output: shape(step.output), parameters: ""))
+                case let .maxPool(size):
+                    rows.append(Row(step: n, layer: ko ? "\(size)×\(size) max pooling, stride \(size)" : "\(size)×\(size) max pooling, stride \(size)",
+                                    output: shape(step.output), parameters: ""))
+                case let .residual(name, c1, c2):
+                    rows.append(Row(step: n, layer: ko ? "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))" : "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))",
+                                    output: shape(step.output), parameters: Format.int(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
+                    rows.append(Row(step: "", layer: conv(c1, "· "), output: shape(c1.output), parameters: ""))
+                    rows.append(Row(step: "", layer: conv(c2, "· "), output: shape(c2.output), parameters: ""))
+                case .flatten:
+                    rows.append(Row(step: n, layer: "flatten", output: shape(step.output), parameters: ""))
+                case let .linear(p, _):
+                    rows.append(Row(step: n, layer: ko ? "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])" : "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])",
+                                    output: shape(step.output), parameters: Format.int(p.weights + p.biases)))
+                }
+            }
+            rows.append(Row(step: "", layer: ko ? "log-softmax + negative log-likelihood (cross-entropy) loss" : "log-softmax + negative log-likelihood (cross-entropy) loss",
+                            output: "", parameters: ""))
+            return Model(title: plan.spec.title, rows: rows)
+        }
+    }
+
+    var context: [[String: Any]] {
+        models.map { m in
+            ["title": m.title, "rows": m.rows.map { ["step": $0.step, "layer": $0.layer, "output": $0.output, "parameters": $0.parameters] }]
+        }
+    }
+}
+
+/// What each model gets wrong at its final epoch, from the stored test predictions.
+struct ErrorsSection {
+    let confusion: [String: [[Int]]]   // by model id: [true class][predicted class]
+    let perClass: [[String: Any]]
+    let confusedMost: String
+
+    init?(models: [UnitRecord], labels: [UInt8]?, language: Language) {
+        guard let labels, !models.isEmpty,
+              models.allSatisfy({ ($0.predictions.last?.count ?? 0) == labels.count }) else { return nil }
+        var confusion: [String: [[Int]]] = [:]
+        for model in models {
+            var matrix = Array(repeating: Array(repeating: 0, count: 10), count: 10)
+            for (label, predicted) in zip(labels, model.predictions.last ?? []) where label < 10 && predicted < 10 {
+                matrix[Int(label)][Int(predicted)] += 1
+            }
+            confusion[model.spec.id] = matrix
+        }
+        self.confusion = confusion
+        perClass = (0..<10).map { digit in
+            [
+                "digit": String(digit),
+                "count": String(labels.filter { Int($0) == digit }.count),
+                "cells": models.map { model -> [String: Any] in
+                    let row = confusion[model.spec.id]?[digit] ?? []
+                    let total = row.reduce(0, +)
+                    return ["accuracy": total == 0 ? "-" : String(format: "%.2f%%", 100 * Double(row[digit]) / Double(total))]
+                },
+            ]
+        }
+        var pairs: [(true: Int, predicted: Int, count: Int)] = []
+        for t in 0..<10 {
+            for p in 0..<10 where p != t {
+                pairs.append((t, p, models.reduce(0) { $0 + (confusion[$1.spec.id]?[t][p] ?? 0) }))
+            }
+        }
+        let top = pairs.sorted { ($0.count, $1.true, $1.predicted) > ($1.count, $0.true, $0.predicted) }.prefix(3)
+        confusedMost = top.map { language == .ko ? "\($0.true)을(를) \($0.predicted)(으)로 \($0.count)번" : "\($0.true) taken for \($0.predicted) \($0.count) times" }
+            .joined(separator: ", ")
+    }
+}
