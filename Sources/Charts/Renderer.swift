@@ -44,7 +44,30 @@ public enum Renderer {
             return CAIRO_STATUS_SUCCESS
         }, Unmanaged.passUnretained(sink).toOpaque())
         guard status == CAIRO_STATUS_SUCCESS else { throw ChartError.cairo(String(cString: cairo_status_to_string(status))) }
-        return Rendered(png: sink.bytes, warnings: warnings)
+        return Rendered(png: withPhysicalSize(sink.bytes, scale: figure.scale), warnings: warnings)
+    }
+
+    /// Adds a pHYs chunk after IHDR: `scale` pixels per point, so a word
+    /// processor or a printer places the figure at its size in points
+    /// (72 per inch), not one inch per 72 pixels.
+    static func withPhysicalSize(_ png: [UInt8], scale: Double) -> [UInt8] {
+        let ihdrEnd = 8 + 4 + 4 + 13 + 4
+        guard png.count > ihdrEnd, Array(png[12..<16]) == Array("IHDR".utf8) else { return png }
+        let perMeter = UInt32((72 * scale / 0.0254).rounded())
+        let bigEndian = { (v: UInt32) in [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        let body = Array("pHYs".utf8) + bigEndian(perMeter) + bigEndian(perMeter) + [1]
+        let chunk = bigEndian(9) + body + bigEndian(crc32(body))
+        return Array(png[..<ihdrEnd]) + chunk + Array(png[ihdrEnd...])
+    }
+
+    /// The CRC-32 of PNG chunks (ISO 3309, polynomial 0xEDB88320).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
     }
 
     private static func draw(_ figure: Figure, on surface: OpaquePointer) throws -> [String] {

@@ -56,6 +56,26 @@ struct ChartsTests {
     let line = LineChart(title: "Loss", xLabel: "epoch", yLabel: "loss",
                          series: [Series("a", (1...10).map { Point(Double($0), Double($0)) })])
 
+    @Test("PNGs carry their physical size: 2 pixels per point is 144 dpi")
+    func physicalSize() throws {
+        let png = try Renderer.png(Figure(panels: [.bar(BarChart(title: "t", yLabel: "y", bars: [("a", 1)]))])).png
+        let index = try #require((0..<(png.count - 4)).first { Array(png[$0..<($0 + 4)]) == Array("pHYs".utf8) })
+        let perMeter = png[(index + 4)..<(index + 8)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        #expect(perMeter == 5669 && png[index + 12] == 1)
+        #expect(Renderer.crc32(Array("IEND".utf8)) == 0xAE42_6082, "the CRC of PNG's IEND chunk")
+    }
+
+    @Test("Hangul is drawn with the Korean figures' font (fonts-noto-cjk), not as DejaVu Sans' empty boxes")
+    func hangul() throws {
+        func png(_ title: String, _ font: String) throws -> [UInt8] {
+            try Renderer.png(Figure(panels: [.bar(BarChart(title: title, yLabel: "", bars: []))], font: font)).png
+        }
+        let korean = try png("학습 시간", "Noto Sans CJK KR")
+        #expect(korean != (try png("", "Noto Sans CJK KR")), "the Hangul title draws ink")
+        // Were the font missing, fontconfig would fall back to DejaVu Sans and draw the same boxes.
+        #expect(korean != (try png("학습 시간", "DejaVu Sans")), "no Hangul font: apt-get install fonts-noto-cjk")
+    }
+
     @Test("log-axis labels share one style: plain from 1 to 100, powers of ten outside")
     func logLabels() {
         #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e-6", "1e-3", "1e-2", "1e-1", "1", "10", "100", "1e3", "2e-5"])

@@ -213,6 +213,29 @@ struct ReportTests {
         #expect(throws: FileError.self) { try ReportFolder(reports: reports, name: "../escape") }
     }
 
+    @Test("report.pdf: A4 pages, each with content, in English and Korean",
+          .enabled(if: PDFPrinter.chromium != nil && ProcessRunner.firstLine(of: ["which", "pdftoppm"]) != nil,
+                   "needs chromium and poppler-utils (.ci/run installs both)"))
+    func pdf() throws {
+        for language in Language.allCases {
+            let reports = NSTemporaryDirectory() + "hw2-pdf-\(UUID().uuidString)"
+            let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language)
+            let folder = try ReportFolder(reports: reports, name: "hw2").write(rendered, pdf: true) { _ in }
+            let pdf = folder + "/report.pdf"
+            let info = try ProcessRunner.run(["pdfinfo", pdf])
+            let pages = try #require(info.output.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+                .flatMap { Int($0.split(separator: " ").last ?? "") })
+            #expect(pages >= 5 && info.output.contains("(A4)"), "\(info.output)")
+            let text = try ProcessRunner.run(["pdftotext", "-layout", pdf, "-"]).output
+            #expect(text.contains(language == .ko ? "재현성" : "Reproducibility") && text.contains(" / \(pages)"), "page numbers in the margin")
+            let images = try ProcessRunner.run(["pdftoppm", "-r", "30", "-gray", pdf, folder + "/page"])
+            #expect(images.status == 0)
+            let sizes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("page") }
+                .map { FileManager.default.contents(atPath: folder + "/" + $0)?.count ?? 0 }
+            #expect(sizes.count == pages && sizes.allSatisfy { $0 > 2_000 }, "every page has content: \(sizes)")
+        }
+    }
+
     @Test("the knee is the epoch farthest below the chord")
     func knee() {
         #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0
