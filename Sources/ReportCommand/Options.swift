@@ -136,6 +136,34 @@ struct JobOptions: ParsableArguments {
     }
 }
 
+/// Where units are trained: here, or as a Slurm job array.
+struct ExecutorOptions: ParsableArguments {
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case local, slurm
+    }
+
+    @Option(help: ArgumentHelp("Where units train: local (parallel jobs here) or slurm (one array task per unit, submitted with sbatch).", valueName: "kind"))
+    var executor: Kind = .local
+
+    @Flag(help: "With --executor slurm: follow the job until it ends, then render the report (otherwise return at once with the job id).")
+    var wait = false
+
+    @Option(help: ArgumentHelp("With --executor slurm: the partition to submit to.", valueName: "name"))
+    var slurmPartition: String?
+
+    @Option(help: ArgumentHelp("With --executor slurm: the time limit of each task (sbatch's --time, e.g. 2:00:00).", valueName: "limit"))
+    var slurmTime: String?
+
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("With --executor slurm: one more argument for sbatch, as is (repeatable), e.g. --slurm-arg=--account=ml.", valueName: "arg"))
+    var slurmArg: [String] = []
+
+    func validate() throws {
+        if executor == .local && (wait || slurmPartition != nil || slurmTime != nil || !slurmArg.isEmpty) {
+            throw ValidationError("--wait and --slurm-* need --executor slurm")
+        }
+    }
+}
+
 /// Where runs are archived; shared by every command that reads or writes them.
 struct RunStoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder of the run archive.", valueName: "path"))

@@ -33,6 +33,7 @@ struct PipelineCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @OptionGroup var threads: ThreadOptions
     @OptionGroup var jobs: JobOptions
+    @OptionGroup var executor: ExecutorOptions
     @OptionGroup var runs: RunStoreOptions
     @OptionGroup var output: ReportOptions
 
@@ -42,7 +43,7 @@ struct PipelineCommand: ParsableCommand {
     func run() throws {
         let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
                                batchSize: training.batchSize, limitTrain: training.limitTrain)
-        var record = try trainOrReuse(config)
+        guard var record = try trainOrReuse(config) else { return }
         if record.testLabels == nil {
             // Kept beside the run so its predictions can be judged without the dataset.
             try runs.store.saveTestLabels(try data.folder.readVerified(data.dataset.testLabels).bytes, run: record.id)
@@ -51,8 +52,9 @@ struct PipelineCommand: ParsableCommand {
         try output.render(record, from: runs.store)
     }
 
-    /// Steps 1-2 of the pipeline: verified data, then the run's units (found, resumed or trained).
-    func trainOrReuse(_ config: RunConfig) throws -> RunRecord {
+    /// Steps 1-2 of the pipeline: verified data, then the run's units (found,
+    /// resumed or trained); nil when they were submitted to Slurm without --wait.
+    func trainOrReuse(_ config: RunConfig) throws -> RunRecord? {
         let store = runs.store
         let executor = RunExecutor(store: store, config: config)
         if !force, let cached = executor.cached() {
@@ -65,7 +67,10 @@ struct PipelineCommand: ParsableCommand {
         let split = jobs.split(pending: pending.count, threads: threads)
         let kernel = try threads.kernel()
         print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.epochs) epochs, batch \(config.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
-        if !pending.isEmpty {
+        if self.executor.executor == .slurm && !pending.isEmpty {
+            guard try runOnSlurm(executor, pending: pending, threads: threads.threads ?? 1) else { return nil }
+        }
+        if !pending.isEmpty && self.executor.executor == .local {
             print("run \(config.id): \(split.jobs) job(s) x \(split.threads) thread(s)\(split.chosen ? " (chosen for \(ThreadOptions.cores) cores; --jobs/--threads override)" : ""), kernel path \(kernel.rawValue)")
         }
         StopSignal.install()
@@ -83,5 +88,45 @@ struct PipelineCommand: ParsableCommand {
             print("resume with the same command: report \(CommandLine.arguments.dropFirst().joined(separator: " "))")
             throw ExitCode(130)
         }
+    }
+
+    /// Submits the pending units as one job array (unless an earlier job of
+    /// this run is still queued); with --wait follows it to the end. Returns
+    /// whether every unit is finished, so the pipeline can go on.
+    func runOnSlurm(_ run: RunExecutor, pending: [UnitConfig], threads: Int) throws -> Bool {
+        let again = "report \(CommandLine.arguments.dropFirst().joined(separator: " "))"
+        var submission: SlurmExecutor.Submission?
+        if let queued = run.queuedSubmissions().last {
+            print("slurm: job \(queued.jobID) of this run is still queued or running; \(executor.wait ? "following it" : "wait for it (or `scancel \(queued.jobID)`), then: \(again)")")
+            guard executor.wait else { return false }
+            submission = queued
+        } else {
+            try run.open()
+            let report = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+            let slurm = SlurmExecutor(store: run.store, runID: run.runID, report: report, dataDir: data.folder.path,
+                                      settings: .init(partition: executor.slurmPartition, time: executor.slurmTime, extra: executor.slurmArg, threads: threads))
+            let submitted = try slurm.submit(pending)
+            print("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script \(submitted.script), logs \(submitted.folder)/task-\(submitted.jobID)_<task>.log")
+            guard executor.wait else {
+                print("slurm: when it is done, collect the results and render the report with the same command: \(again)")
+                return false
+            }
+            submission = submitted
+        }
+        guard let submission else { return false }
+        let results = try SlurmExecutor.follow(submission) { tasks in
+            let states = Dictionary(grouping: tasks.values, by: { $0 }).map { "\($0.value.count) \($0.key.lowercased())" }.sorted()
+            print("slurm: job \(submission.jobID): \(states.joined(separator: ", "))")
+        }
+        let failed = results.compactMap { result -> String? in
+            if case let .failed(unit, log, status) = result { return "unit \(unit): \(status); log \(log)" }
+            return nil
+        }
+        guard failed.isEmpty else {
+            throw ValidationError("slurm: \(failed.count) task(s) did not finish:\n  " + failed.joined(separator: "\n  ")
+                                  + "\nrerun the same command to resubmit only the unfinished units: \(again)")
+        }
+        print("slurm: job \(submission.jobID) finished")
+        return true
     }
 }

@@ -68,22 +68,25 @@ final class ProgressDisplay: Sendable {
     }
 }
 
-/// Ctrl-C asks training to stop after the current batch; the finished epochs
-/// are already on disk. A second Ctrl-C exits at once.
+/// Ctrl-C (or SIGTERM, as a scheduler sends before it cancels a task) asks
+/// training to stop after the current batch; the finished epochs are already
+/// on disk. A second signal exits at once.
 enum StopSignal {
     private static let requested = Atomic<Bool>(false)
-    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     static var isRequested: Bool { requested.load(ordering: .relaxed) }
 
     static func install() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            if requested.exchange(true, ordering: .relaxed) { exit(130) }
-            print("\nstopping after this batch (Ctrl-C again to quit at once)")
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if requested.exchange(true, ordering: .relaxed) { exit(130) }
+                print("\nstopping after this batch (the same signal again quits at once)")
+            }
+            source.resume()
+            sources.append(source)
         }
-        source.resume()
-        Self.source = source
     }
 }

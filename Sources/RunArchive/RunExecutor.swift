@@ -34,6 +34,26 @@ public struct RunExecutor {
         config.units.filter { store.finishedUnit($0) == nil }
     }
 
+    /// Records the run (configuration, and a manifest saying it is running)
+    /// before its units are trained elsewhere, for example by a Slurm job.
+    public func open() throws {
+        try AtomicFile.createFolder(store.layout.runFolder(runID))
+        let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
+        defer { lock.release() }
+        let previous = try? store.runManifest(runID)
+        let manifest = RunManifest(
+            runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
+            units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: nil) })
+        try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
+        try AtomicFile.writeJSON(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
+    }
+
+    /// Slurm submissions of this run whose job is still in the queue.
+    public func queuedSubmissions() -> [SlurmExecutor.Submission] {
+        SlurmExecutor.recorded(in: (store.layout.runFolder(runID) as NSString).appendingPathComponent("slurm"))
+            .filter { !((try? SlurmExecutor.queued($0.jobID)) ?? [:]).isEmpty }
+    }
+
     /// With `force`, every unit of the run is trained again from scratch (the
     /// same bits come back; this is for doubting the archive, not the engine).
     public func execute(with executor: LocalExecutor, force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,

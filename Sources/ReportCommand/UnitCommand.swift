@@ -1,0 +1,63 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import RunArchive
+import Support
+import Training
+
+struct UnitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unit",
+        abstract: "Train one unit of the run archive (what each Slurm array task runs).",
+        discussion: """
+        Reads runs/units/<id>/config.json (written by the command that submitted the \
+        job), trains the unit, or resumes it from its last finished epoch, under the \
+        unit's lock, and records the job in its manifest. Exits 0 when the unit is \
+        finished, 130 when it was stopped (SIGTERM or Ctrl-C) with its finished epochs saved.
+        """)
+
+    @Argument(help: ArgumentHelp("The unit's id (16 hex digits).", valueName: "unit"))
+    var unitID: String
+
+    @OptionGroup var runs: RunStoreOptions
+    @OptionGroup var threads: ThreadOptions
+
+    @Option(help: ArgumentHelp("Folder with the unit's dataset.", valueName: "path"))
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("A file the submitter wrote into the archive; missing means this node does not share it.", valueName: "path"))
+    var marker: String?
+
+    func run() throws {
+        let store = runs.store
+        let id = UnitID(rawValue: unitID)
+        let path = store.layout.unitFile(id, RunLayout.config)
+        if let marker, !FileManager.default.fileExists(atPath: marker) {
+            throw ValidationError("\(marker) is missing on \(ProcessInfo.processInfo.hostName): the runs folder \(store.root) is not on a filesystem this node shares with the submitter")
+        }
+        let config = try JSON.decode(UnitConfig.self, from: path)
+        guard config.id == id else {
+            throw ValidationError("\(path) holds a configuration whose id is \(config.id), expected \(id)")
+        }
+        guard let kind = DatasetKind.named(config.dataset.name), kind.identity == config.dataset else {
+            throw ValidationError("\(path): dataset '\(config.dataset.name)' with files or normalisation this version does not know")
+        }
+        let folder = DataFolder(kind: kind, explicit: dataDir)
+        let environment = ProcessInfo.processInfo.environment
+        let executor = environment["SLURM_ARRAY_JOB_ID"].map { "slurm job \($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "0")" } ?? "local"
+        var runner = UnitRunner(store: store, config: config, threads: threads.resolved, kernel: try threads.kernel(), executor: executor)
+        let progress = ProgressDisplay()
+        runner.log = { progress.log($0) }
+        runner.observe = progress.handle
+        runner.shouldStop = { StopSignal.isRequested }
+        StopSignal.install()
+        print("unit \(id): \(config.label), \(config.epochs) epochs; \(executor), \(threads.resolved) thread(s)")
+        switch try runner.run(data: { try folder.load() }) {
+        case .found: print("unit \(id): finished earlier; nothing to train")
+        case .trained: print("unit \(id): finished")
+        case let .interrupted(epochs):
+            print("unit \(id): stopped after epoch \(epochs); rerunning resumes it")
+            throw ExitCode(130)
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Support
+import Training
+
+/// Trains units on a Slurm cluster as one job array: one array task per unit,
+/// each running `report unit <id>` into the shared run archive with the same
+/// lock and resume semantics as a local job. The batch script is written into
+/// the run's folder (`slurm/submit-<n>.sh`), so what ran can be read and
+/// resubmitted. Where a unit ran never changes its bits or its id.
+public struct SlurmExecutor {
+    public struct Settings: Sendable {
+        public var partition: String?
+        public var time: String?
+        /// Anything else for sbatch, passed through as given (`--slurm-arg=--account=ml`).
+        public var extra: [String]
+        public var threads: Int
+
+        public init(partition: String? = nil, time: String? = nil, extra: [String] = [], threads: Int) {
+            self.partition = partition
+            self.time = time
+            self.extra = extra
+            self.threads = threads
+        }
+    }
+
+    public struct Submission: Sendable {
+        public let jobID: String
+        public let script: String
+        public let units: [UnitID]
+        public let folder: String
+    }
+
+    /// A unit's task after the job left the queue.
+    public enum TaskResult: Equatable, Sendable {
+        case finished
+        /// Exited non-zero, or vanished without an exit status (cancelled, killed, node lost).
+        case failed(unit: UnitID, log: String, status: String)
+    }
+
+    public enum SlurmError: Error, CustomStringConvertible, Equatable {
+        case missing(String)
+        case command(String, String)
+
+        public var description: String {
+            switch self {
+            case let .missing(tool): return "\(tool) not found: install Debian's slurm-client (or slurm-wlm) on the machine that submits, or use --executor local"
+            case let .command(command, message): return "\(command) failed: \(message)"
+            }
+        }
+    }
+
+    public let store: RunStore
+    public let runID: RunID
+    /// The `report` binary the tasks run (it must be reachable from the nodes).
+    public let report: String
+    public let dataDir: String
+    public let settings: Settings
+
+    public init(store: RunStore, runID: RunID, report: String, dataDir: String, settings: Settings) {
+        self.store = store
+        self.runID = runID
+        self.report = report
+        self.dataDir = dataDir
+        self.settings = settings
+    }
+
+    var folder: String { (store.layout.runFolder(runID) as NSString).appendingPathComponent("slurm") }
+
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// The batch script for these units (also the record of what ran).
+    func script(units: [UnitID], marker: String) -> String {
+        let log = (Self.absolute(folder) as NSString).appendingPathComponent("task-%A_%a.log")
+        var lines = ["#!/usr/bin/env bash",
+                     "# One array task per unit of run \(runID); written by `report --executor slurm`.",
+                     "#SBATCH --job-name=hw2-\(runID)",
+                     "#SBATCH --array=0-\(units.count - 1)",
+                     "#SBATCH --cpus-per-task=\(settings.threads)",
+                     "#SBATCH --output=\(log)"]
+        if let partition = settings.partition { lines.append("#SBATCH --partition=\(partition)") }
+        if let time = settings.time { lines.append("#SBATCH --time=\(time)") }
+        lines += ["set -u",
+                  "units=(\(units.map(\.rawValue).joined(separator: " ")))",
+                  "unit=${units[$SLURM_ARRAY_TASK_ID]}",
+                  "status=\(Self.quote(Self.absolute(folder)))/task-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.status",
+                  "\(Self.quote(Self.absolute(report))) unit \"$unit\" --runs-dir \(Self.quote(Self.absolute(store.root))) --data-dir \(Self.quote(Self.absolute(dataDir))) --threads \(settings.threads) --marker \(Self.quote(marker))",
+                  "echo $? > \"$status\"",
+                  ""]
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes each unit's configuration, a marker the tasks must see (the
+    /// archive must be on a filesystem the nodes share), and the script; submits.
+    public func submit(_ units: [UnitConfig]) throws -> Submission {
+        for unit in units {
+            try AtomicFile.writeJSON(unit, to: store.layout.unitFile(unit.id, RunLayout.config))
+        }
+        try AtomicFile.createFolder(folder)
+        let marker = (Self.absolute(folder) as NSString).appendingPathComponent("shared-\(UUID().uuidString)")
+        try AtomicFile.write("the tasks of run \(runID) look for this file to know they see the submitter's archive\n", to: marker)
+        let number = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("submit-") }.count + 1
+        let path = (folder as NSString).appendingPathComponent("submit-\(number).sh")
+        try AtomicFile.write(script(units: units.map(\.id), marker: marker), to: path)
+        chmod(path, 0o755)
+        let result: ProcessRunner.Result
+        do {
+            result = try ProcessRunner.run(["sbatch", "--parsable"] + settings.extra + [path])
+        } catch {
+            throw SlurmError.missing("sbatch")
+        }
+        if result.status == 127 { throw SlurmError.missing("sbatch") }
+        guard result.status == 0, let job = result.output.split(separator: "\n").first.map({ String($0.split(separator: ";")[0]) }), !job.isEmpty else {
+            throw SlurmError.command("sbatch \(path)", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        try AtomicFile.write("\(job)\n", to: (folder as NSString).appendingPathComponent("submit-\(number).job"))
+        return Submission(jobID: job, script: path, units: units.map(\.id), folder: folder)
+    }
+
+    /// The submissions recorded in a run's slurm folder (script and job id), oldest first.
+    public static func recorded(in folder: String) -> [Submission] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasPrefix("submit-") && $0.hasSuffix(".job") }.sorted().compactMap { name in
+            let base = (folder as NSString).appendingPathComponent(String(name.dropLast(".job".count)))
+            guard let job = (try? String(contentsOfFile: base + ".job", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines),
+                  let script = try? String(contentsOfFile: base + ".sh", encoding: .utf8),
+                  let line = script.split(separator: "\n").first(where: { $0.hasPrefix("units=(") }) else { return nil }
+            let units = line.dropFirst("units=(".count).dropLast().split(separator: " ").map { UnitID(rawValue: String($0)) }
+            return Submission(jobID: job, script: base + ".sh", units: units, folder: folder)
+        }
+    }
+
+    /// The array tasks still queued or running, by task index.
+    public static func queued(_ job: String) throws -> [Int: String] {
+        let result: ProcessRunner.Result
+        do {
+            result = try ProcessRunner.run(["squeue", "-h", "-r", "-j", job, "-o", "%K %T"])
+        } catch {
+            throw SlurmError.missing("squeue")
+        }
+        guard result.status == 0 else {
+            // A job that already left the queue is "invalid" to squeue: nothing is queued.
+            if result.errors.contains("Invalid job id") { return [:] }
+            throw SlurmError.command("squeue -j \(job)", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        var tasks: [Int: String] = [:]
+        for line in result.output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let index = Int(fields[0]) { tasks[index] = String(fields[1]) }
+        }
+        return tasks
+    }
+
+    /// Polls the queue until every task has left it, reporting progress, then
+    /// says how each task ended (from the exit status its script wrote).
+    public static func follow(_ submission: Submission, every seconds: Double = 5,
+                              progress: ([Int: String]) -> Void = { _ in }) throws -> [TaskResult] {
+        while true {
+            let tasks = try queued(submission.jobID)
+            if tasks.isEmpty { break }
+            progress(tasks)
+            Thread.sleep(forTimeInterval: seconds)
+        }
+        return submission.units.enumerated().map { index, unit in
+            let base = (submission.folder as NSString).appendingPathComponent("task-\(submission.jobID)_\(index)")
+            let status = (try? String(contentsOfFile: base + ".status", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if status == "0" { return .finished }
+            return .failed(unit: unit, log: base + ".log",
+                           status: status.map { "exit status \($0)" } ?? "no exit status (cancelled, killed or its node was lost)")
+        }
+    }
+
+    public static func cancel(_ job: String) throws {
+        let result = try ProcessRunner.run(["scancel", job])
+        guard result.status == 0 else { throw SlurmError.command("scancel \(job)", result.errors) }
+    }
+}

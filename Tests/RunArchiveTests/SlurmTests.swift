@@ -1,0 +1,108 @@
+import Dataset
+import Engine
+import Foundation
+import Support
+import Testing
+import Training
+@testable import RunArchive
+
+/// The Slurm executor on a real (single-node) cluster: `scripts/slurm-local.sh
+/// start` runs one here, and `.ci/run` starts it before the tests. The tasks
+/// run the `report` binary that `swift run report data` builds (the README's
+/// test command runs that first) on MNIST.
+enum Cluster {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var report: String? {
+        [".build/debug/report", ".build/x86_64-unknown-linux-gnu/debug/report"].map { root.appendingPathComponent($0).path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static var data: DataFolder {
+        DataFolder(kind: .mnist, explicit: ProcessInfo.processInfo.environment[DataFolder.environmentVariable] ?? root.appendingPathComponent("data/mnist").path)
+    }
+
+    static var available: Bool {
+        (ProcessRunner.firstLine(of: ["sinfo", "-h", "-o", "%t"]).map { ["idle", "mix", "alloc"].contains($0) } ?? false)
+            && report != nil && data.missingFiles.isEmpty
+    }
+
+    static let reason: Comment = "needs a Slurm cluster (scripts/slurm-local.sh start), the report binary and MNIST (swift run report data); .ci/run provides all three"
+}
+
+@Suite("Slurm job arrays", .serialized, .enabled(if: Cluster.available, Cluster.reason))
+struct SlurmTests {
+    static func config(epochs: Int) -> RunConfig {
+        RunConfig(dataset: DatasetKind.mnist.identity, models: [.model2], seeds: [0, 1], epochs: epochs, batchSize: 100, limitTrain: 2000)
+    }
+
+    static func local(_ config: RunConfig) throws -> RunRecord {
+        let store = Synthetic.temporaryStore()
+        let data = try Cluster.data.load()
+        guard case let .finished(record) = try RunExecutor(store: store, config: config)
+            .execute(with: LocalExecutor(store: store, jobs: 1, threads: 2, kernel: .fastest), loadData: { data }) else {
+            throw FileError.io(path: store.root, reason: "the local run did not finish")
+        }
+        return record
+    }
+
+    static func submit(_ store: RunStore, _ config: RunConfig) throws -> SlurmExecutor.Submission {
+        let run = RunExecutor(store: store, config: config)
+        try run.open()
+        let slurm = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
+                                  settings: .init(threads: 1))
+        return try slurm.submit(run.pendingUnits())
+    }
+
+    static func collect(_ store: RunStore, _ config: RunConfig) throws -> RunRecord? {
+        guard case let .finished(record) = try RunExecutor(store: store, config: config)
+            .execute(with: LocalExecutor(store: store, jobs: 1, threads: 1, kernel: .fastest),
+                     loadData: { throw FileError.io(path: store.root, reason: "a unit was left to train locally") }) else { return nil }
+        return record
+    }
+
+    @Test("a two-seed study as a job array gives the units of a local run, bit for bit, and records the job")
+    func studyOnSlurm() throws {
+        let config = Self.config(epochs: 1)
+        let store = Synthetic.temporaryStore()
+        let submission = try Self.submit(store, config)
+        #expect(try String(contentsOfFile: submission.script, encoding: .utf8).contains("#SBATCH --array=0-1"))
+        let results = try SlurmExecutor.follow(submission, every: 1)
+        #expect(results == [.finished, .finished], "\(results)")
+        let slurm = try #require(try Self.collect(store, config))
+        let local = try Self.local(config)
+        #expect(slurm.units.map(\.manifest.unitId) == local.units.map(\.manifest.unitId))
+        #expect(slurm.units.map(\.weightsSha256) == local.units.map(\.weightsSha256))
+        #expect(slurm.units.map(\.predictions) == local.units.map(\.predictions))
+        #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.executor.hasPrefix("slurm job \(submission.jobID)_") == true })
+    }
+
+    @Test("a task cancelled mid-run is named, and resubmitting finishes it with the same bits")
+    func cancelledTask() throws {
+        let config = Self.config(epochs: 3)
+        let store = Synthetic.temporaryStore()
+        let submission = try Self.submit(store, config)
+        let first = config.units[0].id
+        // Cancel once the first unit has finished an epoch and is still training.
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline {
+            if let manifest = try? store.unitManifest(first), manifest.status == .running, manifest.sessions.last?.lastEpoch ?? 0 >= 1 { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        try SlurmExecutor.cancel(submission.jobID)
+        let results = try SlurmExecutor.follow(submission, every: 1)
+        guard case let .failed(unit, log, _) = results[0] else {
+            Issue.record("expected the cancelled task to be reported: \(results)")
+            return
+        }
+        #expect(unit == first && log.hasSuffix("task-\(submission.jobID)_0.log"))
+        let pending = RunExecutor(store: store, config: config).pendingUnits().map(\.id)
+        #expect(pending.contains(first))
+        let again = try Self.submit(store, config)
+        #expect(again.units == pending, "only the unfinished units are resubmitted")
+        #expect(try SlurmExecutor.follow(again, every: 1).allSatisfy { $0 == .finished })
+        let slurm = try #require(try Self.collect(store, config))
+        #expect(slurm.units[0].manifest.resumedAfter.first ?? 0 >= 1, "resumed from its checkpoint")
+        #expect(slurm.units.map(\.weightsSha256) == (try Self.local(config)).units.map(\.weightsSha256))
+    }
+}
