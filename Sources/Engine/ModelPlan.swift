@@ -22,7 +22,7 @@ public struct ParameterInfo: Hashable, Sendable {
 }
 
 public enum EngineError: Error, CustomStringConvertible, Equatable {
-    case invalidModel(model: String, layer: Int, reason: String)
+    case invalidModel(model: ModelID, layer: Int, reason: String)
 
     public var description: String {
         switch self {

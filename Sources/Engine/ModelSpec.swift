@@ -93,11 +93,20 @@ extension LayerSpec: Codable {
     }
 }
 
+/// A model's short stable id (`model2`), as stream names, file names and JSON spell it.
+public struct ModelID: RawRepresentable, Codable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: ModelID, b: ModelID) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// A model declared as data. Everything else (shapes, parameter and MAC counts,
 /// the runnable network, tensor names) is derived from this list.
 public struct ModelSpec: Hashable, Codable, Sendable {
     /// Short stable id, used in stream names and file names (`model2`).
-    public let id: String
+    public let id: ModelID
     /// As the write-up titles it ("Model 2").
     public let title: String
     /// As the write-up summarises it ("4 Conv, 2 Max pooling, 2 FC").
@@ -105,7 +114,7 @@ public struct ModelSpec: Hashable, Codable, Sendable {
     public let input: Shape
     public let layers: [LayerSpec]
 
-    public init(id: String, title: String, summary: String, input: Shape = Shape(1, 28, 28), layers: [LayerSpec]) {
+    public init(id: ModelID, title: String, summary: String, input: Shape = Shape(1, 28, 28), layers: [LayerSpec]) {
         self.id = id
         self.title = title
         self.summary = summary

@@ -60,15 +60,15 @@ public enum Language: String, Sendable, CaseIterable {
 /// test set); comparisons over a range of epochs use the sign test over the
 /// epochs; both at the 5% level.
 public struct ClaimChecker {
-    let models: [String: UnitRecord]
-    let plans: [String: ModelPlan]
+    let models: [ModelID: UnitRecord]
+    let plans: [ModelID: ModelPlan]
     /// The test set's labels, to tell right predictions from wrong; nil when the archive lacks them.
     let labels: [UInt8]?
-    static let ids = ["model1", "model2", "model3"]
+    static let ids: [ModelID] = ["model1", "model2", "model3"]
     static let level = 0.05
 
     public init(models: [UnitRecord], labels: [UInt8]?) throws {
-        var byID: [String: UnitRecord] = [:], plans: [String: ModelPlan] = [:]
+        var byID: [ModelID: UnitRecord] = [:], plans: [ModelID: ModelPlan] = [:]
         for model in models {
             byID[model.spec.id] = model
             plans[model.spec.id] = try ModelPlan(model.spec)
@@ -79,8 +79,8 @@ public struct ClaimChecker {
     }
 
     var epochs: Int { Self.ids.compactMap { models[$0]?.metrics.count }.min() ?? 0 }
-    func accuracy(_ id: String) -> [Double] { models[id]?.metrics.map(\.testAccuracy) ?? [] }
-    func final(_ id: String) -> Double { accuracy(id).last ?? 0 }
+    func accuracy(_ id: ModelID) -> [Double] { models[id]?.metrics.map(\.testAccuracy) ?? [] }
+    func final(_ id: ModelID) -> Double { accuracy(id).last ?? 0 }
 
     static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
     static func p(_ x: Double) -> String { x < 0.001 ? "p < 0.001" : String(format: "p = %.3f", x) }
@@ -111,7 +111,7 @@ public struct ClaimChecker {
                                      "측정이 아닌 계산값: 순서가 주장과 같으면 성립."), paired: nil)
     }
 
-    func parameterRatio(_ other: String, _ factor: Double, _ id: String) -> Claim {
+    func parameterRatio(_ other: ModelID, _ factor: Double, _ id: String) -> Claim {
         let mine = plans["model1"]?.parameterCount ?? 0, theirs = max(1, plans[other]?.parameterCount ?? 1)
         let ratio = Double(mine) / Double(theirs)
         let name = other == "model2" ? "Model 2" : "Model 3", ko = other == "model2" ? "모델2" : "모델3"
@@ -137,7 +137,7 @@ public struct ClaimChecker {
     // MARK: Epoch counts and ranges
 
     /// First epoch (1-based) at which test accuracy reaches `level`.
-    func firstEpoch(_ id: String, reaching level: Double) -> Int? {
+    func firstEpoch(_ id: ModelID, reaching level: Double) -> Int? {
         accuracy(id).firstIndex { $0 >= level }.map { $0 + 1 }
     }
 
@@ -243,7 +243,7 @@ public struct ClaimChecker {
     }
 
     /// The sign test over the epochs of a range: is `first` below (or above) `second` in more epochs than chance allows?
-    func signTest(_ first: String, _ second: String, _ range: ClosedRange<Int>) -> (below: Int, above: Int, p: Double, meanDifference: Double) {
+    func signTest(_ first: ModelID, _ second: ModelID, _ range: ClosedRange<Int>) -> (below: Int, above: Int, p: Double, meanDifference: Double) {
         let a = window(accuracy(first), range), b = window(accuracy(second), range)
         let below = zip(a, b).filter { $0 < $1 }.count, above = zip(a, b).filter { $0 > $1 }.count
         let difference = Statistics.mean(zip(a, b).map { $0 - $1 })
@@ -281,7 +281,7 @@ public struct ClaimChecker {
     // MARK: The final models, compared on the same test images
 
     /// McNemar's exact test of two models' final predictions.
-    func mcnemar(_ first: String, _ second: String) -> (onlyFirst: Int, onlySecond: Int, p: Double)? {
+    func mcnemar(_ first: ModelID, _ second: ModelID) -> (onlyFirst: Int, onlySecond: Int, p: Double)? {
         guard let labels, let a = models[first]?.predictions.last, let b = models[second]?.predictions.last,
               a.count == labels.count, b.count == labels.count else { return nil }
         let d = Statistics.discordant(a, b, labels: labels)

@@ -28,7 +28,7 @@ public enum Figures {
         let floor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2))
         let sharedRange = floor...100.0
         let perModel = models.map { model in
-            Named(name: model.spec.id, figure: Figure(panels: [
+            Named(name: model.spec.id.rawValue, figure: Figure(panels: [
                 .line(LineChart(title: ko ? "\(model.spec.title): loss (log 축)" : "\(model.spec.title): loss (log scale)",
                                 xLabel: "epoch", yLabel: ko ? "loss" : "mean loss",
                                 series: [Series(ko ? "train (batch 평균)" : "train (batch mean)", perEpoch: model.metrics.map(\.trainLoss)),

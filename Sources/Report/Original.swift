@@ -1,3 +1,4 @@
+import Engine
 /// What the original write-up states, as data, so every claim can be checked
 /// against a run. Source: ../shared/seed/ (hw2-writeup.txt and its README).
 public enum Original {
@@ -5,7 +6,7 @@ public enum Original {
     public static let assignment = "HW2"
 
     public struct ModelResult: Sendable {
-        public let id: String
+        public let id: ModelID
         public let finalTrainLoss: Double
         public let finalTestAccuracy: Double
         /// As printed under the plots, rounded to 4 decimals by PyTorch.
@@ -20,7 +21,7 @@ public enum Original {
         ModelResult(id: "model3", finalTrainLoss: 0.0010124977973414021, finalTestAccuracy: 0.9904, lastBatchLoss: 0.0046, statedWeightTotal: 439_200),
     ]
 
-    public static func result(_ id: String) -> ModelResult? { results.first { $0.id == id } }
+    public static func result(_ id: ModelID) -> ModelResult? { results.first { $0.id == id } }
 
     /// The write-up's typo in Model 1's FC 1 row ("61*14*14*64" for 64*14*14*64).
     public static let typedFormulas = ["model1/fc1": "61*14*14*64"]

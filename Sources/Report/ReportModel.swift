@@ -105,7 +105,7 @@ public struct ReportModel {
             ["verdict": verdictText(v), "count": String(originalClaims.filter { $0.verdict == v }.count)]
         }
 
-        let pairs = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
+        let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
         let paired: [[String: Any]] = pairs.compactMap { a, b in
             guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
                   let px = x.predictions.last, let py = y.predictions.last, px.count == labels.count, py.count == labels.count else { return nil }

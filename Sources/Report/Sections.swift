@@ -59,14 +59,14 @@ struct ArchitectureSection {
 
 /// What each model gets wrong at its final epoch, from the stored test predictions.
 struct ErrorsSection {
-    let confusion: [String: [[Int]]]   // by model id: [true class][predicted class]
+    let confusion: [ModelID: [[Int]]]   // by model id: [true class][predicted class]
     let perClass: [[String: Any]]
     let confusedMost: String
 
     init?(models: [UnitRecord], labels: [UInt8]?, language: Language) {
         guard let labels, !models.isEmpty,
               models.allSatisfy({ ($0.predictions.last?.count ?? 0) == labels.count }) else { return nil }
-        var confusion: [String: [[Int]]] = [:]
+        var confusion: [ModelID: [[Int]]] = [:]
         for model in models {
             var matrix = Array(repeating: Array(repeating: 0, count: 10), count: 10)
             for (label, predicted) in zip(labels, model.predictions.last ?? []) where label < 10 && predicted < 10 {

@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
             let row = try measure(spec, loaded)
             ours.append(row)
             print(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s  peak %4.0f MB",
-                         spec.id, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops, row.peakMB))
+                         spec.id.rawValue, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops, row.peakMB))
         }
         guard torch else { return }
         let theirs = try runTorch(specs)
@@ -85,7 +85,7 @@ struct BenchCommand: ParsableCommand {
         let evalSeconds = seconds(evaluation)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Row(model: spec.id, epochSeconds: perStep * 600, evalSeconds: evalSeconds,
+        return Row(model: spec.id.rawValue, epochSeconds: perStep * 600, evalSeconds: evalSeconds,
                    samplesPerSecond: Double(batch) / perStep,
                    gflops: 2 * Double(try ModelPlan(spec).trainingMACs) * Double(batch) / perStep / 1e9,
                    peakMB: Double(usage.ru_maxrss) / 1024)
@@ -99,7 +99,7 @@ struct BenchCommand: ParsableCommand {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("bench/torch_bench.py").path
         let arguments = ["python3", script, "--steps", String(steps), "--threads", String(threads.resolved),
-                         "--models", specs.map(\.id).joined(separator: ","), "--data-dir", data.folder.path]
+                         "--models", specs.map(\.id.rawValue).joined(separator: ","), "--data-dir", data.folder.path]
         let result: ProcessRunner.Result
         do {
             result = try ProcessRunner.run(arguments)

@@ -33,7 +33,7 @@ struct ModelList: Hashable {
         var models: [ModelSpec] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let model = ModelSpec.homework.first(where: { $0.id == name || $0.id == "model" + name }) else { throw Invalid(text: text) }
+            guard let model = ModelSpec.homework.first(where: { $0.id.rawValue == name || $0.id.rawValue == "model" + name }) else { throw Invalid(text: text) }
             if !models.contains(model) { models.append(model) }
         }
         return ModelSpec.homework.filter(models.contains)

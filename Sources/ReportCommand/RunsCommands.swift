@@ -29,7 +29,7 @@ struct RunsCommand: ParsableCommand {
             }
             let config = manifest.config
             let accuracies = config.units.map { unit -> String in
-                let label = unit.model.id.replacingOccurrences(of: "model", with: "M") + (config.isStudy ? "/s\(unit.seed)" : "")
+                let label = unit.model.id.rawValue.replacingOccurrences(of: "model", with: "M") + (config.isStudy ? "/s\(unit.seed)" : "")
                 do {
                     let record = try store.unit(unit.id)
                     return String(format: "%@ %.2f%%", label, 100 * (record.metrics.last?.testAccuracy ?? 0))
@@ -104,7 +104,7 @@ struct VerifyCommand: ParsableCommand {
             if !r.identical && !verification.bitsPromised {
                 tolerance = r.largestDifference <= Verification.tolerance ? " (within tolerance)" : " (beyond tolerance)"
             }
-            print(pad(r.model, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
+            print(pad(r.model.rawValue, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
                   + String(format: "%.3g", r.largestDifference) + tolerance)
         }
         try store.saveVerification(verification, run: id)

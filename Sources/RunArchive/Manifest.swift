@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Support
 import Training
@@ -75,7 +76,7 @@ public enum UnitOrigin: String, Codable, Sendable {
 /// A run: a set of units (models x seeds) and where each came from.
 public struct RunManifest: Codable, Hashable, Sendable {
     public struct Unit: Codable, Hashable, Sendable {
-        public var model: String
+        public var model: ModelID
         public var seed: UInt64
         public var unitId: UnitID
         public var origin: UnitOrigin?
@@ -99,7 +100,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
 /// The last reproducibility check of a run (`report verify`), kept beside it.
 public struct Verification: Codable, Hashable, Sendable {
     public struct UnitResult: Codable, Hashable, Sendable {
-        public var model: String
+        public var model: ModelID
         public var seed: UInt64
         public var unitId: UnitID
         /// The unit's `filesSha256` when it was checked: a retrained unit makes this result stale.

@@ -60,7 +60,7 @@ public struct RunConfig: Codable, Hashable, Sendable {
     public var reportName: String {
         var parts = ["hw2"]
         if dataset.name != DatasetKind.mnist.name { parts.append(dataset.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }) }
-        if models != ModelSpec.homework { parts.append("models" + models.map { $0.id.replacingOccurrences(of: "model", with: "") }.joined()) }
+        if models != ModelSpec.homework { parts.append("models" + models.map { $0.id.rawValue.replacingOccurrences(of: "model", with: "") }.joined()) }
         if epochs != 30 { parts.append("epochs\(epochs)") }
         if batchSize != 100 { parts.append("batch\(batchSize)") }
         if seeds != [0] { parts.append(SeedList(seeds).name) }

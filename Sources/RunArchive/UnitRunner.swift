@@ -105,7 +105,7 @@ public struct UnitRunner {
             }
             try writeResults(trainer)
             let tensors = SafeTensors.tensors(of: trainer.network.plan, parameters: trainer.network.parameters)
-            try AtomicFile.write(SafeTensors.encode(tensors, metadata: ["unit_id": id.rawValue, "model": config.model.id,
+            try AtomicFile.write(SafeTensors.encode(tensors, metadata: ["unit_id": id.rawValue, "model": config.model.id.rawValue,
                                                                        "seed": String(config.seed), "format": "pt"]),
                                  to: path(RunLayout.weights))
             try save(.finished)

@@ -76,7 +76,7 @@ struct TorchParityTests {
 
     @Test("forward, loss and every gradient", arguments: ModelSpec.homework)
     func gradients(spec: ModelSpec) throws {
-        let expected = try #require(Self.fixture.models[spec.id])
+        let expected = try #require(Self.fixture.models[spec.id.rawValue])
         let network = try Self.network(spec)
         var (images, labels) = Self.batch
         let n = Self.fixture.batch
@@ -109,7 +109,7 @@ struct TorchParityTests {
 
     @Test("parameters after 3 Adam steps", arguments: ModelSpec.homework)
     func adam(spec: ModelSpec) throws {
-        let expected = try #require(Self.fixture.models[spec.id])
+        let expected = try #require(Self.fixture.models[spec.id.rawValue])
         let network = try Self.network(spec)
         var (images, labels) = Self.batch
         for _ in 0..<3 {
