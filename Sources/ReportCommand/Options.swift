@@ -145,7 +145,7 @@ struct ExecutorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where units train: local (parallel jobs here) or slurm (one array task per unit, submitted with sbatch).", valueName: "kind"))
     var executor: Kind = .local
 
-    @Flag(help: "With --executor slurm: follow the job until it ends, then render the report (otherwise return at once with the job id).")
+    @Flag(help: "With --executor slurm: follow the job until it ends, then render the report (otherwise return at once with the job id; `report verify` always follows).")
     var wait = false
 
     @Option(help: ArgumentHelp("With --executor slurm: the partition to submit to.", valueName: "name"))

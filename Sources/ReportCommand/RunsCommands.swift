@@ -3,6 +3,7 @@ import Dataset
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 struct RunsCommand: ParsableCommand {
@@ -72,6 +73,7 @@ struct VerifyCommand: ParsableCommand {
     var seeds: SeedList?
 
     @OptionGroup var threads: ThreadOptions
+    @OptionGroup var executor: ExecutorOptions
     @OptionGroup var runs: RunStoreOptions
 
     @Option(help: ArgumentHelp("Folder with the run's dataset (see `report data --help`).", valueName: "path"))
@@ -79,6 +81,35 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if let epochs { try checkAtLeast(epochs, 1, "--epochs") }
+    }
+
+    /// Each unit retrained by its own array task; waits for them (the check is the result).
+    func verifyOnSlurm(_ record: RunRecord, store: RunStore, dataDir: String) throws -> Verification {
+        let units = record.units.filter { (models?.specs.contains($0.spec) ?? true) && (seeds?.seeds.contains($0.seed) ?? true) }
+        let perTask = threads.threads ?? 1
+        let slurm = SlurmExecutor(store: store, runID: record.id, report: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                                  dataDir: dataDir, settings: .init(partition: executor.slurmPartition, time: executor.slurmTime,
+                                                                    extra: executor.slurmArg, threads: perTask))
+        let folder = (store.layout.runFolder(record.id) as NSString).appendingPathComponent("slurm")
+        let stamp = UUID().uuidString.prefix(8)
+        let output = (folder as NSString).appendingPathComponent("verify-\(stamp)-%u.json")
+        let submission = try slurm.submit(units.map(\.config), taskArguments: ["--verify", "--verify-output", output] + (epochs.map { ["--epochs", String($0)] } ?? []))
+        print("slurm: submitted job \(submission.jobID): \(units.count) verification task(s); following it")
+        let results = try SlurmExecutor.follow(submission) { tasks in print("slurm: job \(submission.jobID): \(tasks.count) task(s) queued or running") }
+        var collected: [UnitVerification] = []
+        for (unit, result) in zip(units, results) {
+            let path = output.replacingOccurrences(of: "%u", with: unit.manifest.unitId.rawValue)
+            guard result == .finished, let check = try? JSON.decode(UnitVerification.self, from: path) else {
+                if case let .failed(_, log, status) = result { throw ValidationError("slurm: verifying unit \(unit.manifest.unitId) failed: \(status); log \(log)") }
+                throw ValidationError("slurm: unit \(unit.manifest.unitId) left no result in \(path)")
+            }
+            collected.append(check)
+        }
+        let kernel = try threads.kernel()
+        return Verification(date: RunManifestDate.now(), epochs: collected.map(\.result.epochsCompared).max() ?? 0, threads: perTask,
+                            bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
+                            environment: collected.first?.environment ?? .current(workers: perTask, kernel: kernel),
+                            units: collected.map(\.result))
     }
 
     func run() throws {
@@ -89,9 +120,10 @@ struct VerifyCommand: ParsableCommand {
         }
         let folder = DataFolder(kind: kind, explicit: dataDir)
         try ensureData(folder, fetchIfMissing: true)
-        let progress = ProgressDisplay()
-        let verification = try Verifier(store: store, record: record, threads: threads.resolved, kernel: try threads.kernel())
-            .verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(), observe: progress.handle)
+        let verification = executor.executor == .slurm
+            ? try verifyOnSlurm(record, store: store, dataDir: folder.path)
+            : try Verifier(store: store, record: record, threads: threads.resolved, kernel: try threads.kernel())
+                .verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(), observe: ProgressDisplay().handle)
         if !verification.bitsPromised {
             print("note: run \(id) was made under another reduction order or kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
         }

@@ -28,6 +28,20 @@ struct UnitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A file the submitter wrote into the archive; missing means this node does not share it.", valueName: "path"))
     var marker: String?
 
+    @Flag(help: "Retrain the finished unit and compare it with the archive instead (what `report verify --executor slurm` runs).")
+    var verify = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --verify: compare only the first K epochs.", valueName: "K"))
+    var epochs: Int?
+
+    @Option(help: ArgumentHelp("With --verify: where to write the unit's result (JSON).", valueName: "path"))
+    var verifyOutput: String?
+
+    func validate() throws {
+        if let epochs { try checkAtLeast(epochs, 1, "--epochs") }
+        if verify != (verifyOutput != nil) { throw ValidationError("--verify and --verify-output go together") }
+    }
+
     func run() throws {
         let store = runs.store
         let id = UnitID(rawValue: unitID)
@@ -43,6 +57,16 @@ struct UnitCommand: ParsableCommand {
             throw ValidationError("\(path): dataset '\(config.dataset.name)' with files or normalisation this version does not know")
         }
         let folder = DataFolder(kind: kind, explicit: dataDir)
+        if verify, let verifyOutput {
+            let unit = try store.unit(id)
+            print("unit \(id): verifying \(config.label), \(epochs.map { "\($0) epoch(s)" } ?? "every epoch")")
+            let result = try Verifier.verify(unit, epochs: epochs, store: store, threads: threads.resolved, kernel: try threads.kernel(),
+                                             data: try folder.load(), observe: ProgressDisplay().handle)
+            try AtomicFile.writeJSON(UnitVerification(result: result, environment: .current(workers: threads.resolved, kernel: try threads.kernel()),
+                                                      threads: threads.resolved), to: verifyOutput)
+            print("unit \(id): \(result.identical ? "identical" : "differs from epoch \(result.firstDifferingEpoch ?? 0)")")
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let executor = environment["SLURM_ARRAY_JOB_ID"].map { "slurm job \($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "0")" } ?? "local"
         var runner = UnitRunner(store: store, config: config, threads: threads.resolved, kernel: try threads.kernel(), executor: executor)

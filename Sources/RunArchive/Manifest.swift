@@ -63,6 +63,15 @@ public struct UnitManifest: Codable, Hashable, Sendable {
     public var filesSha256: String { Digest.sha256((try? JSON.encode(files)) ?? Data()) }
 }
 
+/// The archive's timestamps: UTC with milliseconds, so runs started within one second still sort in order.
+public enum RunManifestDate {
+    public static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
 /// How a unit came to be part of a run.
 public enum UnitOrigin: String, Codable, Sendable {
     /// Trained from scratch by this run.
@@ -89,11 +98,19 @@ public struct RunManifest: Codable, Hashable, Sendable {
     public var finished: String?
     public var units: [Unit]
 
-    /// UTC with milliseconds, so runs started within one second still sort in order.
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+    static func now() -> String { RunManifestDate.now() }
+}
+
+/// One unit's check as a Slurm task writes it, for the submitter to collect.
+public struct UnitVerification: Codable, Hashable, Sendable {
+    public var result: Verification.UnitResult
+    public var environment: RunEnvironment
+    public var threads: Int
+
+    public init(result: Verification.UnitResult, environment: RunEnvironment, threads: Int) {
+        self.result = result
+        self.environment = environment
+        self.threads = threads
     }
 }
 
@@ -122,6 +139,15 @@ public struct Verification: Codable, Hashable, Sendable {
     public var bitsPromised: Bool
     public var environment: RunEnvironment
     public var units: [UnitResult]
+
+    public init(date: String, epochs: Int, threads: Int, bitsPromised: Bool, environment: RunEnvironment, units: [UnitResult]) {
+        self.date = date
+        self.epochs = epochs
+        self.threads = threads
+        self.bitsPromised = bitsPromised
+        self.environment = environment
+        self.units = units
+    }
 
     public var identical: Bool { units.allSatisfy(\.identical) }
     /// Where bits are not promised (units of an older contract), metrics that

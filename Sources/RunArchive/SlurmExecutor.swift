@@ -73,7 +73,7 @@ public struct SlurmExecutor {
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// The batch script for these units (also the record of what ran).
-    func script(units: [UnitID], marker: String) -> String {
+    func script(units: [UnitID], marker: String, taskArguments: [String]) -> String {
         let log = (Self.absolute(folder) as NSString).appendingPathComponent("task-%A_%a.log")
         var lines = ["#!/usr/bin/env bash",
                      "# One array task per unit of run \(runID); written by `report --executor slurm`.",
@@ -87,7 +87,8 @@ public struct SlurmExecutor {
                   "units=(\(units.map(\.rawValue).joined(separator: " ")))",
                   "unit=${units[$SLURM_ARRAY_TASK_ID]}",
                   "status=\(Self.quote(Self.absolute(folder)))/task-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.status",
-                  "\(Self.quote(Self.absolute(report))) unit \"$unit\" --runs-dir \(Self.quote(Self.absolute(store.root))) --data-dir \(Self.quote(Self.absolute(dataDir))) --threads \(settings.threads) --marker \(Self.quote(marker))",
+                  "\(Self.quote(Self.absolute(report))) unit \"$unit\" --runs-dir \(Self.quote(Self.absolute(store.root))) --data-dir \(Self.quote(Self.absolute(dataDir))) --threads \(settings.threads) --marker \(Self.quote(marker))"
+                    + taskArguments.map { " " + Self.quote($0).replacingOccurrences(of: "%u", with: "'\"$unit\"'") }.joined(),
                   "echo $? > \"$status\"",
                   ""]
         return lines.joined(separator: "\n")
@@ -95,16 +96,19 @@ public struct SlurmExecutor {
 
     /// Writes each unit's configuration, a marker the tasks must see (the
     /// archive must be on a filesystem the nodes share), and the script; submits.
-    public func submit(_ units: [UnitConfig]) throws -> Submission {
+    /// `taskArguments` are added to each task's `report unit` command, with
+    /// `%u` standing for the unit's id (`report verify` passes its own).
+    public func submit(_ units: [UnitConfig], taskArguments: [String] = []) throws -> Submission {
         for unit in units {
             try AtomicFile.writeJSON(unit, to: store.layout.unitFile(unit.id, RunLayout.config))
         }
         try AtomicFile.createFolder(folder)
         let marker = (Self.absolute(folder) as NSString).appendingPathComponent("shared-\(UUID().uuidString)")
         try AtomicFile.write("the tasks of run \(runID) look for this file to know they see the submitter's archive\n", to: marker)
-        let number = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix("submit-") }.count + 1
+        let number = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasPrefix("submit-") && $0.hasSuffix(".sh") }.count + 1
         let path = (folder as NSString).appendingPathComponent("submit-\(number).sh")
-        try AtomicFile.write(script(units: units.map(\.id), marker: marker), to: path)
+        try AtomicFile.write(script(units: units.map(\.id), marker: marker, taskArguments: taskArguments), to: path)
         chmod(path, 0o755)
         let result: ProcessRunner.Result
         do {
@@ -123,7 +127,9 @@ public struct SlurmExecutor {
     /// The submissions recorded in a run's slurm folder (script and job id), oldest first.
     public static func recorded(in folder: String) -> [Submission] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasPrefix("submit-") && $0.hasSuffix(".job") }.sorted().compactMap { name in
+        let numbered = names.filter { $0.hasPrefix("submit-") && $0.hasSuffix(".job") }
+            .compactMap { name in Int(name.dropFirst("submit-".count).dropLast(".job".count)).map { ($0, name) } }
+        return numbered.sorted { $0.0 < $1.0 }.map(\.1).compactMap { name in
             let base = (folder as NSString).appendingPathComponent(String(name.dropLast(".job".count)))
             guard let job = (try? String(contentsOfFile: base + ".job", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines),
                   let script = try? String(contentsOfFile: base + ".sh", encoding: .utf8),

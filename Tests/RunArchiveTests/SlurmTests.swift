@@ -75,6 +75,17 @@ struct SlurmTests {
         #expect(slurm.units.map(\.weightsSha256) == local.units.map(\.weightsSha256))
         #expect(slurm.units.map(\.predictions) == local.units.map(\.predictions))
         #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.executor.hasPrefix("slurm job \(submission.jobID)_") == true })
+
+        // `report verify --executor slurm`: each unit retrained by its own task, its result collected.
+        let verifier = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
+                                     settings: .init(threads: 1))
+        let output = (submission.folder as NSString).appendingPathComponent("verify-%u.json")
+        let verify = try verifier.submit(config.units, taskArguments: ["--verify", "--verify-output", output])
+        #expect(try SlurmExecutor.follow(verify, every: 1) == [.finished, .finished])
+        for unit in config.units {
+            let check = try JSON.decode(UnitVerification.self, from: output.replacingOccurrences(of: "%u", with: unit.id.rawValue))
+            #expect(check.result.identical && check.result.weightsIdentical && check.result.predictionsIdentical && check.result.unitId == unit.id)
+        }
     }
 
     @Test("a task cancelled mid-run is named, and resubmitting finishes it with the same bits")
