@@ -122,10 +122,40 @@ public struct HeatMap: Hashable, Sendable {
     }
 }
 
+/// Small grayscale images in a grid, each with a caption below (for example
+/// misclassified digits with their true and predicted labels).
+public struct ImageGrid: Hashable, Sendable {
+    public struct Cell: Hashable, Sendable {
+        /// Row-major, 0 (background) to 255 (full ink), as MNIST stores it; drawn as dark ink on white.
+        public var pixels: [UInt8]
+        public var width: Int
+        public var height: Int
+        public var caption: String
+
+        public init(pixels: [UInt8], width: Int, height: Int, caption: String) {
+            self.pixels = pixels
+            self.width = width
+            self.height = height
+            self.caption = caption
+        }
+    }
+
+    public var title: String
+    public var columns: Int
+    public var cells: [Cell]
+
+    public init(title: String, columns: Int, cells: [Cell]) {
+        self.title = title
+        self.columns = columns
+        self.cells = cells
+    }
+}
+
 public enum Panel: Hashable, Sendable {
     case line(LineChart)
     case bar(BarChart)
     case heatMap(HeatMap)
+    case imageGrid(ImageGrid)
 }
 
 /// Panels side by side. Sizes are in points; PNGs are drawn at `scale` pixels

@@ -86,6 +86,7 @@ public enum Renderer {
             case let .line(chart): warnings += canvas.drawLine(chart, in: frame)
             case let .bar(chart): warnings += canvas.drawBars(chart, in: frame)
             case let .heatMap(chart): warnings += canvas.drawHeatMap(chart, in: frame)
+            case let .imageGrid(grid): warnings += canvas.drawImageGrid(grid, in: frame)
             }
         }
         let status = cairo_status(cr)
@@ -299,6 +300,43 @@ struct Canvas {
         text(String(format: "%.0f", top), x: bar.maxX + 3, y: bar.y + tickSize * 0.7, size: tickSize, align: 0, gray: 0.25)
         text("0", x: bar.maxX + 3, y: bar.maxY, size: tickSize, align: 0, gray: 0.25)
         return []
+    }
+
+    // MARK: Image grids
+
+    mutating func drawImageGrid(_ grid: ImageGrid, in frame: Rect) -> [String] {
+        text(grid.title, x: frame.x + frame.width / 2, y: frame.y + 8 + titleSize, size: titleSize, align: 0.5, gray: 0.1)
+        guard !grid.cells.isEmpty, grid.columns > 0 else {
+            text("nothing to show", x: frame.x + frame.width / 2, y: frame.y + frame.height / 2, size: labelSize, align: 0.5, gray: 0.45)
+            return ["\(grid.title): no images"]
+        }
+        let rows = (grid.cells.count + grid.columns - 1) / grid.columns
+        let top = frame.y + 24 + titleSize, captionHeight = tickSize + 6
+        let cellW = (frame.width - 16) / Double(grid.columns)
+        let cellH = (frame.maxY - top - 6) / Double(rows)
+        let side = max(8, min(cellW - 8, cellH - captionHeight - 4))
+        var warnings: [String] = []
+        for (index, cell) in grid.cells.enumerated() {
+            let column = index % grid.columns, row = index / grid.columns
+            let x = frame.x + 8 + Double(column) * cellW + (cellW - side) / 2, y = top + Double(row) * cellH
+            guard cell.width > 0, cell.height > 0, cell.pixels.count == cell.width * cell.height else {
+                warnings.append("\(grid.title): image \(index + 1) has \(cell.pixels.count) pixels, not \(cell.width)x\(cell.height)")
+                continue
+            }
+            let px = side / Double(cell.width), py = side / Double(cell.height)
+            for v in 0..<cell.height {
+                for u in 0..<cell.width {
+                    let ink = 1 - Double(cell.pixels[v * cell.width + u]) / 255
+                    guard ink < 0.999 else { continue }
+                    cairo_set_source_rgb(cr, ink, ink, ink)
+                    cairo_rectangle(cr, x + Double(u) * px, y + Double(v) * py, px + 0.05, py + 0.05)
+                    cairo_fill(cr)
+                }
+            }
+            frameBox(Rect(x: x, y: y, width: side, height: side))
+            text(cell.caption, x: x + side / 2, y: y + side + tickSize + 2, size: tickSize, align: 0.5, gray: 0.15)
+        }
+        return warnings
     }
 
     // MARK: Layout and primitives

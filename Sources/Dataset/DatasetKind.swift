@@ -48,6 +48,7 @@ public struct DatasetKind: Sendable, Hashable, Codable {
 
     /// Both datasets name their files alike; the test labels are what a stored prediction is judged against.
     public static let testLabelsName = "t10k-labels-idx1-ubyte"
+    public static let testImagesName = "t10k-images-idx3-ubyte"
 
     public static func named(_ name: String) -> DatasetKind? {
         all.first { $0.name == name }

@@ -6,7 +6,7 @@ import SystemZlib
 /// the values. Only unsigned bytes (type 0x08) occur in MNIST.
 public enum IDX {
     /// Images as stored: `pixels` is [count, rows, cols] row-major bytes.
-    public struct Images: Sendable {
+    public struct Images: Sendable, Hashable {
         public let count: Int
         public let rows: Int
         public let cols: Int
@@ -64,6 +64,30 @@ public enum IDX {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
         }
         return [UInt8](data)
+    }
+
+    /// The gzip file of `bytes` (deflate at the best level), for keeping large IDX files in an archive.
+    public static func gzip(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        var stream = z_stream()
+        // windowBits 15 + 16: a gzip wrapper (header with no time or name), not zlib's.
+        guard deflateInit2_(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DatasetError.unreadable(path: path, reason: "zlib could not start compressing")
+        }
+        defer { deflateEnd(&stream) }
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+        let status = input.withUnsafeMutableBufferPointer { inp in
+            output.withUnsafeMutableBufferPointer { out -> Int32 in
+                stream.next_in = inp.baseAddress
+                stream.avail_in = uInt(inp.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = uInt(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw DatasetError.unreadable(path: path, reason: "zlib could not compress (status \(status))") }
+        return Array(output.prefix(Int(stream.total_out)))
     }
 
     static func gunzip(_ path: String) throws -> [UInt8] {

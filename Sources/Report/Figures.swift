@@ -20,7 +20,11 @@ public enum Figures {
     /// Noto Sans CJK KR has Hangul and Latin (Debian's fonts-noto-cjk); DejaVu Sans has no Hangul.
     static func font(_ language: Language) -> String { language == .ko ? "Noto Sans CJK KR" : "DejaVu Sans" }
 
-    public static func all(_ models: [Curves], language: Language = .en, confusion: [(title: String, matrix: [[Int]])] = []) -> [Named] {
+    /// A digit the models missed: its pixels and a caption ("4 → 9/9/4": the true digit, then each model's answer).
+    public typealias Missed = (pixels: [UInt8], caption: String)
+
+    public static func all(_ models: [Curves], language: Language = .en, confusion: [(title: String, matrix: [[Int]])] = [],
+                           missed: [Missed] = []) -> [Named] {
         let ko = language == .ko
         let font = font(language)
         // One accuracy range for every per-model figure, with headroom, so they compare by eye.
@@ -59,7 +63,13 @@ public enum Figures {
             figures.append(Named(name: "confusion", figure: Figure(panels: confusion.map { model in
                 .heatMap(HeatMap(title: model.title, xLabel: ko ? "예측" : "predicted", yLabel: ko ? "정답" : "true",
                                  rowLabels: digits, columnLabels: digits, values: model.matrix.map { $0.map(Double.init) }))
-            }, panelWidth: 330, height: 330, font: font)))
+            }, panelWidth: 330, height: 300, font: font)))
+        }
+        if !missed.isEmpty {
+            figures.append(Named(name: "missed", figure: Figure(panels: [
+                .imageGrid(ImageGrid(title: ko ? "가장 많은 모델이 틀린 test 이미지" : "Test images most models get wrong", columns: 8,
+                                     cells: missed.map { .init(pixels: $0.pixels, width: 28, height: 28, caption: $0.caption) })),
+            ], panelWidth: 760, height: 60 + 74 * Double((missed.count + 7) / 8), font: font)))
         }
         return figures
     }

@@ -48,8 +48,16 @@ public struct ReportWriter {
         let isStudy = run.config.isStudy
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         let confusion = run.models.compactMap { m in errors?.confusion[m.spec.id].map { (m.spec.title, $0) } }
+        var missed: [Figures.Missed] = []
+        if let errors, let images = run.testImages {
+            let size = images.rows * images.cols
+            missed = errors.hardest.filter { ($0.index + 1) * size <= images.pixels.count }.map { item in
+                (Array(images.pixels[(item.index * size)..<((item.index + 1) * size)]),
+                 "\(item.label) → " + item.predicted.map(String.init).joined(separator: "/"))
+            }
+        }
         let figures = isStudy ? [StudyModel.figure(run, language: language)]
-            : Figures.all(run.models.map { ($0.spec, $0.metrics) }, language: language, confusion: confusion)
+            : Figures.all(run.models.map { ($0.spec, $0.metrics) }, language: language, confusion: confusion, missed: missed)
         for named in figures {
             let rendered = try Renderer.png(named.figure)
             files["figures/\(named.name).png"] = rendered.png

@@ -59,9 +59,13 @@ struct ArchitectureSection {
 
 /// What each model gets wrong at its final epoch, from the stored test predictions.
 struct ErrorsSection {
+    static let shown = 24
+
     let confusion: [ModelID: [[Int]]]   // by model id: [true class][predicted class]
     let perClass: [[String: Any]]
     let confusedMost: String
+    /// Test images that the most models get wrong at the final epoch: index, true label, each model's prediction.
+    let hardest: [(index: Int, label: UInt8, predicted: [UInt8])]
 
     init?(models: [UnitRecord], labels: [UInt8]?, language: Language) {
         guard let labels, !models.isEmpty,
@@ -92,6 +96,10 @@ struct ErrorsSection {
                 pairs.append((t, p, models.reduce(0) { $0 + (confusion[$1.spec.id]?[t][p] ?? 0) }))
             }
         }
+        let finals = models.compactMap(\.predictions.last)
+        let wrong = labels.indices.map { i in finals.filter { $0[i] != labels[i] }.count }
+        hardest = labels.indices.filter { wrong[$0] > 0 }.sorted { (wrong[$0], $1) > (wrong[$1], $0) }.prefix(Self.shown)
+            .map { i in (i, labels[i], finals.map { $0[i] }) }
         let top = pairs.sorted { ($0.count, $1.true, $1.predicted) > ($1.count, $0.true, $0.predicted) }.prefix(3)
         confusedMost = top.map { language == .ko ? "\($0.true)을(를) \($0.predicted)(으)로 \($0.count)번" : "\($0.true) taken for \($0.predicted) \($0.count) times" }
             .joined(separator: ", ")

@@ -44,9 +44,10 @@ struct PipelineCommand: ParsableCommand {
         let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
                                batchSize: training.batchSize, limitTrain: training.limitTrain)
         guard var record = try trainOrReuse(config) else { return }
-        if record.testLabels == nil {
-            // Kept beside the run so its predictions can be judged without the dataset.
+        if record.testLabels == nil || record.testImages == nil {
+            // Kept beside the run so its predictions can be judged, and its misses shown, without the dataset.
             try runs.store.saveTestLabels(try data.folder.readVerified(data.dataset.testLabels).bytes, run: record.id)
+            try runs.store.saveTestImages(try data.folder.readVerified(data.dataset.testImages).bytes, run: record.id)
             record = try runs.store.record(record.id)
         }
         try output.render(record, from: runs.store)

@@ -15,6 +15,7 @@ import Training
 ///     <root>/<run id>/config.json              the run's RunConfig: models x seeds
 ///                     manifest.json            its units and where each came from
 ///                     test-labels.idx          the dataset's test labels (its canonical IDX file), to judge predictions
+///                     test-images.idx.gz       the test images (the canonical IDX file, gzipped), to show what was missed
 ///                     verify.json              the last `report verify`
 ///                     lock
 ///
@@ -40,6 +41,7 @@ public struct RunLayout: Sendable {
     public static let lock = "lock"
     public static let verification = "verify.json"
     public static let testLabels = "test-labels.idx"
+    public static let testImages = "test-images.idx.gz"
 
     /// A unit's files that a light copy keeps (besides config and manifest).
     public static let lightUnitFiles = [metrics, metricsTable, predictions, log]

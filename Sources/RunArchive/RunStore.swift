@@ -26,14 +26,16 @@ public struct RunRecord: Hashable, Sendable {
     /// In the order of `config.units`: seed by seed, models in order.
     public var units: [UnitRecord]
     public var verification: Verification?
-    /// The test set's labels, when the archive has them (checked against the dataset's digest).
+    /// The test set's labels and images, when the archive has them (checked against the dataset's digests).
     public var testLabels: [UInt8]?
+    public var testImages: IDX.Images?
 
-    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?) {
+    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?, testImages: IDX.Images? = nil) {
         self.manifest = manifest
         self.units = units
         self.verification = verification
         self.testLabels = testLabels
+        self.testImages = testImages
     }
 
     public var config: RunConfig { manifest.config }
@@ -151,7 +153,30 @@ public struct RunStore: Sendable {
         var verification = FileManager.default.fileExists(atPath: verifyPath) ? try JSON.decode(Verification.self, from: verifyPath) : nil
         let current = Dictionary(uniqueKeysWithValues: units.map { ($0.manifest.unitId, $0.manifest.filesSha256) })
         if let v = verification, !v.units.allSatisfy({ current[$0.unitId] == $0.unitFilesSha256 }) { verification = nil }
-        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: try testLabels(id, manifest.config))
+        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: try testLabels(id, manifest.config),
+                         testImages: try testImages(id, manifest.config))
+    }
+
+    /// The run's copy of the test images, refused unless their SHA-256 (uncompressed) is the dataset's.
+    func testImages(_ id: RunID, _ config: RunConfig) throws -> IDX.Images? {
+        let path = layout.runFile(id, RunLayout.testImages)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let bytes = try IDX.read(path)
+        let expected = config.dataset.sha256[DatasetKind.testImagesName] ?? ""
+        let found = Digest.sha256(bytes)
+        guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
+        return try IDX.images(bytes, path: path)
+    }
+
+    /// Keeps the dataset's test images beside a run (gzipped), checked like the labels.
+    public func saveTestImages(_ bytes: [UInt8], run id: RunID) throws {
+        let config = try runManifest(id).config
+        let path = layout.runFile(id, RunLayout.testImages)
+        let expected = config.dataset.sha256[DatasetKind.testImagesName] ?? ""
+        guard Digest.sha256(bytes) == expected else {
+            throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: Digest.sha256(bytes))))
+        }
+        try AtomicFile.write(try IDX.gzip(bytes, path: path), to: path)
     }
 
     /// The run's copy of the test labels, refused unless its SHA-256 is the dataset's.

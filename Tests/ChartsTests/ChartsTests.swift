@@ -76,6 +76,22 @@ struct ChartsTests {
         #expect(korean != (try png("학습 시간", "DejaVu Sans")), "no Hangul font: apt-get install fonts-noto-cjk")
     }
 
+    @Test("heat maps and image grids draw, and say what they cannot draw")
+    func matricesAndImages() throws {
+        let heat = try Renderer.png(Figure(panels: [.heatMap(HeatMap(title: "c", xLabel: "p", yLabel: "t", rowLabels: ["0", "1"],
+                                                                     columnLabels: ["0", "1"], values: [[5, 1], [0, 7]]))]))
+        #expect(heat.warnings.isEmpty && heat.png.count > 1000)
+        let ragged = try Renderer.png(Figure(panels: [.heatMap(HeatMap(title: "c", xLabel: "", yLabel: "", rowLabels: ["0"],
+                                                                       columnLabels: ["0", "1"], values: [[1]]))]))
+        #expect(ragged.warnings == ["c: the matrix and its labels do not match in size; nothing drawn"])
+        let digit = ImageGrid.Cell(pixels: (0..<784).map { UInt8($0 % 256) }, width: 28, height: 28, caption: "4 → 9")
+        let bad = ImageGrid.Cell(pixels: [1, 2, 3], width: 28, height: 28, caption: "x")
+        let grid = try Renderer.png(Figure(panels: [.imageGrid(ImageGrid(title: "g", columns: 2, cells: [digit, bad]))]))
+        #expect(grid.warnings == ["g: image 2 has 3 pixels, not 28x28"])
+        let blank = try Renderer.png(Figure(panels: [.imageGrid(ImageGrid(title: "g", columns: 2, cells: []))]))
+        #expect(grid.png != blank.png && blank.warnings == ["g: no images"])
+    }
+
     @Test("log-axis labels share one style: plain from 1 to 100, powers of ten outside")
     func logLabels() {
         #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e-6", "1e-3", "1e-2", "1e-1", "1", "10", "100", "1e3", "2e-5"])
