@@ -124,14 +124,21 @@ public struct ClaimChecker {
     }
 
     func cost() -> Claim {
+        let statement = Localized("Model 1's compute makes it the most expensive to train.", "모델1은 연산량이 많아 학습 비용이 가장 크다.")
+        let rule = Localized("Measured on the machine of the run: holds when Model 1's mean is the largest; not testable when the models were timed on different machines or thread counts.",
+                             "실행한 기계에서 측정: 모델1의 평균이 가장 크면 성립; 모델들을 다른 기계나 thread 수로 측정했으면 확인 불가.")
+        let machines = Set(Self.ids.flatMap { models[$0]?.manifest.sessions.map { "\($0.environment.cpu) \($0.environment.workers)" } ?? [] })
+        guard machines.count <= 1 else {
+            return Claim(id: "claim-cost", source: .original, verdict: .notTestable, statement: statement,
+                         evidence: Localized("The models were timed on \(machines.count) different machines or thread counts.",
+                                             "모델들을 \(machines.count)가지 기계나 thread 수로 측정했다."), rule: rule, paired: nil)
+        }
         let seconds = Self.ids.map { Statistics.mean(models[$0]?.metrics.map(\.trainSeconds) ?? []) }
         let holds = seconds[0] > max(seconds[1], seconds[2])
         let numbers = String(format: "Model 1 %.1f s, Model 2 %.1f s, Model 3 %.1f s", seconds[0], seconds[1], seconds[2])
-        return Claim(id: "claim-cost", source: .original, verdict: holds ? .holds : .doesNotHold,
-                     statement: Localized("Model 1's compute makes it the most expensive to train.", "모델1은 연산량이 많아 학습 비용이 가장 크다."),
+        return Claim(id: "claim-cost", source: .original, verdict: holds ? .holds : .doesNotHold, statement: statement,
                      evidence: Localized("Measured training seconds per epoch (mean): \(numbers).", "측정한 epoch당 학습 시간 (평균): \(numbers)."),
-                     rule: Localized("Measured on the machine of the run: holds when Model 1's mean is the largest.",
-                                     "실행한 기계에서 측정: 모델1의 평균이 가장 크면 성립."), paired: nil)
+                     rule: rule, paired: nil)
     }
 
     // MARK: Epoch counts and ranges
@@ -167,10 +174,13 @@ public struct ClaimChecker {
     /// A claim about a range of epochs written on the original's plot axis:
     /// the axis may count from 0 (matplotlib's default index) or from 1.
     /// Both readings are evaluated; when they disagree the claim is not decided.
+    /// `from` and `to` are the bounds as the original writes them (`[0,10]`:
+    /// 0 and 10; "from epoch 20 on": 20 and nil). A paired difference for the
+    /// study is given only when both readings agree.
     func bothReadings(_ written: String, from: Int, to: Int?,
                       _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
         let last = epochs
-        let oneBased = from...min(to ?? last, last)
+        let oneBased = max(from, 1)...min(to ?? last, last)
         let zeroBased = (from + 1)...min((to ?? last - 1) + 1, last)
         let a = judge(oneBased), b = judge(zeroBased)
         if a.0 == b.0 {
@@ -180,7 +190,7 @@ public struct ClaimChecker {
         return (.notDecided,
                 Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.rawValue); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(Self.verdictKo(a.0)): ") + a.1
                 + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.rawValue); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(Self.verdictKo(b.0)): ") + b.1
-                + Localized(" The two readings of \(written) disagree.", " \(written)의 두 해석이 엇갈린다."), a.2)
+                + Localized(" The two readings of \(written) disagree.", " \(written)의 두 해석이 엇갈린다."), nil)
     }
 
     static func verdictKo(_ v: Claim.Verdict) -> String {
@@ -250,14 +260,14 @@ public struct ClaimChecker {
         return (below, above, Statistics.binomialTwoSided(below, above), difference)
     }
 
-    static let signRule = Localized("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided.",
-                                    "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류.")
+    static let signRule = Localized("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided. Neighbouring epochs are not independent, so this is lenient; the seed study is the stronger test.",
+                                    "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류. 이웃한 epoch은 독립이 아니므로 관대한 검정이며, seed 연구가 더 강한 검정이다.")
 
     func earlyLeader() -> Claim {
         let statement = Localized("In epochs [0,10] Model 2's test accuracy is below Model 3's (so for few epochs the ResNet-style Model 3 is better).",
                                   "모델 2의 경우에는 epoch [0,10] 구간에서는 accuracy가 모델3보다 낮다 (낮은 epoch에서는 ResNet구조를 채용한 모델3가 더 좋다).")
         guard epochs >= 11 else { return notEnough("claim-early-leader", statement, Self.signRule, need: 11) }
-        let (verdict, evidence, paired) = bothReadings("[0,10]", from: 1, to: 10) { range in
+        let (verdict, evidence, paired) = bothReadings("[0,10]", from: 0, to: 10) { range in
             let s = signTest("model2", "model3", range)
             let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.below > s.above ? .holds : .doesNotHold
             return (verdict, Localized("Model 2 below Model 3 in \(s.below), above in \(s.above) of \(range.count) epochs (\(Self.p(s.p))).",
@@ -353,7 +363,8 @@ public struct ClaimChecker {
 
 /// A claim across the seeds of a study: its verdict on each seed, and one
 /// overall verdict from the paired differences across seeds when the claim
-/// has one (the 95% t interval of their mean), otherwise from the count.
+/// has one on every seed (the 95% t interval of their mean); otherwise it
+/// holds or fails overall only when every seed agrees.
 public struct StudyClaim: Sendable {
     public let claim: Claim
     public let perSeed: [Claim.Verdict]

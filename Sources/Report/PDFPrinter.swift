@@ -17,13 +17,16 @@ public enum PDFPrinter {
         return nil
     }
 
+    /// Long enough for a report of many pages on a slow machine; a hung browser is stopped.
+    public static let timeout = 180.0
+
     public static func print(html: String, to pdf: String) throws {
         guard let chromium else { throw FileError.io(path: pdf, reason: "no Chromium to print the PDF with; " + installHint) }
         let page = URL(fileURLWithPath: html).standardizedFileURL.absoluteString
         let profile = NSTemporaryDirectory() + "hw2-chromium-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let result = try ProcessRunner.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                                            "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page])
+                                            "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page], timeout: timeout)
         guard result.status == 0, let data = FileManager.default.contents(atPath: pdf), data.starts(with: Array("%PDF".utf8)) else {
             let detail = result.errors.split(separator: "\n").suffix(3).joined(separator: " ")
             throw FileError.io(path: pdf, reason: "Chromium did not print the PDF (exit \(result.status)): \(detail)")

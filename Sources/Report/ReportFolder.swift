@@ -31,12 +31,18 @@ public struct ReportFolder {
         config.reportName + (language == .ko ? "-ko" : "")
     }
 
-    /// A seed study of the same settings already rendered in `reports` (the one with the most seeds), or nil.
+    /// A seed study rendered in `reports` whose configuration is this one's
+    /// but for the seeds (read from its archive), the one with the most seeds; or nil.
     public static func study(of config: RunConfig, language: Language, in reports: String) -> String? {
-        let prefix = config.reportName.replacingOccurrences(of: SeedList(config.seeds).name, with: "").trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-        return names.filter { $0.hasPrefix(prefix + "-seeds") && $0.hasSuffix("-ko") == (language == .ko) }
-            .max { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }
+        let studies = names.filter { $0.hasSuffix("-ko") == (language == .ko) && !$0.hasPrefix(".") }.compactMap { name -> (String, Int)? in
+            let store = RunStore(root: ((reports as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("archive"))
+            guard let other = try? store.runManifest(store.resolve(nil)).config, other.isStudy else { return nil }
+            var same = config
+            same.seeds = other.seeds
+            return same == other ? (name, other.seeds.count) : nil
+        }
+        return studies.max { ($0.1, $1.0) < ($1.1, $0.0) }?.0
     }
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }

@@ -36,9 +36,11 @@ enum Statistics {
 
     /// The discordant pairs of two classifiers' predictions on the same labels:
     /// (images only the first gets right, images only the second gets right).
+    /// The three must have one entry per test image; callers check the counts first.
     static func discordant(_ first: [UInt8], _ second: [UInt8], labels: [UInt8]) -> (onlyFirst: Int, onlySecond: Int) {
+        precondition(first.count == labels.count && second.count == labels.count, "predictions and labels of different lengths")
         var onlyFirst = 0, onlySecond = 0
-        for i in labels.indices where i < first.count && i < second.count {
+        for i in labels.indices {
             let a = first[i] == labels[i], b = second[i] == labels[i]
             if a && !b { onlyFirst += 1 } else if b && !a { onlySecond += 1 }
         }

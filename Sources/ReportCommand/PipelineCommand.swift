@@ -40,6 +40,12 @@ struct PipelineCommand: ParsableCommand {
     @Flag(help: "Retrain every unit of the run even when it is finished (the same bits come back).")
     var force = false
 
+    func validate() throws {
+        if force && executor.executor == .slurm {
+            throw ValidationError("--force retrains here, not on Slurm: run it with --executor local, or remove the units to retrain and submit again")
+        }
+    }
+
     func run() throws {
         let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
                                batchSize: training.batchSize, limitTrain: training.limitTrain)

@@ -115,6 +115,10 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let (store, id) = try runs.locate(runID)
         let record = try store.record(id)
+        let selected = record.units.filter { (models?.specs.contains($0.spec) ?? true) && (seeds?.seeds.contains($0.seed) ?? true) }
+        guard !selected.isEmpty else {
+            throw ValidationError("--models/--seeds: run \(id) has no unit of models \(record.config.models.map(\.id.rawValue).joined(separator: ",")) with seeds \(SeedList(record.config.seeds)) that matches")
+        }
         guard let kind = DatasetKind.named(record.config.dataset.name), kind.identity == record.config.dataset else {
             throw ValidationError("run \(id) uses dataset '\(record.config.dataset.name)' with files or normalisation this version does not know")
         }
@@ -139,7 +143,17 @@ struct VerifyCommand: ParsableCommand {
             print(pad(r.model.rawValue, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
                   + String(format: "%.3g", r.largestDifference) + tolerance)
         }
-        try store.saveVerification(verification, run: id)
+        // A narrower check keeps the earlier results of the units it did not retrain.
+        var merged = verification
+        if let earlier = record.verification {
+            let checked = Set(verification.units.map(\.unitId))
+            merged.units = record.units.compactMap { unit in
+                verification.units.first { $0.unitId == unit.manifest.unitId }
+                    ?? earlier.units.first { $0.unitId == unit.manifest.unitId && !checked.contains($0.unitId) }
+            }
+            merged.epochs = merged.units.map(\.epochsCompared).max() ?? 0
+        }
+        try store.saveVerification(merged, run: id)
         guard verification.identical else { throw ExitCode.failure }
         print("verify: identical")
     }

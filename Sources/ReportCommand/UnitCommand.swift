@@ -40,6 +40,7 @@ struct UnitCommand: ParsableCommand {
     func validate() throws {
         if let epochs { try checkAtLeast(epochs, 1, "--epochs") }
         if verify != (verifyOutput != nil) { throw ValidationError("--verify and --verify-output go together") }
+        if epochs != nil && !verify { throw ValidationError("--epochs: only with --verify (a unit trains the epochs of its configuration)") }
     }
 
     func run() throws {

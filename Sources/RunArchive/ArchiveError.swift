@@ -17,7 +17,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
 }
 
 /// One archived file that is not what the manifest says it is.
-public struct Mismatch: Equatable, Sendable, CustomStringConvertible {
+public struct Mismatch: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         case missing
         case size(expected: Int, found: Int)

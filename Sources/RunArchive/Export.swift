@@ -20,14 +20,13 @@ extension RunStore {
         }
         for unit in record.units {
             let uid = unit.manifest.unitId
-            for name in [RunLayout.config, RunLayout.manifest] + RunLayout.lightUnitFiles {
-                guard let data = FileManager.default.contents(atPath: layout.unitFile(uid, name)) else {
-                    throw FileError.missing(path: layout.unitFile(uid, name))
-                }
-                if let recordEntry = unit.manifest.files.first(where: { $0.path == name }),
-                   let mismatch = recordEntry.mismatch(data, at: layout.unitFile(uid, name)) {
-                    throw ArchiveError.mismatch(mismatch)
-                }
+            let files = try unitWithFiles(uid).files
+            guard let manifest = FileManager.default.contents(atPath: layout.unitFile(uid, RunLayout.manifest)) else {
+                throw FileError.missing(path: layout.unitFile(uid, RunLayout.manifest))
+            }
+            try AtomicFile.write(Array(manifest), to: target.unitFile(uid, RunLayout.manifest))
+            for name in [RunLayout.config] + RunLayout.lightUnitFiles {
+                guard let data = files[name] else { throw FileError.missing(path: layout.unitFile(uid, name)) }
                 try AtomicFile.write(Array(data), to: target.unitFile(uid, name))
             }
         }
@@ -37,21 +36,26 @@ extension RunStore {
     /// rendered report folder, plus SHA256SUMS of every entry. Every unit file
     /// is checked against its manifest first.
     public func zip(_ id: RunID, report: String?, to output: String) throws -> Int {
-        let record = try record(id)
-        var entries: [(name: String, path: String)] = []
-        for name in [RunLayout.config, RunLayout.manifest, RunLayout.verification, RunLayout.testLabels, RunLayout.testImages]
-        where FileManager.default.fileExists(atPath: layout.runFile(id, name)) {
-            entries.append(("runs/\(id)/\(name)", layout.runFile(id, name)))
+        let record = try record(id, requireWeights: true)
+        var entries: [(name: String, data: Data)] = []
+        for name in [RunLayout.config, RunLayout.manifest, RunLayout.verification, RunLayout.testLabels, RunLayout.testImages] {
+            if let data = FileManager.default.contents(atPath: layout.runFile(id, name)) { entries.append(("runs/\(id)/\(name)", data)) }
         }
         for unit in record.units {
             let uid = unit.manifest.unitId
-            for name in [RunLayout.config, RunLayout.manifest] + unit.manifest.files.map(\.path)
-            where FileManager.default.fileExists(atPath: layout.unitFile(uid, name)) {
-                entries.append(("runs/units/\(uid)/\(name)", layout.unitFile(uid, name)))
+            let files = try unitWithFiles(uid, requireWeights: true).files
+            guard let manifest = FileManager.default.contents(atPath: layout.unitFile(uid, RunLayout.manifest)) else {
+                throw FileError.missing(path: layout.unitFile(uid, RunLayout.manifest))
             }
+            entries.append(("runs/units/\(uid)/\(RunLayout.manifest)", manifest))
+            for (name, data) in files.sorted(by: { $0.key < $1.key }) { entries.append(("runs/units/\(uid)/\(name)", data)) }
         }
         if let report {
-            entries += Self.files(under: report).map { ("report/" + $0, (report as NSString).appendingPathComponent($0)) }
+            for file in Self.files(under: report) {
+                let path = (report as NSString).appendingPathComponent(file)
+                guard let data = FileManager.default.contents(atPath: path) else { throw FileError.missing(path: path) }
+                entries.append(("report/" + file, data))
+            }
         }
         try AtomicFile.createFolder((output as NSString).deletingLastPathComponent)
         let temporary = AtomicFile.temporaryPath(for: output)
@@ -65,14 +69,12 @@ extension RunStore {
                 }
             }
             for entry in entries {
-                guard let data = FileManager.default.contents(atPath: entry.path) else { throw FileError.missing(path: entry.path) }
-                sums += "\(Digest.sha256(data))  \(entry.name)\n"
-                try add(entry.name, data)
+                sums += "\(Digest.sha256(entry.data))  \(entry.name)\n"
+                try add(entry.name, entry.data)
             }
             try add("SHA256SUMS", Data(sums.utf8))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            if let error = error as? FileError { throw error }
             throw FileError.io(path: output, reason: "could not write the zip: \(error)")
         }
         guard rename(temporary, output) == 0 else {

@@ -43,7 +43,9 @@ public struct RunExecutor {
         let previous = try? store.runManifest(runID)
         let manifest = RunManifest(
             runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
-            units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: nil) })
+            units: config.units.enumerated().map { index, unit in
+                .init(model: unit.model.id, seed: unit.seed, unitId: unit.id, origin: previous?.units[safe: index]?.origin)
+            })
         try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
         try AtomicFile.writeJSON(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
     }
@@ -65,20 +67,19 @@ public struct RunExecutor {
         let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
         defer { lock.release() }
         AtomicFile.removeStale(under: folder)
-        if force {
-            for unit in config.units { try? FileManager.default.removeItem(atPath: store.layout.unitFolder(unit.id)) }
-        }
         let manifestPath = store.layout.runFile(runID, RunLayout.manifest)
         let previous = try? store.runManifest(runID)
         var manifest = RunManifest(
             runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
-            units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: nil) })
+            units: config.units.enumerated().map { index, unit in
+                .init(model: unit.model.id, seed: unit.seed, unitId: unit.id, origin: previous?.units[safe: index]?.origin)
+            })
         try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
         try AtomicFile.writeJSON(manifest, to: manifestPath)
 
         let outcomes: [UnitOutcome]
         do {
-            outcomes = try executor.run(config.units, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
+            outcomes = try executor.run(config.units, force: force, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
         } catch {
             manifest.status = .failed
             try? AtomicFile.writeJSON(manifest, to: manifestPath)
@@ -87,7 +88,7 @@ public struct RunExecutor {
         var left = 0
         for (index, outcome) in outcomes.enumerated() {
             switch outcome {
-            case .found: manifest.units[index].origin = previous?.units[safe: index]?.origin ?? .reused
+            case let .found(unit): manifest.units[index].origin = manifest.units[index].origin ?? Self.origin(of: unit, runStarted: manifest.started)
             case let .trained(_, resumedAfter): manifest.units[index].origin = resumedAfter == nil ? .trained : .resumed
             case .interrupted: left += 1
             }
@@ -97,6 +98,16 @@ public struct RunExecutor {
         try AtomicFile.writeJSON(manifest, to: manifestPath)
         guard left == 0 else { return .interrupted(runID, unitsLeft: left) }
         return .finished(try store.record(runID, requireWeights: true))
+    }
+}
+
+extension RunExecutor {
+    /// How a unit found finished came to be: trained for this run (by another
+    /// executor, such as a Slurm job, after the run started) or reused.
+    static func origin(of unit: UnitRecord, runStarted: String) -> UnitOrigin {
+        let here = unit.manifest.sessions.filter { $0.started >= runStarted }
+        guard let first = here.first else { return .reused }
+        return first.firstEpoch > 1 || here.count > 1 ? .resumed : .trained
     }
 }
 

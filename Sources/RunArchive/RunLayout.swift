@@ -45,9 +45,10 @@ public struct RunLayout: Sendable {
 
     /// A unit's files that a light copy keeps (besides config and manifest).
     public static let lightUnitFiles = [metrics, metricsTable, predictions, log]
-    /// Files the manifest does not record: it cannot hold its own digest, the
-    /// lock is transient, checkpoints carry their own digest and change each epoch.
-    static let unrecorded: Set<String> = [manifest, lock, checkpoint, previousCheckpoint]
+    /// The files a unit's manifest records. Not the manifest (it cannot hold its
+    /// own digest), the lock, or the checkpoints (they carry their own digest
+    /// and change each epoch).
+    public static let unitFiles = [config] + lightUnitFiles + [weights]
 
     public func unitFolder(_ id: UnitID) -> String { path(Self.unitsFolder, id.rawValue) }
     public func unitFile(_ id: UnitID, _ name: String) -> String { path(Self.unitsFolder, id.rawValue, name) }

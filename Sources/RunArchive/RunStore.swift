@@ -87,7 +87,12 @@ public struct RunStore: Sendable {
     }
 
     public func runManifest(_ id: RunID) throws -> RunManifest {
-        try JSON.decode(RunManifest.self, from: layout.runFile(id, RunLayout.manifest))
+        let path = layout.runFile(id, RunLayout.manifest)
+        let manifest = try JSON.decode(RunManifest.self, from: path)
+        guard manifest.runId == id, manifest.config.id == id else {
+            throw FileError.unreadable(path: path, reason: "records run \(manifest.runId) with a configuration whose id is \(manifest.config.id), expected \(id)")
+        }
+        return manifest
     }
 
     public func unitManifest(_ id: UnitID) throws -> UnitManifest {
@@ -100,45 +105,74 @@ public struct RunStore: Sendable {
     }
 
     /// The manifest's status, except that a "running" run whose writer is gone
-    /// (killed, power loss) is reported as interrupted.
+    /// (killed, power loss) and that has no Slurm job in the queue is reported as interrupted.
     public func status(_ id: RunID) throws -> Status {
         let status = try runManifest(id).status
         guard status == .running else { return status }
-        return RunLock.isHeld(layout.runFile(id, RunLayout.lock)) ? .running : .interrupted
+        if RunLock.isHeld(layout.runFile(id, RunLayout.lock)) { return .running }
+        let submissions = SlurmExecutor.recorded(in: (layout.runFolder(id) as NSString).appendingPathComponent("slurm"))
+        return submissions.contains { !((try? SlurmExecutor.queued($0.jobID)) ?? [:]).isEmpty } ? .running : .interrupted
     }
 
     /// Every recorded file of a unit that does not match its manifest. A light
     /// copy has no weights: with `requireWeights` off their absence is allowed.
     public func mismatches(_ manifest: UnitManifest, requireWeights: Bool = false) -> [Mismatch] {
         manifest.files.compactMap { record in
-            let path = layout.unitFile(manifest.unitId, record.path)
-            let contents = FileManager.default.contents(atPath: path)
-            if contents == nil && record.path == RunLayout.weights && !requireWeights { return nil }
-            return record.mismatch(contents, at: path)
+            if case let .failure(mismatch) = checkedContents(manifest, record, requireWeights: requireWeights) { return mismatch }
+            return nil
         }
     }
 
+    /// A recorded file's bytes, read once and checked: what is decoded or
+    /// copied is exactly what matched the digest. `.success(nil)` for absent
+    /// weights of a light copy.
+    func checkedContents(_ manifest: UnitManifest, _ record: FileRecord, requireWeights: Bool) -> Result<Data?, Mismatch> {
+        let path = layout.unitFile(manifest.unitId, record.path)
+        let contents = FileManager.default.contents(atPath: path)
+        if contents == nil && record.path == RunLayout.weights && !requireWeights { return .success(nil) }
+        if let mismatch = record.mismatch(contents, at: path) { return .failure(mismatch) }
+        return .success(contents)
+    }
+
+    /// The checked bytes of every recorded file of a unit, by name.
+    func checkedFiles(_ manifest: UnitManifest, requireWeights: Bool) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for record in manifest.files {
+            switch checkedContents(manifest, record, requireWeights: requireWeights) {
+            case let .success(data): files[record.path] = data
+            case let .failure(mismatch): throw ArchiveError.mismatch(mismatch)
+            }
+        }
+        return files
+    }
+
     /// Reads a finished unit through its manifest: every file is checked
-    /// before it is decoded, so a changed byte is refused, never used.
+    /// before it is decoded, and the bytes decoded are the bytes checked.
     public func unit(_ id: UnitID, requireWeights: Bool = false) throws -> UnitRecord {
+        try unitWithFiles(id, requireWeights: requireWeights).record
+    }
+
+    func unitWithFiles(_ id: UnitID, requireWeights: Bool = false) throws -> (record: UnitRecord, files: [String: Data]) {
         let manifest = try unitManifest(id)
         guard manifest.status == .finished else {
             throw ArchiveError.unfinished("unit \(id) (\(manifest.config.label)) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
         }
-        if let first = mismatches(manifest, requireWeights: requireWeights).first { throw ArchiveError.mismatch(first) }
-        let metricsPath = layout.unitFile(id, RunLayout.metrics)
-        let metrics = try JSON.decode([EpochMetrics].self, from: metricsPath)
+        let files = try checkedFiles(manifest, requireWeights: requireWeights)
+        let metricsPath = layout.unitFile(id, RunLayout.metrics), predictionsPath = layout.unitFile(id, RunLayout.predictions)
+        guard let metricsData = files[RunLayout.metrics], let predictionData = files[RunLayout.predictions] else {
+            throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest), reason: "records no \(RunLayout.metrics) or \(RunLayout.predictions)")
+        }
+        let metrics = try JSON.decode([EpochMetrics].self, from: metricsData, path: metricsPath)
         guard metrics.count == manifest.config.epochs else {
             throw FileError.unreadable(path: metricsPath, reason: "holds \(metrics.count) epochs, the unit has \(manifest.config.epochs)")
         }
-        let predictionsPath = layout.unitFile(id, RunLayout.predictions)
-        let bytes = [UInt8](FileManager.default.contents(atPath: predictionsPath) ?? Data())
+        let bytes = [UInt8](predictionData)
         guard !bytes.isEmpty, bytes.count % metrics.count == 0 else {
             throw FileError.unreadable(path: predictionsPath, reason: "expected \(metrics.count) epochs of one byte per test image, found \(bytes.count) bytes")
         }
         let perEpoch = bytes.count / metrics.count
         let predictions = (0..<metrics.count).map { Array(bytes[($0 * perEpoch)..<(($0 + 1) * perEpoch)]) }
-        return UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions)
+        return (UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions), files)
     }
 
     /// A finished run with every unit checked. A verification recorded

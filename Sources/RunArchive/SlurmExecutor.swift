@@ -117,7 +117,8 @@ public struct SlurmExecutor {
             throw SlurmError.missing("sbatch")
         }
         if result.status == 127 { throw SlurmError.missing("sbatch") }
-        guard result.status == 0, let job = result.output.split(separator: "\n").first.map({ String($0.split(separator: ";")[0]) }), !job.isEmpty else {
+        // --parsable prints "<job id>" or "<job id>;<cluster>".
+        guard result.status == 0, let job = result.output.split(separator: "\n").first?.split(separator: ";").first.map(String.init), !job.isEmpty else {
             throw SlurmError.command("sbatch \(path)", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         try AtomicFile.write("\(job)\n", to: (folder as NSString).appendingPathComponent("submit-\(number).job"))
@@ -164,8 +165,19 @@ public struct SlurmExecutor {
     /// says how each task ended (from the exit status its script wrote).
     public static func follow(_ submission: Submission, every seconds: Double = 5,
                               progress: ([Int: String]) -> Void = { _ in }) throws -> [TaskResult] {
+        var failures = 0
         while true {
-            let tasks = try queued(submission.jobID)
+            let tasks: [Int: String]
+            do {
+                tasks = try queued(submission.jobID)
+                failures = 0
+            } catch {
+                // The controller can be briefly unreachable; give up after a minute of failures.
+                failures += 1
+                if Double(failures) * seconds >= 60 { throw error }
+                Thread.sleep(forTimeInterval: seconds)
+                continue
+            }
             if tasks.isEmpty { break }
             progress(tasks)
             Thread.sleep(forTimeInterval: seconds)

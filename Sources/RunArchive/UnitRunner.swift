@@ -26,6 +26,8 @@ public struct UnitRunner {
     public let kernel: KernelPath
     /// Recorded in the session: "local", or a cluster job id.
     public let executor: String
+    /// Discard whatever the unit's folder holds (under its lock) and train from scratch.
+    public var force = false
     public var log: (String) -> Void = { _ in }
     public var observe: (TrainingEvent) -> Void = { _ in }
     public var shouldStop: () -> Bool = { false }
@@ -48,6 +50,11 @@ public struct UnitRunner {
         let lock = try RunLock(acquire: path(RunLayout.lock))
         defer { lock.release() }
         AtomicFile.removeStale(under: folder)
+        if force {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name != RunLayout.lock {
+                try? FileManager.default.removeItem(atPath: path(name))
+            }
+        }
 
         let previous: UnitManifest?
         do {
@@ -70,17 +77,26 @@ public struct UnitRunner {
             try trainer.restore(checkpoint, from: from)
             log("\(config.label): continuing after epoch \(checkpoint.epoch) of \(config.epochs) (\(from))")
         }
-        let resumedAfter = trainer.completedEpochs > 0 ? trainer.completedEpochs : nil
-        var sessions = previous?.sessions.filter { $0.firstEpoch <= trainer.completedEpochs } ?? []
-        sessions.append(Session(firstEpoch: trainer.completedEpochs + 1, lastEpoch: trainer.completedEpochs, started: RunManifest.now(),
-                                finished: nil, code: .current(), environment: .current(workers: threads, kernel: kernel),
-                                executor: executor))
+        let start = trainer.completedEpochs
+        let resumedAfter = start > 0 && start < config.epochs ? start : nil
+        // Sessions that trained epochs the checkpoint still holds; a new one only if an epoch is left to train.
+        var sessions = (previous?.sessions ?? []).filter { $0.firstEpoch <= start }.map { session in
+            var session = session
+            session.lastEpoch = min(session.lastEpoch, start)
+            return session
+        }
+        if start < config.epochs {
+            sessions.append(Session(firstEpoch: start + 1, lastEpoch: start, started: RunManifest.now(), finished: nil, code: .current(),
+                                    environment: .current(workers: threads, kernel: kernel), executor: executor))
+        }
         var manifest = UnitManifest(unitId: id, status: .running, config: config, sessions: sessions, files: [])
 
         func save(_ status: Status) throws {
             manifest.status = status
-            manifest.sessions[manifest.sessions.count - 1].lastEpoch = trainer.completedEpochs
-            if status != .running { manifest.sessions[manifest.sessions.count - 1].finished = RunManifest.now() }
+            if start < config.epochs, let last = manifest.sessions.indices.last {
+                manifest.sessions[last].lastEpoch = trainer.completedEpochs
+                if status != .running { manifest.sessions[last].finished = RunManifest.now() }
+            }
             manifest.files = try records()
             try AtomicFile.writeJSON(manifest, to: path(RunLayout.manifest))
         }
@@ -113,7 +129,9 @@ public struct UnitRunner {
             try? save(.failed)
             throw error
         }
-        return .trained(try store.unit(id, requireWeights: true), resumedAfter: resumedAfter)
+        let record = try store.unit(id, requireWeights: true)
+        // Files made again from a final checkpoint: nothing was trained now.
+        return start == config.epochs ? .found(record) : .trained(record, resumedAfter: resumedAfter)
     }
 
     /// The unit's result files, each a function of the trainer's state.
@@ -126,17 +144,11 @@ public struct UnitRunner {
         try AtomicFile.write(history.map(\.logLine).joined(separator: "\n") + "\n", to: path(RunLayout.log))
     }
 
-    /// Size and SHA-256 of every file in the unit's folder that the manifest vouches for.
+    /// Size and SHA-256 of each file the unit writes (`RunLayout.unitFiles`),
+    /// as far as it has written them; nothing else in the folder is vouched for.
     private func records() throws -> [FileRecord] {
-        let folder = store.layout.unitFolder(id)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return try names.sorted().compactMap { name in
-            guard !RunLayout.unrecorded.contains(name), !name.contains(AtomicFile.temporaryMarker) else { return nil }
-            let full = (folder as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: full) else {
-                throw FileError.io(path: full, reason: "cannot read it to record its digest")
-            }
-            return FileRecord(path: name, contents: data)
+        RunLayout.unitFiles.compactMap { name in
+            FileManager.default.contents(atPath: path(name)).map { FileRecord(path: name, contents: $0) }
         }
     }
 

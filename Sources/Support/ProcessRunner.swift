@@ -8,8 +8,9 @@ public enum ProcessRunner {
         public var errors: String
     }
 
-    /// Runs to completion; throws only when the program cannot be started.
-    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// Runs to completion, or until `timeout` seconds have passed (then the
+    /// program is terminated and its status is SIGTERM's); throws only when it cannot be started.
+    public static func run(_ arguments: [String], in directory: String? = nil, timeout: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -18,6 +19,11 @@ public enum ProcessRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning { process.terminate() }
+            }
+        }
         // Read stderr on the side so neither pipe can fill up and block the program.
         nonisolated(unsafe) var errors = Data()
         let group = DispatchGroup()

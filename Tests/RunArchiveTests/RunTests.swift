@@ -59,6 +59,13 @@ struct RunTests {
         #expect(base.bitsPromisedEverywhere && !changed[6].bitsPromisedEverywhere)
     }
 
+    @Test("the homework's unit ids are pinned: a change of what decides a result, or of how it is encoded, must be deliberate")
+    func homeworkIDs() {
+        let homework = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0], epochs: 30, batchSize: 100)
+        #expect(homework.units.map(\.id.rawValue) == ["cc6ac1342a5c9286", "8091b651b48e6f3e", "8182fb5e7a60819d"])
+        #expect(homework.isHomework && homework.reportName == "hw2")
+    }
+
     @Test("a study reuses a single-seed run; one more seed trains only that seed")
     func studyReuse() throws {
         let store = S.temporaryStore()
@@ -134,19 +141,20 @@ struct RunTests {
         live.release()
     }
 
-    @Test("the lock refuses a second writer, and takes over a dead or reused pid")
+    @Test("the lock refuses a second writer and names the holder; a dead writer's lock is free")
     func lock() throws {
         let folder = NSTemporaryDirectory() + "hw2-lock-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let first = try RunLock(acquire: folder + "/lock")
-        #expect(throws: ArchiveError.locked(path: folder, holder: "process \(ProcessInfo.processInfo.processIdentifier) (lock file \(folder)/lock)")) {
+        #expect(RunLock.isHeld(folder + "/lock"))
+        let holder = "process \(ProcessInfo.processInfo.processIdentifier) on \(ProcessInfo.processInfo.hostName)"
+        #expect(throws: ArchiveError.locked(path: folder, holder: holder + " (lock file \(folder)/lock)")) {
             _ = try RunLock(acquire: folder + "/lock")
         }
         first.release()
-        try "999999999\n".write(toFile: folder + "/lock", atomically: true, encoding: .utf8)
-        try RunLock(acquire: folder + "/lock").release()
-        // A live pid (ours) with another start time: the pid was reused, the lock is stale.
-        try "\(ProcessInfo.processInfo.processIdentifier) 1\n".write(toFile: folder + "/lock", atomically: true, encoding: .utf8)
+        #expect(!RunLock.isHeld(folder + "/lock"))
+        // What a killed writer leaves: the file, with its pid, but no lock.
+        try "process 999999999 on elsewhere\n".write(toFile: folder + "/lock", atomically: true, encoding: .utf8)
         try RunLock(acquire: folder + "/lock").release()
     }
 
