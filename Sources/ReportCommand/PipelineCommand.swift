@@ -92,7 +92,7 @@ struct PipelineCommand: ParsableCommand {
             return record
         case let .interrupted(id, left):
             print("run \(id): interrupted with \(left) unit(s) unfinished; finished epochs are saved in \(store.root)")
-            print("resume with the same command: report \(CommandLine.arguments.dropFirst().joined(separator: " "))")
+            print("resume with the same command: \(Self.sameCommand)")
             throw ExitCode(130)
         }
     }
@@ -101,7 +101,7 @@ struct PipelineCommand: ParsableCommand {
     /// this run is still queued); with --wait follows it to the end. Returns
     /// whether every unit is finished, so the pipeline can go on.
     func runOnSlurm(_ run: RunExecutor, pending: [UnitConfig], threads: Int) throws -> Bool {
-        let again = "report \(CommandLine.arguments.dropFirst().joined(separator: " "))"
+        let again = Self.sameCommand
         var submission: SlurmExecutor.Submission?
         if let queued = run.queuedSubmissions().last {
             print("slurm: job \(queued.jobID) of this run is still queued or running; \(executor.wait ? "following it" : "wait for it (or `scancel \(queued.jobID)`), then: \(again)")")
@@ -135,5 +135,13 @@ struct PipelineCommand: ParsableCommand {
         }
         print("slurm: job \(submission.jobID) finished")
         return true
+    }
+
+    /// This command line, quoted for a shell, to print as "run it again".
+    static var sameCommand: String {
+        (["report"] + CommandLine.arguments.dropFirst().map { argument in
+            argument.allSatisfy { $0.isLetter || $0.isNumber || "-_.,=/:".contains($0) } ? argument
+                : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }).joined(separator: " ")
     }
 }

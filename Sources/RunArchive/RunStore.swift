@@ -63,7 +63,12 @@ public struct RunStore: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else { return [] }
         guard isDirectory.boolValue else { throw FileError.io(path: root, reason: "is a file, expected the runs folder") }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root)
+        } catch {
+            throw FileError.io(path: root, reason: "cannot list the runs folder: \(error.localizedDescription)")
+        }
         let ids = names.filter(RunID.isWellFormed).map(RunID.init(rawValue:))
             .filter { FileManager.default.fileExists(atPath: layout.runFile($0, RunLayout.manifest)) }
         let started = Dictionary(uniqueKeysWithValues: ids.map { ($0, (try? runManifest($0).started) ?? "") })

@@ -41,6 +41,13 @@ public enum AtomicFile {
             unlink(temporary)
             throw FileError.io(path: path, reason: "could not finish the write: \(reason)")
         }
+        // The rename itself reaches the disk only with its folder.
+        let folder = (path as NSString).deletingLastPathComponent
+        let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 {
+            fsync(dirfd)
+            close(dirfd)
+        }
     }
 
     public static func write(_ text: String, to path: String) throws {

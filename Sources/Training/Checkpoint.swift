@@ -59,9 +59,10 @@ public struct Checkpoint: Sendable, Equatable {
             throw corrupt("unreadable header: \(error)")
         }
         let p = header.parameterCount, start = 16 + headerLength
-        let predictionBytes = header.history.count * header.testImages
-        guard body.count == start + 12 * p + predictionBytes else {
-            throw corrupt("expected \(12 * p) bytes of tensors for \(p) parameters and \(predictionBytes) of predictions, found \(body.count - start)")
+        let (tensorBytes, o1) = p.multipliedReportingOverflow(by: 12)
+        let (predictionBytes, o2) = header.history.count.multipliedReportingOverflow(by: header.testImages)
+        guard p >= 0, header.testImages >= 0, !o1, !o2, body.count - start == tensorBytes &+ predictionBytes else {
+            throw corrupt("expected 12 bytes per parameter (\(p)) and one per test image (\(header.testImages)) and epoch (\(header.history.count)), found \(body.count - start) bytes")
         }
         let tensors = (0..<3).map { LittleEndian.floats(bytes, from: start + 4 * p * $0, count: p) }
         let first = start + 12 * p
