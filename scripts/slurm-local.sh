@@ -18,6 +18,10 @@ need() { command -v "$1" >/dev/null || { echo "slurm-local: $1 not found; apt-ge
 start() {
   need munged; need slurmctld; need slurmd; need sinfo
   [ "$(id -u)" = 0 ] || { echo "slurm-local: run as root (the daemons run as root here)" >&2; exit 1; }
+  if [ -f "$state/slurmctld.pid" ] && kill -0 "$(cat "$state/slurmctld.pid")" 2>/dev/null \
+     && sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
+    echo "slurm-local: already running"; sinfo; return 0
+  fi
   if [ -f "$conf" ] && ! grep -qF "$marker" "$conf"; then
     echo "slurm-local: $conf exists and was not written by this script; not touching a real cluster's configuration" >&2
     exit 1
