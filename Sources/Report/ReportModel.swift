@@ -20,7 +20,8 @@ public struct ReportModel {
 
     func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
     static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
-    static func loss(_ x: Double) -> String { String(format: "%.6f", x) }
+    /// Losses span 1e-6 to 1: scientific notation, four significant digits, the same everywhere.
+    static func loss(_ x: Double) -> String { String(format: "%.3e", x) }
     static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
 
     /// The template context: nested dictionaries, arrays and strings.
@@ -51,7 +52,7 @@ public struct ReportModel {
                 "title": model.spec.title,
                 "trainLoss": Self.loss(m.trainLoss),
                 "originalTrainLoss": o.map { Self.loss($0.finalTrainLoss) } ?? "-",
-                "trainLossDifference": o.map { Self.signed(m.trainLoss - $0.finalTrainLoss, "%.6f") } ?? "-",
+                "trainLossDifference": o.map { Self.signed(m.trainLoss - $0.finalTrainLoss, "%.3e") } ?? "-",
                 "testAccuracy": Self.pct(m.testAccuracy),
                 "interval": Self.wilsonText(m.testAccuracy, testCount),
                 "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
@@ -88,7 +89,7 @@ public struct ReportModel {
                 "title": model.spec.title, "forwardMACs": Format.int(s.forwardMACs),
                 "forwardFLOPs": String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
                 "trainingFLOPs": String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
-                "epochFLOPs": String(format: "%.2f T", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12),
+                "epochFLOPs": String(format: "%.2f × 10¹²", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12),
             ]
         }
 
@@ -184,6 +185,7 @@ public struct ReportModel {
             "batches": String((trainCount + config.batchSize - 1) / config.batchSize),
             "trainCount": Format.int(trainCount),
             "runId": run.id.rawValue,
+            "regenerate": Self.command(run.config, language: language),
             "isHomework": config.isHomework,
             "models": models, "results": results, "parameters": parameters, "compute": compute,
             "computeOrder": computeOrder(summaries),
@@ -221,6 +223,19 @@ public struct ReportModel {
             "hasVerification": verification != nil,
             "verification": verification ?? false,
         ]
+    }
+
+    /// The command that makes this run (and this report) again.
+    static func command(_ config: RunConfig, language: Language) -> String {
+        var parts = ["swift run report"]
+        if config.dataset.name != "mnist" { parts.append("--dataset \(config.dataset.name)") }
+        if config.models != ModelSpec.homework { parts.append("--models " + config.models.map { String($0.id.rawValue.dropFirst("model".count)) }.joined(separator: ",")) }
+        if config.epochs != 30 { parts.append("--epochs \(config.epochs)") }
+        if config.batchSize != 100 { parts.append("--batch-size \(config.batchSize)") }
+        if config.seeds != [0] { parts.append("--seeds \(SeedList(config.seeds))") }
+        if let limit = config.limitTrain { parts.append("--limit-train \(limit)") }
+        if language == .ko { parts.append("--lang ko") }
+        return parts.joined(separator: " ")
     }
 
     /// The distinct values in first-seen order, joined: one line when every unit ran alike.
