@@ -276,8 +276,8 @@ struct Canvas {
                 cairo_rectangle(cr, x, y, cellW, cellH)
                 cairo_fill(cr)
                 if v > 0 {
-                    let label = v >= 1000 ? String(format: "%.0fk", v / 1000) : String(format: "%.0f", v)
-                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(tickSize, cellH * 0.45), align: 0.5,
+                    let label = String(format: "%.0f", v)
+                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(tickSize, cellH * 0.45, cellW * 0.3), align: 0.5,
                          gray: t > 0.6 ? 1 : 0.15)
                 }
             }

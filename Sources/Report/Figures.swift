@@ -29,7 +29,8 @@ public enum Figures {
         let font = font(language)
         // One accuracy range for every per-model figure, with headroom, so they compare by eye.
         let accuracies = models.flatMap { $0.metrics.flatMap { [100 * $0.testAccuracy, 100 * $0.trainAccuracy] } }
-        let floor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2))
+        // Headroom below the lowest point, so no point sits on the frame.
+        let floor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2 - 0.5))
         let sharedRange = floor...100.0
         let perModel = models.map { model in
             Named(name: model.spec.id.rawValue, figure: Figure(panels: [

@@ -20,8 +20,19 @@ public struct ReportModel {
 
     func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
     static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
-    /// Losses span 1e-6 to 1: scientific notation, four significant digits, the same everywhere.
-    static func loss(_ x: Double) -> String { String(format: "%.3e", x) }
+    /// Losses span 1e-6 to 1: scientific notation with four significant digits,
+    /// written 2.561×10⁻³ (no hyphen a line could break at).
+    static func loss(_ x: Double) -> String { scientific(x, signed: false) }
+
+    static func scientific(_ x: Double, signed: Bool) -> String {
+        let sign = x < 0 ? "−" : signed ? "+" : ""
+        guard x != 0, x.isFinite else { return sign + "0" }
+        var exponent = Int(log10(abs(x)).rounded(.down))
+        var mantissa = abs(x) / pow(10, Double(exponent))
+        if (mantissa * 1000).rounded() >= 10_000 { mantissa /= 10; exponent += 1 }
+        let superscripts: [Character: Character] = ["-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
+        return sign + String(format: "%.3f", mantissa) + "×10" + String(String(exponent).compactMap { superscripts[$0] })
+    }
     static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
 
     /// The template context: nested dictionaries, arrays and strings.
@@ -52,7 +63,7 @@ public struct ReportModel {
                 "title": model.spec.title,
                 "trainLoss": Self.loss(m.trainLoss),
                 "originalTrainLoss": o.map { Self.loss($0.finalTrainLoss) } ?? "-",
-                "trainLossDifference": o.map { Self.signed(m.trainLoss - $0.finalTrainLoss, "%.3e") } ?? "-",
+                "trainLossDifference": o.map { Self.scientific(m.trainLoss - $0.finalTrainLoss, signed: true) } ?? "-",
                 "testAccuracy": Self.pct(m.testAccuracy),
                 "interval": Self.wilsonText(m.testAccuracy, testCount),
                 "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
@@ -148,7 +159,7 @@ public struct ReportModel {
                 "machine": v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
                 "models": v.units.map { r -> [String: Any] in
                     [
-                        "model": r.model, "epochs": String(r.epochsCompared),
+                        "model": run.units.first { $0.manifest.unitId == r.unitId }?.spec.title ?? r.model.rawValue, "epochs": String(r.epochsCompared),
                         "result": r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
                         "largestDifference": String(format: "%.3g", r.largestDifference),
                     ]
@@ -171,8 +182,9 @@ public struct ReportModel {
             "normalisation": String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std),
             "hasErrors": errors != nil, "confusionFigure": "figures/confusion.png",
             "hasMissed": errors != nil && run.testImages != nil, "missedFigure": "figures/missed.png",
-            "missedNumber": String(run.models.count + 3),
-            "comparisonNumber": String(run.models.count + 1), "confusionNumber": String(run.models.count + 2),
+            "missedNumber": String(run.models.count + 2),
+            "comparisonNumber": String(run.models.count + 1 + (errors == nil ? 0 : 1) + (errors != nil && run.testImages != nil ? 1 : 0)),
+            "confusionNumber": String(run.models.count + 1),
             "timingsNumber": String(run.models.count + 2 + (errors == nil ? 0 : 1) + (errors != nil && run.testImages != nil ? 1 : 0)),
             "perClass": errors?.perClass ?? [], "confusedMost": errors?.confusedMost ?? "",
             "differenceNote": differenceNote,

@@ -252,7 +252,7 @@ struct ReportTests {
                                                unitFilesSha256: run.units[1].manifest.filesSha256, epochsCompared: 1, identical: true,
                                                firstDifferingEpoch: nil, largestDifference: 0, weightsIdentical: true, predictionsIdentical: true)])
         let (md, _, _) = try render(Fixture.run(verification: check))
-        #expect(md.contains("| model2 | 1 | identical | 0 |"))
+        #expect(md.contains("| Model 2 | 1 | identical | 0 |"))
         #expect(!md.contains("No reproducibility check has been run"))
     }
 }
