@@ -177,20 +177,20 @@ public struct ClaimChecker {
     /// `from` and `to` are the bounds as the original writes them (`[0,10]`:
     /// 0 and 10; "from epoch 20 on": 20 and nil). A paired difference for the
     /// study is given only when both readings agree.
-    func bothReadings(_ written: String, from: Int, to: Int?,
+    func bothReadings(_ written: Localized, from: Int, to: Int?,
                       _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
         let last = epochs
         let oneBased = max(from, 1)...min(to ?? last, last)
         let zeroBased = (from + 1)...min((to ?? last - 1) + 1, last)
         let a = judge(oneBased), b = judge(zeroBased)
         if a.0 == b.0 {
-            return (a.0, a.1 + Localized(" (\(written) read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound); reading the axis from 0, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound), gives the same verdict.)",
-                                          " (\(written)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), a.2)
+            return (a.0, a.1 + Localized(" (\(written.en) read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound); reading the axis from 0, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound), gives the same verdict.)",
+                                          " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), a.2)
         }
         return (.notDecided,
                 Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.rawValue); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(Self.verdictKo(a.0)): ") + a.1
                 + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.rawValue); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(Self.verdictKo(b.0)): ") + b.1
-                + Localized(" The two readings of \(written) disagree.", " \(written)의 두 해석이 엇갈린다."), nil)
+                + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), nil)
     }
 
     static func verdictKo(_ v: Claim.Verdict) -> String {
@@ -216,7 +216,7 @@ public struct ClaimChecker {
         let rule = Localized("\"High 98%\" is read as 98.60-98.99%, \"low-to-mid 98%\" as 98.00-98.59%: holds when the best accuracy of Models 2 and 3 in the range is high 98% or above and Model 1's best is low-to-mid 98%.",
                              "\"98.후반%\"는 98.60-98.99%, \"98.초중반%\"는 98.00-98.59%로 읽는다: 구간 안 모델2, 3의 최고치가 98.후반% 이상이고 모델1의 최고치가 98.초중반%이면 성립.")
         guard epochs >= 6 else { return notEnough("claim-epochs-2-5", statement, rule, need: 6) }
-        let (verdict, evidence, _) = bothReadings("[2,5]", from: 2, to: 5) { range in
+        let (verdict, evidence, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
             let best = Self.ids.map { window(accuracy($0), range).max() ?? 0 }
             let holds = best[1] >= Self.high98.lowerBound && best[2] >= Self.high98.lowerBound && Self.lowToMid98.contains(best[0])
             return (holds ? .holds : .doesNotHold,
@@ -246,7 +246,7 @@ public struct ClaimChecker {
         let knees = Self.ids.map { id in Self.knee((models[id]?.metrics.map(\.trainLoss) ?? []).map { log10(max($0, 1e-30)) }) }
         let list = zip(["Model 1", "Model 2", "Model 3"], knees).map { "\($0) epoch \($1.map(String.init) ?? "-")" }.joined(separator: ", ")
         let listKo = zip(["모델1", "모델2", "모델3"], knees).map { "\($0) \($1.map(String.init) ?? "-") epoch" }.joined(separator: ", ")
-        let (verdict, evidence, _) = bothReadings("[2,5]", from: 2, to: 5) { range in
+        let (verdict, evidence, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
             (knees.allSatisfy { $0.map(range.contains) ?? false } ? .holds : .doesNotHold, Localized("Knees: \(list).", "Knee: \(listKo)."), nil)
         }
         return Claim(id: "claim-knee", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: rule, paired: nil)
@@ -267,7 +267,7 @@ public struct ClaimChecker {
         let statement = Localized("In epochs [0,10] Model 2's test accuracy is below Model 3's (so for few epochs the ResNet-style Model 3 is better).",
                                   "모델 2의 경우에는 epoch [0,10] 구간에서는 accuracy가 모델3보다 낮다 (낮은 epoch에서는 ResNet구조를 채용한 모델3가 더 좋다).")
         guard epochs >= 11 else { return notEnough("claim-early-leader", statement, Self.signRule, need: 11) }
-        let (verdict, evidence, paired) = bothReadings("[0,10]", from: 0, to: 10) { range in
+        let (verdict, evidence, paired) = bothReadings(Localized("[0,10]", "[0,10]"), from: 0, to: 10) { range in
             let s = signTest("model2", "model3", range)
             let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.below > s.above ? .holds : .doesNotHold
             return (verdict, Localized("Model 2 below Model 3 in \(s.below), above in \(s.above) of \(range.count) epochs (\(Self.p(s.p))).",
@@ -279,7 +279,7 @@ public struct ClaimChecker {
     func lateLeader() -> Claim {
         let statement = Localized("From epoch 20 on, Model 2 is slightly better than Model 3.", "Epoch 20 이후 구간에서는 모델2가 근소하게 낫다.")
         guard epochs >= 22 else { return notEnough("claim-late-leader", statement, Self.signRule, need: 22) }
-        let (verdict, evidence, paired) = bothReadings("epoch 20 on", from: 20, to: nil) { range in
+        let (verdict, evidence, paired) = bothReadings(Localized("epoch 20 on", "epoch 20 이후"), from: 20, to: nil) { range in
             let s = signTest("model2", "model3", range)
             let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.above > s.below ? .holds : .doesNotHold
             return (verdict, Localized("Model 2 above Model 3 in \(s.above), below in \(s.below) of \(range.count) epochs (\(Self.p(s.p))).",

@@ -41,6 +41,7 @@ struct PipelineCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
+        if executor.executor == .local || executor.wait { try output.checkPDF() }
         if force && executor.executor == .slurm {
             throw ValidationError("--force retrains here, not on Slurm: run it with --executor local, or remove the units to retrain and submit again")
         }

@@ -22,11 +22,15 @@ struct ReportOptions: ParsableArguments {
     var noPdf = false
 
     func validate() throws {
-        if !noPdf, PDFPrinter.chromium == nil {
-            throw ValidationError("report.pdf needs Chromium: \(PDFPrinter.installHint)")
-        }
         if let name, !ReportFolder.isPlainName(name) {
             throw ValidationError("--name: expected a plain folder name (letters, digits, '.', '_', '-'; not starting with '.'), found '\(name)'")
+        }
+    }
+
+    /// Called by the commands that render now (not by a Slurm submission that returns at once).
+    func checkPDF() throws {
+        if !noPdf, PDFPrinter.chromium == nil {
+            throw ValidationError("report.pdf needs Chromium: \(PDFPrinter.installHint)")
         }
     }
 
@@ -57,6 +61,10 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var runs: RunStoreOptions
     @OptionGroup var output: ReportOptions
+
+    func validate() throws {
+        try output.checkPDF()
+    }
 
     func run() throws {
         let (store, id) = try runs.locate(runID)
