@@ -42,17 +42,33 @@ struct TrainCommand: ParsableCommand {
             }
             guard let last = trainer.history.last else { continue }
             if json {
-                let summary: [String: Any] = [
-                    "model": spec.id, "epochs": training.epochs, "seed": seed, "threads": threads.resolved,
-                    "kernel": try threads.kernel().rawValue,
-                    "test_accuracy": last.testAccuracy, "train_loss": last.trainLoss, "test_loss": last.testLoss,
-                    "weights_sha256": trainer.weightsSha256, "epoch_seconds": trainer.history.map(\.trainSeconds),
-                ]
-                let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                let summary = Summary(model: spec.id, epochs: training.epochs, seed: seed, threads: threads.resolved,
+                                      kernel: try threads.kernel(), testAccuracy: last.testAccuracy, trainLoss: last.trainLoss,
+                                      testLoss: last.testLoss, weightsSha256: trainer.weightsSha256,
+                                      epochSeconds: trainer.history.map(\.trainSeconds))
+                print(try summary.line())
             } else {
                 print("  weights_sha256 \(trainer.weightsSha256)")
             }
+        }
+    }
+
+    /// One model's result as one line of JSON (`--json`), typed so every field encodes.
+    struct Summary: Encodable {
+        var model: ModelID
+        var epochs: Int
+        var seed: UInt64
+        var threads: Int
+        var kernel: KernelPath
+        var testAccuracy, trainLoss, testLoss: Double
+        var weightsSha256: String
+        var epochSeconds: [Double]
+
+        func line() throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 @testable import ReportCommand
 
@@ -52,6 +53,17 @@ struct CommandLineTests {
         #expect(try ModelList.parse("3,1,3").map(\.id) == ["model1", "model3"])
         #expect(try ModelList.parse("all").count == 3)
         #expect(throws: ModelList.Invalid.self) { try ModelList.parse("1,,2") }
+    }
+
+    @Test("train --json prints one line of JSON per model with the fields scripts read")
+    func trainJSON() throws {
+        let line = try TrainCommand.Summary(model: "model2", epochs: 1, seed: 3, threads: 2, kernel: .portable, testAccuracy: 0.98,
+                                            trainLoss: 0.1, testLoss: 0.05, weightsSha256: "ab", epochSeconds: [1.5]).line()
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["model"] as? String == "model2" && object["kernel"] as? String == "portable" && object["weights_sha256"] as? String == "ab")
+        #expect(Set(object.keys) == ["model", "epochs", "seed", "threads", "kernel", "test_accuracy", "train_loss", "test_loss",
+                                     "weights_sha256", "epoch_seconds"])
     }
 
     @Test("report with no subcommand runs the pipeline")
