@@ -114,7 +114,7 @@ struct ThreadOptions: ParsableArguments {
 /// Parallel jobs for commands that train several units.
 struct JobOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Units (model x seed) trained at once, each with its own threads (default: one per core while enough units are left). Never changes a result; each job holds one model's buffers (about 350 MB for Model 1), the dataset is shared.",
+        "Units (model x seed) trained at once, each with its own threads (default: one per core while enough units are left, and no more than half the memory holds at 512 MB a job). Never changes a result; each job holds one model's buffers (about 350 MB for Model 1), the dataset is shared.",
         valueName: "n"))
     var jobs: Int?
 

@@ -22,11 +22,15 @@ public struct LocalExecutor: Sendable {
         self.kernel = kernel
     }
 
+    /// Memory one job may need: the largest homework model's buffers and Adam state, with room to spare.
+    public static let bytesPerJob: UInt64 = 512 << 20
+
     /// How `cores` are best split for `pending` units: one single-threaded job
     /// per core while there are enough units (independent jobs scale better
-    /// than threads inside one model), the rest as threads.
-    public static func split(cores: Int, pending: Int) -> (jobs: Int, threads: Int) {
-        let jobs = max(1, min(cores, pending))
+    /// than threads inside one model) and memory allows, the rest as threads.
+    public static func split(cores: Int, pending: Int, memory: UInt64 = ProcessInfo.processInfo.physicalMemory) -> (jobs: Int, threads: Int) {
+        let fitting = Int(clamping: max(1, (memory / 2) / bytesPerJob))
+        let jobs = max(1, min(cores, pending, fitting))
         return (jobs, max(1, min(Network.shardCount, cores / jobs)))
     }
 

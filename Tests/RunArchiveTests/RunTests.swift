@@ -59,6 +59,14 @@ struct RunTests {
         #expect(base.bitsPromisedEverywhere && !changed[6].bitsPromisedEverywhere)
     }
 
+    @Test("the default split: one job per core while units last, threads for the rest, never more jobs than half the memory holds")
+    func split() {
+        #expect(LocalExecutor.split(cores: 2, pending: 15, memory: 24 << 30) == (2, 1))
+        #expect(LocalExecutor.split(cores: 8, pending: 1, memory: 24 << 30) == (1, 4))
+        #expect(LocalExecutor.split(cores: 64, pending: 15, memory: 4 << 30) == (4, 4))
+        #expect(LocalExecutor.split(cores: 1, pending: 0, memory: 1 << 20) == (1, 1))
+    }
+
     @Test("the homework's unit ids are pinned: a change of what decides a result, or of how it is encoded, must be deliberate")
     func homeworkIDs() {
         let homework = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0], epochs: 30, batchSize: 100)
