@@ -71,6 +71,8 @@ struct UnitCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let executor = environment["SLURM_ARRAY_JOB_ID"].map { "slurm job \($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "0")" } ?? "local"
         var runner = UnitRunner(store: store, config: config, threads: threads.resolved, kernel: try threads.kernel(), executor: executor)
+        // A requeued or resubmitted task may start while its cancelled predecessor still saves its last epoch.
+        runner.lockWait = 120
         let progress = ProgressDisplay()
         runner.log = { progress.log($0) }
         runner.observe = progress.handle

@@ -11,11 +11,19 @@ public final class RunLock {
     public let path: String
     private var fd: Int32 = -1
 
-    public init(acquire path: String) throws {
+    /// `waiting` seconds to let a holder that is on its way out (a cancelled
+    /// task finishing its batch) let go; 0 refuses at once.
+    public init(acquire path: String, waiting: Double = 0) throws {
         self.path = path
         let fd = open(path, O_RDWR | O_CREAT, 0o644)
         guard fd >= 0 else { throw FileError.io(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let deadline = Date().addingTimeInterval(waiting)
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        while !locked && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.5)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
             throw ArchiveError.locked(path: (path as NSString).deletingLastPathComponent,

@@ -28,6 +28,8 @@ public struct UnitRunner {
     public let executor: String
     /// Discard whatever the unit's folder holds (under its lock) and train from scratch.
     public var force = false
+    /// Seconds to wait for the unit's lock (a scheduler may start a task while the cancelled one still exits).
+    public var lockWait: Double = 0
     public var log: (String) -> Void = { _ in }
     public var observe: (TrainingEvent) -> Void = { _ in }
     public var shouldStop: () -> Bool = { false }
@@ -47,7 +49,7 @@ public struct UnitRunner {
     public func run(data: () throws -> LabeledData) throws -> UnitOutcome {
         let folder = store.layout.unitFolder(id)
         try AtomicFile.createFolder(folder)
-        let lock = try RunLock(acquire: path(RunLayout.lock))
+        let lock = try RunLock(acquire: path(RunLayout.lock), waiting: lockWait)
         defer { lock.release() }
         AtomicFile.removeStale(under: folder)
         if force {
