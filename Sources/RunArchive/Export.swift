@@ -13,7 +13,7 @@ extension RunStore {
     public func exportLight(_ id: RunID, to destination: String) throws {
         let record = try record(id)
         let target = RunLayout(root: destination)
-        for name in [RunLayout.config, RunLayout.manifest, RunLayout.verification, RunLayout.testLabels, RunLayout.testImages] {
+        for name in RunLayout.runFiles {
             guard let data = FileManager.default.contents(atPath: layout.runFile(id, name)) else { continue }
             if name == RunLayout.verification && record.verification == nil { continue }
             try AtomicFile.write(Array(data), to: target.runFile(id, name))
@@ -38,7 +38,7 @@ extension RunStore {
     public func zip(_ id: RunID, report: String?, to output: String) throws -> Int {
         let record = try record(id, requireWeights: true)
         var entries: [(name: String, data: Data)] = []
-        for name in [RunLayout.config, RunLayout.manifest, RunLayout.verification, RunLayout.testLabels, RunLayout.testImages] {
+        for name in RunLayout.runFiles {
             if let data = FileManager.default.contents(atPath: layout.runFile(id, name)) { entries.append(("runs/\(id)/\(name)", data)) }
         }
         for unit in record.units {

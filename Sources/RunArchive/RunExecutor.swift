@@ -37,17 +37,30 @@ public struct RunExecutor {
     /// Records the run (configuration, and a manifest saying it is running)
     /// before its units are trained elsewhere, for example by a Slurm job.
     public func open() throws {
-        try AtomicFile.createFolder(store.layout.runFolder(runID))
+        try begin().lock.release()
+    }
+
+    /// Under the run's lock: the configuration and a "running" manifest that
+    /// keeps what an earlier invocation recorded (start time, origins).
+    private func begin() throws -> (lock: RunLock, manifest: RunManifest) {
+        let folder = store.layout.runFolder(runID)
+        try AtomicFile.createFolder(folder)
         let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
-        defer { lock.release() }
+        AtomicFile.removeStale(under: folder)
         let previous = try? store.runManifest(runID)
         let manifest = RunManifest(
             runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
             units: config.units.enumerated().map { index, unit in
                 .init(model: unit.model.id, seed: unit.seed, unitId: unit.id, origin: previous?.units[safe: index]?.origin)
             })
-        try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
-        try AtomicFile.writeJSON(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
+        do {
+            try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
+            try AtomicFile.writeJSON(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
+        } catch {
+            lock.release()
+            throw error
+        }
+        return (lock, manifest)
     }
 
     /// Slurm submissions of this run whose job is still in the queue.
@@ -62,20 +75,10 @@ public struct RunExecutor {
                         log: @escaping @Sendable (String) -> Void = { _ in },
                         observe: @escaping @Sendable (TrainingEvent) -> Void = { _ in },
                         shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
-        let folder = store.layout.runFolder(runID)
-        try AtomicFile.createFolder(folder)
-        let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
+        let (lock, opened) = try begin()
         defer { lock.release() }
-        AtomicFile.removeStale(under: folder)
+        var manifest = opened
         let manifestPath = store.layout.runFile(runID, RunLayout.manifest)
-        let previous = try? store.runManifest(runID)
-        var manifest = RunManifest(
-            runId: runID, status: .running, config: config, started: previous?.started ?? RunManifest.now(), finished: nil,
-            units: config.units.enumerated().map { index, unit in
-                .init(model: unit.model.id, seed: unit.seed, unitId: unit.id, origin: previous?.units[safe: index]?.origin)
-            })
-        try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
-        try AtomicFile.writeJSON(manifest, to: manifestPath)
 
         let outcomes: [UnitOutcome]
         do {

@@ -49,6 +49,8 @@ public struct RunLayout: Sendable {
     /// own digest), the lock, or the checkpoints (they carry their own digest
     /// and change each epoch).
     public static let unitFiles = [config] + lightUnitFiles + [weights]
+    /// A run folder's files that copies of the run carry.
+    public static let runFiles = [config, manifest, verification, testLabels, testImages]
 
     public func unitFolder(_ id: UnitID) -> String { path(Self.unitsFolder, id.rawValue) }
     public func unitFile(_ id: UnitID, _ name: String) -> String { path(Self.unitsFolder, id.rawValue, name) }

@@ -196,48 +196,40 @@ public struct RunStore: Sendable {
                          testImages: try testImages(id, manifest.config))
     }
 
-    /// The run's copy of the test images, refused unless their SHA-256 (uncompressed) is the dataset's.
-    func testImages(_ id: RunID, _ config: RunConfig) throws -> IDX.Images? {
-        let path = layout.runFile(id, RunLayout.testImages)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let bytes = try IDX.read(path)
-        let expected = config.dataset.sha256[DatasetKind.testImagesName] ?? ""
-        let found = Digest.sha256(bytes)
-        guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
-        return try IDX.images(bytes, path: path)
-    }
-
-    /// Keeps the dataset's test images beside a run (gzipped), checked like the labels.
-    public func saveTestImages(_ bytes: [UInt8], run id: RunID) throws {
-        let config = try runManifest(id).config
-        let path = layout.runFile(id, RunLayout.testImages)
-        let expected = config.dataset.sha256[DatasetKind.testImagesName] ?? ""
-        guard Digest.sha256(bytes) == expected else {
-            throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: Digest.sha256(bytes))))
-        }
-        try AtomicFile.write(try IDX.gzip(bytes, path: path), to: path)
-    }
-
     /// The run's copy of the test labels, refused unless its SHA-256 is the dataset's.
     func testLabels(_ id: RunID, _ config: RunConfig) throws -> [UInt8]? {
         let path = layout.runFile(id, RunLayout.testLabels)
-        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
-        let expected = config.dataset.sha256[DatasetKind.testLabelsName] ?? ""
-        let found = Digest.sha256(bytes)
-        guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
-        return try IDX.labels(Array(bytes), path: path)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try IDX.labels(try datasetCopy(try IDX.read(path), DatasetKind.testLabelsName, config, path: path), path: path)
+    }
+
+    /// The run's copy of the test images (gzipped), refused unless their SHA-256 (uncompressed) is the dataset's.
+    func testImages(_ id: RunID, _ config: RunConfig) throws -> IDX.Images? {
+        let path = layout.runFile(id, RunLayout.testImages)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try IDX.images(try datasetCopy(try IDX.read(path), DatasetKind.testImagesName, config, path: path), path: path)
     }
 
     /// Keeps the dataset's test labels beside a run (the IDX file itself, whose
     /// digest the configuration records), so its predictions can be judged
     /// without the dataset.
     public func saveTestLabels(_ bytes: [UInt8], run id: RunID) throws {
-        let config = try runManifest(id).config
-        let expected = config.dataset.sha256[DatasetKind.testLabelsName] ?? ""
-        guard Digest.sha256(bytes) == expected else {
-            throw ArchiveError.mismatch(Mismatch(path: layout.runFile(id, RunLayout.testLabels), kind: .digest(expected: expected, found: Digest.sha256(bytes))))
-        }
-        try AtomicFile.write(bytes, to: layout.runFile(id, RunLayout.testLabels))
+        let path = layout.runFile(id, RunLayout.testLabels)
+        try AtomicFile.write(try datasetCopy(bytes, DatasetKind.testLabelsName, try runManifest(id).config, path: path), to: path)
+    }
+
+    /// Keeps the dataset's test images beside a run (gzipped), checked like the labels.
+    public func saveTestImages(_ bytes: [UInt8], run id: RunID) throws {
+        let path = layout.runFile(id, RunLayout.testImages)
+        let checked = try datasetCopy(bytes, DatasetKind.testImagesName, try runManifest(id).config, path: path)
+        try AtomicFile.write(try IDX.gzip(checked, path: path), to: path)
+    }
+
+    /// `bytes` when their SHA-256 is the one the configuration records for the dataset file `name`.
+    private func datasetCopy(_ bytes: [UInt8], _ name: String, _ config: RunConfig, path: String) throws -> [UInt8] {
+        let expected = config.dataset.sha256[name] ?? "", found = Digest.sha256(bytes)
+        guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
+        return bytes
     }
 
     public func saveVerification(_ verification: Verification, run id: RunID) throws {
