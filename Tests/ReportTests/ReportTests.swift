@@ -180,6 +180,8 @@ struct ReportTests {
         let run = Fixture.study()
         let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en)
         let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
+        try expectGolden(md, "study.en.md")
+        try expectGolden(withoutImages(String(decoding: try #require(rendered.files["report.html"]), as: UTF8.self)), "study.en.html")
         #expect(md.contains("seed study") && md.contains("seeds 0-2: 3 seeds, 9 trainings"))
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) |"), "mean ± sd (min-max) of the final accuracies")
         #expect(md.contains("| 1 | 99.05% | 98.99% | 99.08% |"))
@@ -191,6 +193,7 @@ struct ReportTests {
         #expect(md.contains(MarkdownContentType().escapeText(final.evidence.en)))
         #expect(rendered.files.keys.sorted() == ["figures/study.png", "report.html", "report.md"])
         let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko).files["report.md"]), as: UTF8.self)
+        try expectGolden(ko, "study.ko.md")
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
     }
 
