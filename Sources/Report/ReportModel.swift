@@ -35,8 +35,8 @@ public struct ReportModel {
     }
     static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
 
-    /// The template context: nested dictionaries, arrays and strings.
-    public func context() throws -> [String: Any] {
+    /// The template context, typed (see `ReportContext`).
+    func context() throws -> ReportContext {
         let config = run.config
         let summaries = try run.models.map { try ModelPlan($0.spec) }
         let claims = try ClaimChecker(models: run.models, labels: run.testLabels).all()
@@ -45,126 +45,105 @@ public struct ReportModel {
         }
         let last = run.models.compactMap(\.metrics.last)
 
-        let models: [[String: Any]] = run.models.enumerated().map { index, model in
+        let models = run.models.enumerated().map { index, model in
             let m = last[index]
-            return [
-                "id": model.spec.id, "title": model.spec.title, "summary": model.spec.summary,
-                "figure": "figures/\(model.spec.id).png", "number": String(index + 1),
+            return ReportContext.Model(
+                title: model.spec.title, summary: model.spec.summary,
+                figure: "figures/\(model.spec.id).png", number: String(index + 1),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
-                "lastBatchLoss": m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
-                "originalLastBatchLoss": Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-",
-            ]
+                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
+                originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
         }
 
-        let results: [[String: Any]] = run.models.enumerated().map { index, model in
+        let results = run.models.enumerated().map { index, model in
             let m = last[index], o = Original.result(model.spec.id)
             let best = model.metrics.map(\.testAccuracy).max() ?? 0
-            return [
-                "title": model.spec.title,
-                "trainLoss": Self.loss(m.trainLoss),
-                "originalTrainLoss": o.map { Self.loss($0.finalTrainLoss) } ?? "-",
-                "trainLossDifference": o.map { Self.scientific(m.trainLoss - $0.finalTrainLoss, signed: true) } ?? "-",
-                "testAccuracy": Self.pct(m.testAccuracy),
-                "interval": Self.wilsonText(m.testAccuracy, testCount),
-                "originalTestAccuracy": o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
-                "testAccuracyDifference": o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
-                "bestTestAccuracy": Self.pct(best),
-                "bestEpoch": model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "),
-            ]
+            return ReportContext.Result(
+                title: model.spec.title,
+                trainLoss: Self.loss(m.trainLoss),
+                originalTrainLoss: o.map { Self.loss($0.finalTrainLoss) } ?? "-",
+                trainLossDifference: o.map { Self.scientific(m.trainLoss - $0.finalTrainLoss, signed: true) } ?? "-",
+                testAccuracy: Self.pct(m.testAccuracy),
+                interval: Self.wilsonText(m.testAccuracy, testCount),
+                originalTestAccuracy: o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
+                testAccuracyDifference: o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
+                bestTestAccuracy: Self.pct(best),
+                bestEpoch: model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "))
         }
 
-        let parameters: [[String: Any]] = zip(run.models, summaries).map { model, summary in
+        let parameters = zip(run.models, summaries).map { model, summary in
             let stated = Original.result(model.spec.id)?.statedWeightTotal
-            let rows: [[String: Any]] = ParameterRow.rows(summary).map { row in
+            let rows = ParameterRow.rows(summary).map { row in
                 let p = row.parameter
                 var formula = row.formula
                 if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + t("typed", "원문") + " \(typed))" }
-                return ["label": row.label, "formula": formula, "weights": Format.int(p.weights), "biases": Format.int(p.biases)]
+                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: Format.int(p.weights), biases: Format.int(p.biases))
             }
             var note = ""
             if let stated, stated != summary.weightCount {
                 note = t("The write-up states \(Format.int(stated)) for \(model.spec.title), but its own rows add up to \(Format.int(summary.weightCount)) (a difference of \(Format.int(summary.weightCount - stated))).",
                          "원문은 \(model.spec.title)의 total을 \(Format.int(stated))로 적었지만, 표의 각 행을 더하면 \(Format.int(summary.weightCount))이다 (차이 \(Format.int(summary.weightCount - stated))).")
             }
-            return [
-                "title": model.spec.title, "rows": rows,
-                "weights": Format.int(summary.weightCount), "biases": Format.int(summary.biasCount),
-                "total": Format.int(summary.parameterCount),
-                "stated": stated.map(Format.int) ?? "-",
-                "statedMatches": stated == summary.weightCount, "note": note, "hasNote": !note.isEmpty,
-            ]
+            return ReportContext.Parameters(
+                title: model.spec.title, rows: rows,
+                weights: Format.int(summary.weightCount), biases: Format.int(summary.biasCount),
+                total: Format.int(summary.parameterCount), stated: stated.map(Format.int) ?? "-",
+                note: note, hasNote: !note.isEmpty)
         }
 
-        let compute: [[String: Any]] = zip(run.models, summaries).map { model, s in
-            [
-                "title": model.spec.title, "forwardMACs": Format.int(s.forwardMACs),
-                "forwardFLOPs": String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
-                "trainingFLOPs": String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
-                "epochFLOPs": String(format: "%.2f × 10¹²", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12),
-            ]
+        let compute = zip(run.models, summaries).map { model, s in
+            ReportContext.Compute(
+                title: model.spec.title, forwardMACs: Format.int(s.forwardMACs),
+                forwardFLOPs: String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
+                trainingFLOPs: String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
+                epochFLOPs: String(format: "%.2f × 10¹²", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12))
         }
 
-        func claimRow(_ c: Claim) -> [String: Any] {
-            [
-                "id": c.id, "statement": c.statement.text(language), "evidence": c.evidence.text(language),
-                "rule": c.rule.text(language), "verdict": verdictText(c.verdict), "mark": Self.mark(c.verdict),
-            ]
+        func claimRow(_ c: Claim) -> ReportContext.ClaimRow {
+            ReportContext.ClaimRow(statement: c.statement.text(language), evidence: c.evidence.text(language),
+                                   rule: c.rule.text(language), verdict: verdictText(c.verdict), mark: Self.mark(c.verdict))
         }
         let originalClaims = claims.filter { $0.source == .original }
-        let claimRows = originalClaims.map(claimRow)
-        let extensionRows = claims.filter { $0.source == .extension_ }.map(claimRow)
-        let tally = Claim.Verdict.allCases.map { v in
-            ["verdict": verdictText(v), "count": String(originalClaims.filter { $0.verdict == v }.count)]
-        }
 
         let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
-        let paired: [[String: Any]] = pairs.compactMap { a, b in
+        let paired = pairs.compactMap { a, b -> ReportContext.Paired? in
             guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
                   let px = x.predictions.last, let py = y.predictions.last, px.count == labels.count, py.count == labels.count else { return nil }
             let d = Statistics.discordant(px, py, labels: labels)
             let p = Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond)
-            return ["first": x.spec.title, "second": y.spec.title, "onlyFirst": String(d.onlyFirst), "onlySecond": String(d.onlySecond),
-                    "p": ClaimChecker.p(p), "significant": p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오")]
+            return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(d.onlyFirst), onlySecond: String(d.onlySecond),
+                                        p: ClaimChecker.p(p), significant: p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
         }
 
-        let epochsTable: [[String: Any]] = (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
-            [
-                "epoch": String(e + 1),
-                "cells": run.models.map { m -> [String: Any] in
-                    guard e < m.metrics.count else { return ["loss": "-", "accuracy": "-"] }
-                    return ["loss": Self.loss(m.metrics[e].trainLoss), "accuracy": Self.pct(m.metrics[e].testAccuracy)]
-                },
-            ]
+        let epochTable = (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
+            ReportContext.EpochRow(epoch: String(e + 1), cells: run.models.map { m in
+                guard e < m.metrics.count else { return .init(loss: "-", accuracy: "-") }
+                return .init(loss: Self.loss(m.metrics[e].trainLoss), accuracy: Self.pct(m.metrics[e].testAccuracy))
+            })
         }
 
-        let timings: [[String: Any]] = run.models.map { m in
+        let timings = run.models.map { m in
             let train = m.metrics.map(\.trainSeconds), eval = m.metrics.map(\.evalSeconds)
-            return [
-                "title": m.spec.title,
-                "trainSeconds": String(format: "%.1f", Statistics.mean(train)),
-                "evalSeconds": String(format: "%.1f", Statistics.mean(eval)),
-                "totalMinutes": String(format: "%.1f", (train.reduce(0, +) + eval.reduce(0, +)) / 60),
-                "samplesPerSecond": String(format: "%.0f", Double(trainCount) / max(Statistics.mean(train), 1e-9)),
-            ]
+            return ReportContext.Timing(
+                title: m.spec.title,
+                trainSeconds: String(format: "%.1f", Statistics.mean(train)),
+                evalSeconds: String(format: "%.1f", Statistics.mean(eval)),
+                totalMinutes: String(format: "%.1f", (train.reduce(0, +) + eval.reduce(0, +)) / 60),
+                samplesPerSecond: String(format: "%.0f", Double(trainCount) / max(Statistics.mean(train), 1e-9)))
         }
         let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
 
-        let sessions = run.models.flatMap(\.manifest.sessions)
-        let verification: [String: Any]? = run.verification.map { v in
-            [
-                "date": v.date, "epochs": String(v.epochs), "threads": String(v.threads),
-                "identical": v.identical,
-                "bitsPromised": v.bitsPromised,
-                "tolerance": String(Verification.tolerance),
-                "machine": v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
-                "models": v.units.map { r -> [String: Any] in
-                    [
-                        "model": run.units.first { $0.manifest.unitId == r.unitId }?.spec.title ?? r.model.rawValue, "epochs": String(r.epochsCompared),
-                        "result": r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
-                        "largestDifference": String(format: "%.3g", r.largestDifference),
-                    ]
-                },
-            ]
+        let verification = run.verification.map { v in
+            ReportContext.Verification(
+                date: v.date, epochs: String(v.epochs), threads: String(v.threads),
+                bitsPromised: v.bitsPromised,
+                tolerance: String(Verification.tolerance),
+                machine: v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
+                models: v.units.map { r in
+                    .init(model: run.units.first { $0.manifest.unitId == r.unitId }?.spec.title ?? r.model.rawValue, epochs: String(r.epochsCompared),
+                          result: r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
+                          largestDifference: String(format: "%.3g", r.largestDifference))
+                })
         }
 
         let largestGap = zip(run.models, last).compactMap { model, m in
@@ -177,64 +156,60 @@ public struct ReportModel {
                 "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
 
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
-        return [
-            "architecture": ArchitectureSection(summaries, language: language).context,
-            "normalisation": String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std),
-            "hasErrors": errors != nil, "confusionFigure": "figures/confusion.png",
-            "hasMissed": errors != nil && run.testImages != nil, "missedFigure": "figures/missed.png",
-            "missedNumber": String(run.models.count + 2),
-            "comparisonNumber": String(run.models.count + 1 + (errors == nil ? 0 : 1) + (errors != nil && run.testImages != nil ? 1 : 0)),
-            "confusionNumber": String(run.models.count + 1),
-            "timingsNumber": String(run.models.count + 2 + (errors == nil ? 0 : 1) + (errors != nil && run.testImages != nil ? 1 : 0)),
-            "perClass": errors?.perClass ?? [], "confusedMost": errors?.confusedMost ?? "",
-            "differenceNote": differenceNote,
-            "study": study ?? false, "hasStudy": study != nil,
-            "lang": language.rawValue,
-            "course": Original.course, "assignment": Original.assignment,
-            "dataset": config.dataset.name == "mnist" ? "MNIST" : config.dataset.name == "fashion-mnist" ? "Fashion-MNIST" : config.dataset.name,
-            "isMNIST": config.dataset.name == "mnist",
-            "seed": SeedList(config.seeds).description, "epochs": String(config.epochs), "batchSize": String(config.batchSize),
-            "batches": String((trainCount + config.batchSize - 1) / config.batchSize),
-            "trainCount": Format.int(trainCount),
-            "runId": run.id.rawValue,
-            "regenerate": Self.command(run.config, language: language),
-            "isHomework": config.isHomework,
-            "models": models, "results": results, "parameters": parameters, "compute": compute,
-            "computeOrder": computeOrder(summaries),
-            "claims": claimRows, "extensionClaims": extensionRows, "claimTally": tally, "claimsTotal": String(originalClaims.count),
-            "paired": paired, "hasPaired": !paired.isEmpty,
-            "epochTable": epochsTable, "modelTitles": run.models.map { ["title": $0.spec.title] },
-            "timings": timings, "totalMinutes": String(format: "%.1f", totalSeconds / 60),
-            "comparisonFigure": "figures/comparison.png", "timingsFigure": "figures/timings.png",
-            "reproducibility": [
-                "adam": String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
-                "shards": String(config.reduction.shards),
-                "normalisation": String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std),
-                "limitTrain": config.limitTrain.map(String.init) ?? t("all", "전체"),
-                "datasetDigests": config.dataset.sha256.sorted { $0.key < $1.key }.map { ["file": $0.key, "sha256": $0.value] },
-                "evalBatch": String(config.evalBatchSize),
-                "convChunk": Format.int(config.reduction.convChunkBytes), "winogradChunk": Format.int(config.reduction.winogradChunkBytes),
-                "machine": Self.distinct(sessions.map { s in
+        let hasMissed = errors != nil && run.testImages != nil
+        // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
+        let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
+        let sessions = run.models.flatMap(\.manifest.sessions)
+        let normalisation = String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
+        return ReportContext(
+            lang: language.rawValue, course: Original.course, assignment: Original.assignment,
+            dataset: config.dataset.name == "mnist" ? "MNIST" : config.dataset.name == "fashion-mnist" ? "Fashion-MNIST" : config.dataset.name,
+            runId: run.id.rawValue, regenerate: Self.command(run.config, language: language),
+            seed: SeedList(config.seeds).description, epochs: String(config.epochs), batchSize: String(config.batchSize),
+            batches: String((trainCount + config.batchSize - 1) / config.batchSize),
+            trainCount: Format.int(trainCount), normalisation: normalisation,
+            isHomework: config.isHomework,
+            architecture: ArchitectureSection(summaries, language: language).models,
+            models: models, results: results, paired: paired, hasPaired: !paired.isEmpty,
+            differenceNote: differenceNote, study: study, hasStudy: study != nil,
+            hasErrors: errors != nil, hasMissed: hasMissed,
+            confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
+            missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
+            confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
+            modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
+            parameters: parameters, compute: compute, computeOrder: computeOrder(summaries),
+            claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
+            claimTally: Claim.Verdict.allCases.map { v in TallyRow(verdict: verdictText(v), count: String(originalClaims.filter { $0.verdict == v }.count)) },
+            claimsTotal: String(originalClaims.count),
+            comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
+            epochTable: epochTable, timings: timings, totalMinutes: String(format: "%.1f", totalSeconds / 60),
+            timingsFigure: "figures/timings.png", timingsNumber: String(run.models.count + 2 + errorFigures),
+            reproducibility: ReportContext.Reproducibility(
+                adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
+                shards: String(config.reduction.shards),
+                normalisation: normalisation,
+                limitTrain: config.limitTrain.map(String.init) ?? t("all", "전체"),
+                datasetDigests: config.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
+                evalBatch: String(config.evalBatchSize),
+                convChunk: Format.int(config.reduction.convChunkBytes), winogradChunk: Format.int(config.reduction.winogradChunkBytes),
+                machine: Self.distinct(sessions.map { s in
                     s.environment.cpu + t("; kernel path \(s.environment.kernel.rawValue), \(s.environment.workers) worker(s)",
                                           "; kernel 경로 \(s.environment.kernel.rawValue), worker \(s.environment.workers)개")
                 }),
-                "contract": String(config.reduction.kernelContract),
-                "guarantee": config.reduction != .current
+                contract: String(config.reduction.kernelContract),
+                guarantee: config.reduction != .current
                     ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
                         "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
                     : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
                         "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
-                "toolchain": Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
-                "commit": Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
-                "started": sessions.map(\.started).min() ?? "-", "finished": sessions.compactMap(\.finished).max() ?? "-",
-                "weights": run.models.map { ["title": $0.spec.title, "unit": $0.manifest.unitId.rawValue, "sha256": $0.weightsSha256] },
-                "resumed": run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
-                    ["title": m.spec.title, "after": m.manifest.resumedAfter.map(String.init).joined(separator: ", ")]
-                },
-            ] as [String: Any],
-            "hasVerification": verification != nil,
-            "verification": verification ?? false,
-        ]
+                toolchain: Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
+                commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
+                started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
+                weights: run.models.map { .init(title: $0.spec.title, unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
+                resumed: run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
+                    .init(title: m.spec.title, after: m.manifest.resumedAfter.map(String.init).joined(separator: ", "))
+                }),
+            verification: verification, hasVerification: verification != nil)
     }
 
     /// The command that makes this run (and this report) again.

@@ -64,8 +64,8 @@ public struct ReportWriter {
             widths["figures/\(named.name).png"] = Int(named.figure.width)
             warnings += rendered.warnings
         }
-        let context = isStudy ? try StudyModel(run: run, language: language).context()
-                            : try ReportModel(run: run, language: language, study: study).context()
+        let context = TemplateValue.dictionary(isStudy ? try StudyModel(run: run, language: language).context()
+                                                       : try ReportModel(run: run, language: language, study: study).context())
         let markdownPath = path((isStudy ? "study" : "report") + ".\(language.rawValue).md.mustache")
         let markdownSource = try load(markdownPath, context: context)
         let markdown = try parse(MarkdownContentType.pragma + markdownSource, markdownPath).render(context)

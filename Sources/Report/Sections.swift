@@ -30,29 +30,23 @@ struct ArchitectureSection {
                 case .relu:
                     rows.append(Row(step: n, layer: "ReLU", output: shape(step.output), parameters: ""))
                 case let .maxPool(size):
-                    rows.append(Row(step: n, layer: ko ? "\(size)×\(size) max pooling, stride \(size)" : "\(size)×\(size) max pooling, stride \(size)",
+                    rows.append(Row(step: n, layer: "\(size)×\(size) max pooling, stride \(size)",
                                     output: shape(step.output), parameters: ""))
                 case let .residual(name, c1, c2):
-                    rows.append(Row(step: n, layer: ko ? "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))" : "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))",
+                    rows.append(Row(step: n, layer: "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))",
                                     output: shape(step.output), parameters: Format.int(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
                     rows.append(Row(step: "", layer: conv(c1, "· "), output: shape(c1.output), parameters: ""))
                     rows.append(Row(step: "", layer: conv(c2, "· "), output: shape(c2.output), parameters: ""))
                 case .flatten:
                     rows.append(Row(step: n, layer: "flatten", output: shape(step.output), parameters: ""))
                 case let .linear(p, _):
-                    rows.append(Row(step: n, layer: ko ? "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])" : "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])",
+                    rows.append(Row(step: n, layer: "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])",
                                     output: shape(step.output), parameters: Format.int(p.weights + p.biases)))
                 }
             }
-            rows.append(Row(step: "", layer: ko ? "log-softmax + negative log-likelihood (cross-entropy) loss" : "log-softmax + negative log-likelihood (cross-entropy) loss",
+            rows.append(Row(step: "", layer: "log-softmax + negative log-likelihood (cross-entropy) loss",
                             output: "", parameters: ""))
             return Model(title: plan.spec.title, rows: rows)
-        }
-    }
-
-    var context: [[String: Any]] {
-        models.map { m in
-            ["title": m.title, "rows": m.rows.map { ["step": $0.step, "layer": $0.layer, "output": $0.output, "parameters": $0.parameters] }]
         }
     }
 }
@@ -61,8 +55,15 @@ struct ArchitectureSection {
 struct ErrorsSection {
     static let shown = 24
 
+    /// One digit's row of the per-class table: its test images and each model's accuracy on them.
+    struct ClassRow {
+        struct Cell { let accuracy: String }
+        let digit, count: String
+        let cells: [Cell]
+    }
+
     let confusion: [ModelID: [[Int]]]   // by model id: [true class][predicted class]
-    let perClass: [[String: Any]]
+    let perClass: [ClassRow]
     let confusedMost: String
     /// Test images that the most models get wrong at the final epoch: index, true label, each model's prediction.
     let hardest: [(index: Int, label: UInt8, predicted: [UInt8])]
@@ -80,15 +81,11 @@ struct ErrorsSection {
         }
         self.confusion = confusion
         perClass = (0..<10).map { digit in
-            [
-                "digit": String(digit),
-                "count": String(labels.filter { Int($0) == digit }.count),
-                "cells": models.map { model -> [String: Any] in
-                    let row = confusion[model.spec.id]?[digit] ?? []
-                    let total = row.reduce(0, +)
-                    return ["accuracy": total == 0 ? "-" : String(format: "%.2f%%", 100 * Double(row[digit]) / Double(total))]
-                },
-            ]
+            ClassRow(digit: String(digit), count: String(labels.filter { Int($0) == digit }.count), cells: models.map { model in
+                let row = confusion[model.spec.id]?[digit] ?? []
+                let total = row.reduce(0, +)
+                return ClassRow.Cell(accuracy: total == 0 ? "-" : String(format: "%.2f%%", 100 * Double(row[digit]) / Double(total)))
+            })
         }
         var pairs: [(true: Int, predicted: Int, count: Int)] = []
         for t in 0..<10 {

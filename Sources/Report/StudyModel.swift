@@ -28,23 +28,19 @@ struct StudyModel {
         run.config.models.map { spec in (spec, run.units.filter { $0.spec == spec }) }
     }
 
-    func context() throws -> [String: Any] {
+    func context() throws -> StudyContext {
         let config = run.config
-        let summaries: [[String: Any]] = byModel.map { model in
-            [
-                "title": model.spec.title,
-                "final": Self.spread(model.units.map { $0.metrics.last?.testAccuracy ?? 0 }, percent: true),
-                "best": Self.spread(model.units.map { $0.metrics.map(\.testAccuracy).max() ?? 0 }, percent: true),
-                "loss": Self.spread(model.units.map { $0.metrics.last?.trainLoss ?? 0 }, percent: false),
-            ]
+        let summaries = byModel.map { model in
+            StudyContext.Model(
+                title: model.spec.title,
+                final: Self.spread(model.units.map { $0.metrics.last?.testAccuracy ?? 0 }, percent: true),
+                best: Self.spread(model.units.map { $0.metrics.map(\.testAccuracy).max() ?? 0 }, percent: true),
+                loss: Self.spread(model.units.map { $0.metrics.last?.trainLoss ?? 0 }, percent: false))
         }
-        let perSeed: [[String: Any]] = seeds.map { seed in
-            [
-                "seed": String(seed),
-                "cells": byModel.map { model in
-                    ["accuracy": model.units.first { $0.seed == seed }.flatMap { $0.metrics.last }.map { ReportModel.pct($0.testAccuracy) } ?? "-"]
-                },
-            ]
+        let perSeed = seeds.map { seed in
+            StudyContext.SeedRow(seed: String(seed), cells: byModel.map { model in
+                .init(accuracy: model.units.first { $0.seed == seed }.flatMap { $0.metrics.last }.map { ReportModel.pct($0.testAccuracy) } ?? "-")
+            })
         }
 
         var perSeedClaims: [[Claim]] = []
@@ -52,36 +48,34 @@ struct StudyModel {
         let claimIDs = perSeedClaims.first?.map(\.id) ?? []
         let combined = claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
         let verdict = ReportModel(run: run, language: language)
-        func row(_ c: StudyClaim) -> [String: Any] {
+        func row(_ c: StudyClaim) -> StudyContext.ClaimRow {
             let counts = Claim.Verdict.allCases.compactMap { v -> String? in
                 let n = c.perSeed.filter { $0 == v }.count
                 return n == 0 ? nil : "\(verdict.verdictText(v)) \(n)"
             }.joined(separator: ", ")
-            return ["mark": ReportModel.mark(c.verdict), "statement": c.claim.statement.text(language), "perSeed": counts,
-                    "verdict": verdict.verdictText(c.verdict), "evidence": c.evidence.text(language), "rule": c.claim.rule.text(language)]
+            return StudyContext.ClaimRow(mark: ReportModel.mark(c.verdict), statement: c.claim.statement.text(language), perSeed: counts,
+                                         verdict: verdict.verdictText(c.verdict), evidence: c.evidence.text(language), rule: c.claim.rule.text(language))
         }
         let original = combined.filter { $0.claim.source == .original }
-        let tally = Claim.Verdict.allCases.map { v in ["verdict": verdict.verdictText(v), "count": String(original.filter { $0.verdict == v }.count)] }
 
         let sessions = run.units.flatMap(\.manifest.sessions)
-        return [
-            "lang": language.rawValue, "course": Original.course, "assignment": Original.assignment,
-            "runId": run.id.rawValue, "seeds": SeedList(seeds).description, "seedCount": String(seeds.count),
-            "dataset": config.dataset.name == "mnist" ? "MNIST" : config.dataset.name,
-            "epochs": String(config.epochs), "batchSize": String(config.batchSize),
-            "unitCount": String(run.units.count),
-            "models": summaries, "modelTitles": byModel.map { ["title": $0.spec.title] }, "perSeed": perSeed,
-            "figure": "figures/study.png",
-            "claims": original.map(row), "extensionClaims": combined.filter { $0.claim.source == .extension_ }.map(row),
-            "claimTally": tally, "claimsTotal": String(original.count),
-            "units": run.units.map { ["title": $0.spec.title, "seed": String($0.seed), "unit": $0.manifest.unitId.rawValue, "sha256": $0.weightsSha256] },
-            "machine": ReportModel.distinct(sessions.map { "\($0.environment.cpu); kernel path \($0.environment.kernel.rawValue), \($0.environment.workers) worker(s)" }),
-            "reduction": String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",
-                                config.reduction.shards, Format.int(config.reduction.convChunkBytes), Format.int(config.reduction.winogradChunkBytes),
-                                config.evalBatchSize, config.reduction.kernelContract),
-            "started": sessions.map(\.started).min() ?? "-", "finished": sessions.compactMap(\.finished).max() ?? "-",
-            "trainingHours": String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600),
-        ]
+        return StudyContext(
+            lang: language.rawValue, course: Original.course, assignment: Original.assignment,
+            runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
+            dataset: config.dataset.name == "mnist" ? "MNIST" : config.dataset.name,
+            epochs: String(config.epochs), batchSize: String(config.batchSize), unitCount: String(run.units.count),
+            models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed,
+            figure: "figures/study.png",
+            claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
+            claimTally: Claim.Verdict.allCases.map { v in TallyRow(verdict: verdict.verdictText(v), count: String(original.filter { $0.verdict == v }.count)) },
+            claimsTotal: String(original.count),
+            units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
+            machine: ReportModel.distinct(sessions.map { "\($0.environment.cpu); kernel path \($0.environment.kernel.rawValue), \($0.environment.workers) worker(s)" }),
+            reduction: String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",
+                              config.reduction.shards, Format.int(config.reduction.convChunkBytes), Format.int(config.reduction.winogradChunkBytes),
+                              config.evalBatchSize, config.reduction.kernelContract),
+            started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
+            trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
     }
 
     /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).
