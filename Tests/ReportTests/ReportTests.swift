@@ -147,6 +147,10 @@ struct ReportTests {
         let m = try #require(Statistics.meanInterval([1, 2, 3]))
         #expect(m.mean == 2 && abs(m.interval.upperBound - (2 + 4.303 / 3.0.squareRoot())) < 1e-9)
         #expect(Statistics.meanInterval([1]) == nil)
+        // Beyond the table: t(0.975) for 31, 40, 60 and 120 degrees of freedom, from R's qt(0.975, df).
+        for (df, t) in [(31, 2.039513), (40, 2.021075), (60, 2.000298), (120, 1.979930)] {
+            #expect(abs(Statistics.t975(df) - t) < 1e-5, "df \(df): \(Statistics.t975(df))")
+        }
     }
 
     @Test("the corrected rules, on numbers where the old rules said otherwise")
