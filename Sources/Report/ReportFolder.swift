@@ -31,18 +31,15 @@ public struct ReportFolder {
         config.reportName + (language == .ko ? "-ko" : "")
     }
 
-    /// A seed study rendered in `reports` whose configuration is this one's
-    /// but for the seeds (read from its archive), the one with the most seeds; or nil.
-    public static func study(of config: RunConfig, language: Language, in reports: String) -> String? {
+    /// The write-ups rendered in `reports`, in `language`, that a report of
+    /// `config` links to (read from each folder's archive).
+    public static func related(to config: RunConfig, language: Language, in reports: String) -> RelatedReports {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-        let studies = names.filter { $0.hasSuffix("-ko") == (language == .ko) && !$0.hasPrefix(".") }.compactMap { name -> (String, Int)? in
+        let rendered = names.sorted().filter { $0.hasSuffix("-ko") == (language == .ko) && !$0.hasPrefix(".") }.compactMap { name -> (String, RunConfig)? in
             let store = RunStore(root: ((reports as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("archive"))
-            guard let other = try? store.runManifest(store.resolve(nil)).config, other.isStudy else { return nil }
-            var same = config
-            same.seeds = other.seeds
-            return same == other ? (name, other.seeds.count) : nil
+            return (try? store.runManifest(store.resolve(nil)).config).map { (name, $0) }
         }
-        return studies.max { ($0.1, $1.0) < ($1.1, $0.0) }?.0
+        return RelatedReports(config, among: rendered)
     }
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }
@@ -92,6 +89,43 @@ public struct ReportFolder {
                     try? FileManager.default.removeItem(atPath: full)
                 }
             }
+        }
+    }
+}
+
+/// The write-ups a report links to: a single run links to the seed study of
+/// its settings (the one with the most seeds), a study to the single-seed
+/// write-ups of its seeds. "Its settings" means every field of the
+/// configuration but the seeds.
+public struct RelatedReports: Equatable, Sendable {
+    public struct SeedReport: Equatable, Sendable {
+        public let seed: UInt64
+        public let folder: String
+    }
+
+    public var study: String?
+    public var seeds: [SeedReport]
+
+    public static let none = RelatedReports(study: nil, seeds: [])
+
+    public init(study: String?, seeds: [SeedReport]) {
+        self.study = study
+        self.seeds = seeds
+    }
+
+    /// From rendered folders (name, configuration) in name order; the first folder of a seed wins.
+    public init(_ config: RunConfig, among rendered: [(name: String, config: RunConfig)]) {
+        let related = rendered.filter { other in
+            var same = config
+            same.seeds = other.config.seeds
+            return same == other.config
+        }
+        if config.isStudy {
+            self.init(study: nil, seeds: config.seeds.compactMap { seed in
+                related.first { $0.config.seeds == [seed] }.map { SeedReport(seed: seed, folder: $0.name) }
+            })
+        } else {
+            self.init(study: related.filter(\.config.isStudy).max { $0.config.seeds.count < $1.config.seeds.count }?.name, seeds: [])
         }
     }
 }

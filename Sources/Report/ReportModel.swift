@@ -179,7 +179,7 @@ public struct ReportModel {
             modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
             parameters: parameters, compute: compute, computeOrder: computeOrder(summaries),
             claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
-            claimTally: Claim.Verdict.allCases.map { v in TallyRow(verdict: verdictText(v), count: String(originalClaims.filter { $0.verdict == v }.count)) },
+            claimTally: tally(originalClaims.map(\.verdict)),
             claimsTotal: String(originalClaims.count),
             comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
             epochTable: epochTable, timings: timings, totalMinutes: String(format: "%.1f", totalSeconds / 60),
@@ -248,6 +248,14 @@ public struct ReportModel {
         case .notDecided: return t("not decided", "판정 보류")
         case .notTestable: return t("not testable", "확인 불가")
         }
+    }
+
+    /// "holds 4, does not hold 2, not decided 5, not testable 2".
+    func tally(_ verdicts: [Claim.Verdict]) -> String {
+        Claim.Verdict.allCases.map { v in
+            let n = verdicts.filter { $0 == v }.count
+            return t("\(verdictText(v)) \(n)", "\(verdictText(v)) \(n)개")
+        }.joined(separator: ", ")
     }
 
     static func mark(_ v: Claim.Verdict) -> String {

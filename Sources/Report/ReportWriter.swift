@@ -40,8 +40,8 @@ public struct ReportWriter {
 
     public init(templates: String) { self.templates = templates }
 
-    /// `study` names a seed study's report folder beside this one, to link to.
-    public func render(_ run: RunRecord, language: Language, study: String? = nil) throws -> RenderedReport {
+    /// `related` names the report folders beside this one to link to.
+    public func render(_ run: RunRecord, language: Language, related: RelatedReports = .none) throws -> RenderedReport {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
         var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
@@ -64,8 +64,8 @@ public struct ReportWriter {
             widths["figures/\(named.name).png"] = Int(named.figure.width)
             warnings += rendered.warnings
         }
-        let context = TemplateValue.dictionary(isStudy ? try StudyModel(run: run, language: language).context()
-                                                       : try ReportModel(run: run, language: language, study: study).context())
+        let context = TemplateValue.dictionary(isStudy ? try StudyModel(run: run, language: language, seedReports: related.seeds).context()
+                                                       : try ReportModel(run: run, language: language, study: related.study).context())
         let markdownPath = path((isStudy ? "study" : "report") + ".\(language.rawValue).md.mustache")
         let markdownSource = try load(markdownPath, context: context)
         let markdown = try parse(MarkdownContentType.pragma + markdownSource, markdownPath).render(context)

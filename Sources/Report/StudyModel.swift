@@ -9,16 +9,17 @@ import Training
 struct StudyModel {
     let run: RunRecord
     let language: Language
+    /// Single-seed write-ups of the study's seeds rendered beside it, to link to.
+    var seedReports: [RelatedReports.SeedReport] = []
 
-    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
-
-    /// "99.16 ± 0.05% (99.10-99.22)": mean ± standard deviation (min-max) of percentages.
+    /// "99.16 ± 0.05% (99.10-99.22)": mean ± standard deviation (min-max) of
+    /// percentages; losses in the report's notation, "2.561×10⁻³ ± 1.402×10⁻⁴ (2.401×10⁻³ – 2.712×10⁻³)".
     static func spread(_ values: [Double], percent: Bool) -> String {
         let m = Statistics.mean(values), sd = Statistics.standardDeviation(values)
         if percent {
             return String(format: "%.2f ± %.2f%% (%.2f-%.2f)", 100 * m, 100 * sd, 100 * (values.min() ?? 0), 100 * (values.max() ?? 0))
         }
-        return String(format: "%.2e ± %.1e (%.1e-%.1e)", m, sd, values.min() ?? 0, values.max() ?? 0)
+        return "\(ReportModel.loss(m)) ± \(ReportModel.loss(sd)) (\(ReportModel.loss(values.min() ?? 0)) – \(ReportModel.loss(values.max() ?? 0)))"
     }
 
     var seeds: [UInt64] { run.config.seeds }
@@ -67,8 +68,9 @@ struct StudyModel {
             models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed,
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
-            claimTally: Claim.Verdict.allCases.map { v in TallyRow(verdict: verdict.verdictText(v), count: String(original.filter { $0.verdict == v }.count)) },
-            claimsTotal: String(original.count),
+            claimTally: verdict.tally(original.map(\.verdict)), claimsTotal: String(original.count),
+            seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
+            regenerate: ReportModel.command(config, language: language),
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             machine: ReportModel.distinct(sessions.map { "\($0.environment.cpu); kernel path \($0.environment.kernel.rawValue), \($0.environment.workers) worker(s)" }),
             reduction: String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",

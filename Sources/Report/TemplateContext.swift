@@ -38,9 +38,6 @@ enum TemplateValue {
 /// A row with only a title (the models' names across a table's header).
 struct TitleRow { let title: String }
 
-/// One verdict and how many claims got it.
-struct TallyRow { let verdict, count: String }
-
 /// The single-run write-up's context (templates/report.<lang>.md.mustache).
 struct ReportContext: TemplateContext {
     struct Model { let title, summary, figure, number, lastBatchLoss, originalLastBatchLoss: String }
@@ -101,8 +98,7 @@ struct ReportContext: TemplateContext {
     let compute: [Compute]
     let computeOrder: String
     let claims, extensionClaims: [ClaimRow]
-    let claimTally: [TallyRow]
-    let claimsTotal: String
+    let claimTally, claimsTotal: String
     let comparisonFigure, comparisonNumber: String
     let epochTable: [EpochRow]
     let timings: [Timing]
@@ -122,6 +118,8 @@ struct StudyContext: TemplateContext {
     }
     struct ClaimRow { let mark, statement, perSeed, verdict, evidence, rule: String }
     struct Unit { let title, seed, unit, sha256: String }
+    /// A single-seed write-up of one of the study's seeds, rendered beside it.
+    struct SeedReport { let seed, folder: String }
 
     let lang, course, assignment, runId, seeds, seedCount, dataset, epochs, batchSize, unitCount: String
     let models: [Model]
@@ -129,8 +127,10 @@ struct StudyContext: TemplateContext {
     let perSeed: [SeedRow]
     let figure: String
     let claims, extensionClaims: [ClaimRow]
-    let claimTally: [TallyRow]
-    let claimsTotal: String
+    let claimTally, claimsTotal: String
+    let seedReports: [SeedReport]
+    let hasSeedReports: Bool
+    let regenerate: String
     let units: [Unit]
     let machine, reduction, started, finished, trainingHours: String
 }

@@ -38,8 +38,8 @@ struct ReportOptions: ParsableArguments {
     @discardableResult
     func render(_ run: RunRecord, from store: RunStore) throws -> String {
         let folderName = name ?? ReportFolder.defaultName(run.config, language: lang)
-        let study = run.config.isStudy ? nil : ReportFolder.study(of: run.config, language: lang, in: reportsDir)
-        let rendered = try ReportWriter(templates: templates).render(run, language: lang, study: study)
+        let related = ReportFolder.related(to: run.config, language: lang, in: reportsDir)
+        let rendered = try ReportWriter(templates: templates).render(run, language: lang, related: related)
         for warning in rendered.warnings { print("warning: \(warning)") }
         let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
         print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")

@@ -182,7 +182,8 @@ struct ReportTests {
     @Test("a seed study reports spreads, per-seed verdicts and an overall verdict from the paired differences")
     func study() throws {
         let run = Fixture.study()
-        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en)
+        let related = RelatedReports(study: nil, seeds: [.init(seed: 0, folder: "hw2-epochs6")])
+        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en, related: related)
         let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
         try expectGolden(md, "study.en.md")
         try expectGolden(withoutImages(String(decoding: try #require(rendered.files["report.html"]), as: UTF8.self)), "study.en.html")
@@ -196,9 +197,28 @@ struct ReportTests {
         #expect(depends.verdict == .holds, "Model 2 ahead on two seeds, behind on one, the interval contains 0: \(depends.evidence.en)")
         #expect(md.contains(MarkdownContentType().escapeText(final.evidence.en)))
         #expect(rendered.files.keys.sorted() == ["figures/study.png", "report.html", "report.md"])
-        let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko).files["report.md"]), as: UTF8.self)
+        let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko, related: related).files["report.md"]), as: UTF8.self)
         try expectGolden(ko, "study.ko.md")
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
+    }
+
+    @Test("a single run links to the seed study of its settings, a study to the single-seed write-ups of its seeds")
+    func relatedReports() throws {
+        let single = Fixture.run().config, study = Fixture.study().config
+        var otherEpochs = study
+        otherEpochs.epochs = 7
+        var seed1 = single, seed5 = single, larger = study
+        seed1.seeds = [1]
+        seed5.seeds = [5]
+        larger.seeds = [0, 1, 2, 3]
+        let rendered = [("a-study", study), ("b-other", otherEpochs), ("c-larger", larger), ("hw2-epochs6", single),
+                        ("hw2-seed1", seed1), ("hw2-seed5", seed5), ("z-same", single)]
+        #expect(RelatedReports(single, among: rendered) == RelatedReports(study: "c-larger", seeds: []), "the study with the most seeds")
+        #expect(RelatedReports(study, among: rendered).seeds == [.init(seed: 0, folder: "hw2-epochs6"), .init(seed: 1, folder: "hw2-seed1")],
+                "the study's own seeds only, the first folder of a seed")
+        #expect(RelatedReports(otherEpochs, among: rendered) == .none, "other settings link nowhere")
+        let linked = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(single, among: rendered))
+        #expect(String(decoding: try #require(linked.files["report.md"]), as: UTF8.self).contains("[the seed study](../c-larger/report.md)"))
     }
 
     @Test("a report folder is replaced whole: a failure midway leaves the old report, and a killed writer's left-overs are cleaned")
