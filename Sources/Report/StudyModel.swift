@@ -22,6 +22,8 @@ struct StudyModel {
         return "\(ReportModel.loss(m)) ± \(ReportModel.loss(sd)) (\(ReportModel.loss(values.min() ?? 0)) – \(ReportModel.loss(values.max() ?? 0)))"
     }
 
+    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+
     var seeds: [UInt64] { run.config.seeds }
 
     /// Each model's units, one per seed, in seed order.
@@ -65,7 +67,7 @@ struct StudyModel {
             runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
             dataset: config.dataset.name == "mnist" ? "MNIST" : config.dataset.name,
             epochs: String(config.epochs), batchSize: String(config.batchSize), unitCount: String(run.units.count),
-            models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed,
+            models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed, pairs: pairs(),
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
             claimTally: verdict.tally(original.map(\.verdict)), claimsTotal: String(original.count),
@@ -78,6 +80,40 @@ struct StudyModel {
                               config.evalBatchSize, config.reduction.kernelContract),
             started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
             trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
+    }
+
+    /// Each pair of models seed by seed: the difference of their final test
+    /// accuracies, its mean with the 95% t interval across seeds, and on how
+    /// many seeds McNemar's exact test tells the two apart on the same images.
+    func pairs() -> [StudyContext.PairRow] {
+        let models = byModel
+        return models.indices.flatMap { i in models.indices.filter { $0 > i }.map { j in (models[i], models[j]) } }.map { a, b in
+            var differences: [Double] = []
+            var separated = 0, tested = 0
+            let cells = seeds.map { seed -> StudyContext.PairRow.Cell in
+                guard let x = a.units.first(where: { $0.seed == seed }), let y = b.units.first(where: { $0.seed == seed }),
+                      let fx = x.metrics.last, let fy = y.metrics.last else { return .init(difference: "-") }
+                differences.append(fx.testAccuracy - fy.testAccuracy)
+                if let labels = run.testLabels, let px = x.predictions.last, let py = y.predictions.last,
+                   px.count == labels.count, py.count == labels.count {
+                    let d = Statistics.discordant(px, py, labels: labels)
+                    tested += 1
+                    if Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond) < ClaimChecker.level { separated += 1 }
+                }
+                return .init(difference: ReportModel.signed(100 * (fx.testAccuracy - fy.testAccuracy), "%.2f"))
+            }
+            let m = Statistics.meanInterval(differences)
+            let reading = m.map { m in
+                m.interval.lowerBound > 0 ? t("\(a.spec.title) better", "\(a.spec.title) 우세")
+                    : m.interval.upperBound < 0 ? t("\(b.spec.title) better", "\(b.spec.title) 우세") : t("not decided", "판정 보류")
+            }
+            return StudyContext.PairRow(
+                pair: "\(a.spec.title) − \(b.spec.title)", cells: cells,
+                mean: m.map { ReportModel.signed(100 * $0.mean, "%.2f") } ?? "-",
+                interval: m.map { "(" + ReportModel.signed(100 * $0.interval.lowerBound, "%.2f") + ", " + ReportModel.signed(100 * $0.interval.upperBound, "%.2f") + ")" } ?? "-",
+                reading: reading ?? "-",
+                separated: tested == 0 ? "-" : t("\(separated) of \(tested)", "\(tested)개 중 \(separated)개"))
+        }
     }
 
     /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).

@@ -116,6 +116,12 @@ struct StudyContext: TemplateContext {
         let seed: String
         let cells: [Cell]
     }
+    struct PairRow {
+        struct Cell { let difference: String }
+        let pair: String
+        let cells: [Cell]
+        let mean, interval, reading, separated: String
+    }
     struct ClaimRow { let mark, statement, perSeed, verdict, evidence, rule: String }
     struct Unit { let title, seed, unit, sha256: String }
     /// A single-seed write-up of one of the study's seeds, rendered beside it.
@@ -125,6 +131,7 @@ struct StudyContext: TemplateContext {
     let models: [Model]
     let modelTitles: [TitleRow]
     let perSeed: [SeedRow]
+    let pairs: [PairRow]
     let figure: String
     let claims, extensionClaims: [ClaimRow]
     let claimTally, claimsTotal: String

@@ -190,6 +190,8 @@ struct ReportTests {
         #expect(md.contains("seed study") && md.contains("seeds 0-2: 3 seeds, 9 trainings"))
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) |"), "mean ± sd (min-max) of the final accuracies")
         #expect(md.contains("| 1 | 99.05% | 98.99% | 99.08% |"))
+        #expect(md.contains("| Model 2 − Model 3 | +0.20 | -0.09 | +0.22 | +0.11 | (-0.32, +0.54) | not decided |"),
+                "paired differences per seed, their mean and t interval: Model 2 ahead on two seeds, behind on one")
         let claims = try (0...2).map { try ClaimChecker(models: run.units(seed: $0), labels: run.testLabels).all() }
         let final = try #require(StudyClaim.combine(claims.map { $0.first { $0.id == "claim-final" }! }))
         #expect(final.verdict == .notDecided && final.evidence.en.contains("95% interval"))
