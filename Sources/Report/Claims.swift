@@ -35,6 +35,38 @@ public struct Claim: Sendable {
     let paired: Double?
 }
 
+extension Claim.Verdict {
+    /// The verdict as the report writes it.
+    var words: Localized {
+        switch self {
+        case .holds: return Localized("holds", "성립")
+        case .doesNotHold: return Localized("does not hold", "불성립")
+        case .notDecided: return Localized("not decided", "판정 보류")
+        case .notTestable: return Localized("not testable", "확인 불가")
+        }
+    }
+
+    /// The verdict's mark in the claims tables.
+    var mark: String {
+        switch self {
+        case .holds: return "✔"
+        case .doesNotHold: return "✘"
+        case .notDecided: return "≈"
+        case .notTestable: return "–"
+        }
+    }
+
+    /// How many of `verdicts` got each verdict, every verdict named: "holds 4, does not hold 2,
+    /// not decided 5, not testable 2"; with `omittingZero`, only the verdicts that occur.
+    static func tally(_ verdicts: [Claim.Verdict], language: Language, omittingZero: Bool = false) -> String {
+        allCases.compactMap { v -> String? in
+            let n = verdicts.filter { $0 == v }.count
+            guard n > 0 || !omittingZero else { return nil }
+            return language == .ko ? "\(v.words.ko) \(n)개" : "\(v.words.en) \(n)"
+        }.joined(separator: ", ")
+    }
+}
+
 /// English and Korean text of one sentence.
 public struct Localized: Sendable, Hashable {
     public let en: String
@@ -188,18 +220,9 @@ public struct ClaimChecker {
                                           " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), a.2)
         }
         return (.notDecided,
-                Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.rawValue); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(Self.verdictKo(a.0)): ") + a.1
-                + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.rawValue); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(Self.verdictKo(b.0)): ") + b.1
+                Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.words.en); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(a.0.words.ko): ") + a.1
+                + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.words.en); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(b.0.words.ko): ") + b.1
                 + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), nil)
-    }
-
-    static func verdictKo(_ v: Claim.Verdict) -> String {
-        switch v {
-        case .holds: return "성립"
-        case .doesNotHold: return "불성립"
-        case .notDecided: return "판정 보류"
-        case .notTestable: return "확인 불가"
-        }
     }
 
     func window(_ values: [Double], _ range: ClosedRange<Int>) -> [Double] {

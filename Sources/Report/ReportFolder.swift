@@ -32,14 +32,25 @@ public struct ReportFolder {
     }
 
     /// The write-ups rendered in `reports`, in `language`, that a report of
-    /// `config` links to (read from each folder's archive).
+    /// `config` links to (read from each folder's archive and page).
     public static func related(to config: RunConfig, language: Language, in reports: String) -> RelatedReports {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-        let rendered = names.sorted().filter { $0.hasSuffix("-ko") == (language == .ko) && !$0.hasPrefix(".") }.compactMap { name -> (String, RunConfig)? in
-            let store = RunStore(root: ((reports as NSString).appendingPathComponent(name) as NSString).appendingPathComponent("archive"))
+        let rendered = names.sorted().filter { !$0.hasPrefix(".") }.compactMap { name -> (String, RunConfig)? in
+            let folder = (reports as NSString).appendingPathComponent(name)
+            guard Self.language(of: folder) == language else { return nil }
+            let store = RunStore(root: (folder as NSString).appendingPathComponent("archive"))
             return (try? store.runManifest(store.resolve(nil)).config).map { (name, $0) }
         }
-        return RelatedReports(config, among: rendered)
+        return RelatedReports(config, language: language, among: rendered)
+    }
+
+    /// The language a report folder was rendered in, from its page's `<html lang="…">`
+    /// (a folder's name says nothing sure: `--name` is free).
+    static func language(of folder: String) -> Language? {
+        guard let page = FileHandle(forReadingAtPath: (folder as NSString).appendingPathComponent("report.html")) else { return nil }
+        defer { try? page.close() }
+        let head = String(decoding: page.readData(ofLength: 512), as: UTF8.self)
+        return head.firstMatch(of: /<html lang="(?<lang>[a-z]+)"/).flatMap { Language(rawValue: String($0.output.lang)) }
     }
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }
@@ -93,10 +104,10 @@ public struct ReportFolder {
     }
 }
 
-/// The write-ups a report links to: a single run links to the seed study of
-/// its settings (the one with the most seeds), a study to the single-seed
-/// write-ups of its seeds. "Its settings" means every field of the
-/// configuration but the seeds.
+/// The write-ups a report links to: a single run links to a seed study of its
+/// settings, a study to the single-seed write-ups of its seeds. "Its settings"
+/// means every field of the configuration but the seeds. Links are found when
+/// a report is rendered: render the single run again after its study.
 public struct RelatedReports: Equatable, Sendable {
     public struct SeedReport: Equatable, Sendable {
         public let seed: UInt64
@@ -113,8 +124,11 @@ public struct RelatedReports: Equatable, Sendable {
         self.seeds = seeds
     }
 
-    /// From rendered folders (name, configuration) in name order; the first folder of a seed wins.
-    public init(_ config: RunConfig, among rendered: [(name: String, config: RunConfig)]) {
+    /// From rendered folders (name, configuration) in name order, all in
+    /// `language`. A seed's write-up under its default name (`hw2`) wins over
+    /// other folders of the same run; a single run prefers a study that holds
+    /// its seed, then the one with the most seeds.
+    public init(_ config: RunConfig, language: Language, among rendered: [(name: String, config: RunConfig)]) {
         let related = rendered.filter { other in
             var same = config
             same.seeds = other.config.seeds
@@ -122,10 +136,17 @@ public struct RelatedReports: Equatable, Sendable {
         }
         if config.isStudy {
             self.init(study: nil, seeds: config.seeds.compactMap { seed in
-                related.first { $0.config.seeds == [seed] }.map { SeedReport(seed: seed, folder: $0.name) }
+                var single = config
+                single.seeds = [seed]
+                let folders = related.filter { $0.config == single }
+                let chosen = folders.first { $0.name == ReportFolder.defaultName(single, language: language) } ?? folders.first
+                return chosen.map { SeedReport(seed: seed, folder: $0.name) }
             })
         } else {
-            self.init(study: related.filter(\.config.isStudy).max { $0.config.seeds.count < $1.config.seeds.count }?.name, seeds: [])
+            let studies = related.filter(\.config.isStudy).map { study in
+                (name: study.name, rank: (study.config.seeds.contains(config.seeds.first ?? 0) ? 1 : 0, study.config.seeds.count))
+            }
+            self.init(study: studies.max { $0.rank < $1.rank || ($0.rank == $1.rank && $0.name > $1.name) }?.name, seeds: [])
         }
     }
 }

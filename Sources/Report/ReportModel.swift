@@ -6,13 +6,13 @@ import Training
 
 /// Everything the templates print, as strings ready to print: the report is a
 /// function of a `RunRecord` (and the language), nothing else.
-public struct ReportModel {
-    public let run: RunRecord
-    public let language: Language
+struct ReportModel {
+    let run: RunRecord
+    let language: Language
     /// The folder name of a seed study of the same settings, rendered beside this report, to link to.
-    public let study: String?
+    let study: String?
 
-    public init(run: RunRecord, language: Language, study: String? = nil) {
+    init(run: RunRecord, language: Language, study: String? = nil) {
         self.run = run
         self.language = language
         self.study = study
@@ -101,7 +101,7 @@ public struct ReportModel {
 
         func claimRow(_ c: Claim) -> ReportContext.ClaimRow {
             ReportContext.ClaimRow(statement: c.statement.text(language), evidence: c.evidence.text(language),
-                                   rule: c.rule.text(language), verdict: verdictText(c.verdict), mark: Self.mark(c.verdict))
+                                   rule: c.rule.text(language), verdict: c.verdict.words.text(language), mark: c.verdict.mark)
         }
         let originalClaims = claims.filter { $0.source == .original }
 
@@ -163,7 +163,7 @@ public struct ReportModel {
         let normalisation = String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
-            dataset: config.dataset.name == "mnist" ? "MNIST" : config.dataset.name == "fashion-mnist" ? "Fashion-MNIST" : config.dataset.name,
+            dataset: Self.datasetName(config.dataset.name),
             runId: run.id.rawValue, regenerate: Self.command(run.config, language: language),
             seed: SeedList(config.seeds).description, epochs: String(config.epochs), batchSize: String(config.batchSize),
             batches: String((trainCount + config.batchSize - 1) / config.batchSize),
@@ -179,7 +179,7 @@ public struct ReportModel {
             modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
             parameters: parameters, compute: compute, computeOrder: computeOrder(summaries),
             claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
-            claimTally: tally(originalClaims.map(\.verdict)),
+            claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
             claimsTotal: String(originalClaims.count),
             comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
             epochTable: epochTable, timings: timings, totalMinutes: String(format: "%.1f", totalSeconds / 60),
@@ -225,6 +225,15 @@ public struct ReportModel {
         return parts.joined(separator: " ")
     }
 
+    /// The dataset as a reader knows it: "MNIST", "Fashion-MNIST".
+    static func datasetName(_ name: String) -> String {
+        switch name {
+        case "mnist": return "MNIST"
+        case "fashion-mnist": return "Fashion-MNIST"
+        default: return name
+        }
+    }
+
     /// The distinct values in first-seen order, joined: one line when every unit ran alike.
     static func distinct(_ values: [String]) -> String {
         var seen = Set<String>()
@@ -240,32 +249,6 @@ public struct ReportModel {
     var testCount: Int { run.testLabels?.count ?? run.models.first?.predictions.first?.count ?? 10_000 }
 
     var trainCount: Int { run.config.limitTrain.map { min($0, 60_000) } ?? 60_000 }
-
-    func verdictText(_ v: Claim.Verdict) -> String {
-        switch v {
-        case .holds: return t("holds", "성립")
-        case .doesNotHold: return t("does not hold", "불성립")
-        case .notDecided: return t("not decided", "판정 보류")
-        case .notTestable: return t("not testable", "확인 불가")
-        }
-    }
-
-    /// "holds 4, does not hold 2, not decided 5, not testable 2".
-    func tally(_ verdicts: [Claim.Verdict]) -> String {
-        Claim.Verdict.allCases.map { v in
-            let n = verdicts.filter { $0 == v }.count
-            return t("\(verdictText(v)) \(n)", "\(verdictText(v)) \(n)개")
-        }.joined(separator: ", ")
-    }
-
-    static func mark(_ v: Claim.Verdict) -> String {
-        switch v {
-        case .holds: return "✔"
-        case .doesNotHold: return "✘"
-        case .notDecided: return "≈"
-        case .notTestable: return "–"
-        }
-    }
 
     func computeOrder(_ summaries: [ModelPlan]) -> String {
         summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")

@@ -50,14 +50,10 @@ struct StudyModel {
         for seed in seeds { perSeedClaims.append(try ClaimChecker(models: run.units(seed: seed), labels: run.testLabels).all()) }
         let claimIDs = perSeedClaims.first?.map(\.id) ?? []
         let combined = claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
-        let verdict = ReportModel(run: run, language: language)
         func row(_ c: StudyClaim) -> StudyContext.ClaimRow {
-            let counts = Claim.Verdict.allCases.compactMap { v -> String? in
-                let n = c.perSeed.filter { $0 == v }.count
-                return n == 0 ? nil : "\(verdict.verdictText(v)) \(n)"
-            }.joined(separator: ", ")
-            return StudyContext.ClaimRow(mark: ReportModel.mark(c.verdict), statement: c.claim.statement.text(language), perSeed: counts,
-                                         verdict: verdict.verdictText(c.verdict), evidence: c.evidence.text(language), rule: c.claim.rule.text(language))
+            StudyContext.ClaimRow(mark: c.verdict.mark, statement: c.claim.statement.text(language),
+                                  perSeed: Claim.Verdict.tally(c.perSeed, language: language, omittingZero: true),
+                                  verdict: c.verdict.words.text(language), evidence: c.evidence.text(language), rule: c.claim.rule.text(language))
         }
         let original = combined.filter { $0.claim.source == .original }
 
@@ -65,12 +61,12 @@ struct StudyModel {
         return StudyContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
-            dataset: config.dataset.name == "mnist" ? "MNIST" : config.dataset.name,
+            dataset: ReportModel.datasetName(config.dataset.name),
             epochs: String(config.epochs), batchSize: String(config.batchSize), unitCount: String(run.units.count),
             models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed, pairs: pairs(),
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
-            claimTally: verdict.tally(original.map(\.verdict)), claimsTotal: String(original.count),
+            claimTally: Claim.Verdict.tally(original.map(\.verdict), language: language), claimsTotal: String(original.count),
             seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
             regenerate: ReportModel.command(config, language: language),
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
@@ -112,7 +108,7 @@ struct StudyModel {
                 mean: m.map { ReportModel.signed(100 * $0.mean, "%.2f") } ?? "-",
                 interval: m.map { "(" + ReportModel.signed(100 * $0.interval.lowerBound, "%.2f") + ", " + ReportModel.signed(100 * $0.interval.upperBound, "%.2f") + ")" } ?? "-",
                 reading: reading ?? "-",
-                separated: tested == 0 ? "-" : t("\(separated) of \(tested)", "\(tested)개 중 \(separated)개"))
+                separated: tested == 0 ? "-" : t("\(separated) of \(tested)", "seed \(tested)개 중 \(separated)개"))
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 
 /// What a template prints, typed: every stored property is a name the
-/// template may use, holding text, a flag, a list or a nested context, so a
-/// misspelt or missing value is a compile error here instead of a blank in
-/// the report. Optionals are sections that render only when present.
+/// template may use, holding text, a flag, a list or a nested context, so the
+/// code that fills it cannot leave a value out. (A name in a template that no
+/// property has is caught when rendering, by `TemplateCheck`.) Optionals are
+/// sections that render only when present.
 protocol TemplateContext {}
 
 enum TemplateValue {
@@ -26,6 +27,7 @@ enum TemplateValue {
             }
             return dictionary
         default:
+            assertionFailure("a template context holds text, flags, optionals, lists and structs; found \(type(of: value))")
             return String(describing: value)
         }
     }

@@ -145,11 +145,12 @@ struct ReportTests {
         let d = Statistics.discordant([1, 2, 3, 4], [1, 0, 3, 5], labels: [1, 2, 0, 5])
         #expect(d.onlyFirst == 1 && d.onlySecond == 1)
         let m = try #require(Statistics.meanInterval([1, 2, 3]))
-        #expect(m.mean == 2 && abs(m.interval.upperBound - (2 + 4.303 / 3.0.squareRoot())) < 1e-9)
+        #expect(m.mean == 2 && abs(m.interval.upperBound - (2 + 4.302653 / 3.0.squareRoot())) < 1e-9)
         #expect(Statistics.meanInterval([1]) == nil)
-        // Beyond the table: t(0.975) for 31, 40, 60 and 120 degrees of freedom, from R's qt(0.975, df).
-        for (df, t) in [(31, 2.039513), (40, 2.021075), (60, 2.000298), (120, 1.979930)] {
-            #expect(abs(Statistics.t975(df) - t) < 1e-5, "df \(df): \(Statistics.t975(df))")
+        // Beyond the table: t(0.975) for 31, 40, 60 and 120 degrees of freedom (scipy's t.ppf); the
+        // tolerance is below the expansion's last term (1.7e-6 at df 31), so each term is checked.
+        for (df, t) in [(31, 2.0395134464), (40, 2.0210753903), (60, 2.0002978220), (120, 1.9799304051)] {
+            #expect(abs(Statistics.t975(df) - t) < 1e-7, "df \(df): \(Statistics.t975(df))")
         }
     }
 
@@ -209,18 +210,30 @@ struct ReportTests {
         let single = Fixture.run().config, study = Fixture.study().config
         var otherEpochs = study
         otherEpochs.epochs = 7
-        var seed1 = single, seed5 = single, larger = study
+        var seed1 = single, seed5 = single, larger = study, without = study
         seed1.seeds = [1]
         seed5.seeds = [5]
         larger.seeds = [0, 1, 2, 3]
-        let rendered = [("a-study", study), ("b-other", otherEpochs), ("c-larger", larger), ("hw2-epochs6", single),
-                        ("hw2-seed1", seed1), ("hw2-seed5", seed5), ("z-same", single)]
-        #expect(RelatedReports(single, among: rendered) == RelatedReports(study: "c-larger", seeds: []), "the study with the most seeds")
-        #expect(RelatedReports(study, among: rendered).seeds == [.init(seed: 0, folder: "hw2-epochs6"), .init(seed: 1, folder: "hw2-seed1")],
-                "the study's own seeds only, the first folder of a seed")
-        #expect(RelatedReports(otherEpochs, among: rendered) == .none, "other settings link nowhere")
-        let linked = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(single, among: rendered))
+        without.seeds = [3, 4, 5, 6, 7, 8]
+        let rendered = [("a-copy", single), ("a-study", study), ("b-other", otherEpochs), ("c-larger", larger), ("d-without", without),
+                        ("hw2-epochs6", single), ("hw2-seed1", seed1), ("hw2-seed5", seed5)]
+        #expect(RelatedReports(single, language: .en, among: rendered) == RelatedReports(study: "c-larger", seeds: []),
+                "the study with the most seeds among those that hold the run's seed")
+        #expect(RelatedReports(study, language: .en, among: rendered).seeds == [.init(seed: 0, folder: "hw2-epochs6"), .init(seed: 1, folder: "hw2-seed1")],
+                "the study's own seeds only; the default name before another folder of the same run")
+        #expect(RelatedReports(otherEpochs, language: .en, among: rendered) == .none, "other settings link nowhere")
+        let linked = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en,
+                                                                           related: RelatedReports(single, language: .en, among: rendered))
         #expect(String(decoding: try #require(linked.files["report.md"]), as: UTF8.self).contains("[the seed study](../c-larger/report.md)"))
+
+        // A folder's language is read from its page, whatever its name.
+        let folder = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(ReportFolder.language(of: folder) == nil)
+        let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko)
+        try Data(try #require(ko.files["report.html"])).write(to: URL(fileURLWithPath: folder + "/report.html"))
+        #expect(ReportFolder.language(of: folder) == .ko)
     }
 
     @Test("a report folder is replaced whole: a failure midway leaves the old report, and a killed writer's left-overs are cleaned")
