@@ -36,11 +36,16 @@ struct RunsCommand: ParsableCommand {
                     return String(format: "%@ %.2f%%", label, 100 * (record.metrics.last?.testAccuracy ?? 0))
                 } catch ArchiveError.mismatch(let mismatch) {
                     return "\(label) changed (\(mismatch))"
+                } catch ArchiveError.unfinished {
+                    let done = (try? store.unitManifest(unit.id))?.sessions.last?.lastEpoch ?? 0
+                    return "\(label) \(done)/\(config.epochs) epochs"
                 } catch {
-                    return "\(label) -"
+                    return "\(label) not started"
                 }
             }
-            let columns = [pad(id.rawValue, 18), pad(manifest.started, 22), pad(((try? store.status(id)) ?? manifest.status).rawValue, 13),
+            // To the second: the archive's milliseconds only order runs started within one.
+            let started = manifest.started.count > 20 ? manifest.started.prefix(19) + "Z" : manifest.started
+            let columns = [pad(id.rawValue, 18), pad(started, 22), pad(((try? store.status(id)) ?? manifest.status).rawValue, 13),
                            pad(String(config.epochs), 8), pad(SeedList(config.seeds).description, 10)]
             print(columns.joined() + accuracies.joined(separator: ", "))
         }

@@ -146,7 +146,37 @@ public enum JSON {
         do {
             return try decoder.decode(type, from: data)
         } catch {
-            throw FileError.unreadable(path: path, reason: "expected \(type) as JSON: \(error)")
+            throw FileError.unreadable(path: path, reason: "expected \(type) as JSON: \(describe(error))")
+        }
+    }
+
+    /// A decoding error as the file's reader needs it: where (the keys as the
+    /// file spells them) and what was expected there.
+    static func describe(_ error: Error) -> String {
+        func place(_ path: [CodingKey]) -> String {
+            let keys = path.map { key in key.intValue.map { "[\($0)]" } ?? snakeCase(key.stringValue) }
+            return keys.isEmpty ? "at the top level" : "at " + keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error as? DecodingError {
+        case let .typeMismatch(_, context)?:
+            let plain = context.debugDescription.replacingOccurrences(of: "Dictionary<String, Any>", with: "an object")
+                .replacingOccurrences(of: "Array<Any>", with: "a list").replacingOccurrences(of: "found a dictionary", with: "found an object")
+            return "\(place(context.codingPath)): \(plain)"
+        case let .keyNotFound(key, context)?:
+            return "\(place(context.codingPath)): no \"\(snakeCase(key.stringValue))\""
+        case let .valueNotFound(_, context)?:
+            return "\(place(context.codingPath)): a value is missing (null)"
+        case let .dataCorrupted(context)?:
+            return "\(place(context.codingPath)): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// "unitId" -> "unit_id": the inverse of the decoder's key strategy, for messages.
+    static func snakeCase(_ key: String) -> String {
+        key.reduce(into: "") { out, c in
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
         }
     }
 

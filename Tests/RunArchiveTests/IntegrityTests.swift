@@ -12,6 +12,28 @@ import Training
 struct IntegrityTests {
     typealias S = Synthetic
 
+    @Test("a JSON file that does not decode is named with the place, spelt as in the file, and what was wrong there")
+    func jsonErrors() throws {
+        struct Sample: Decodable {
+            struct Item: Decodable { let sizeBytes: Int }
+            let unitId: String
+            let items: [Item]
+        }
+        func message(_ json: String) -> String {
+            do {
+                _ = try JSON.decode(Sample.self, from: Data(json.utf8), path: "runs/x/manifest.json")
+                return "decoded"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(#"{"items": []}"#) == #"runs/x/manifest.json: expected Sample as JSON: at the top level: no "unit_id""#)
+        #expect(message(#"{"unit_id": "a", "items": [{"size_bytes": "12"}]}"#)
+            .hasPrefix("runs/x/manifest.json: expected Sample as JSON: at items[0].size_bytes: "))
+        #expect(message(#"{"unit_id": "a", "items": {}}"#) == "runs/x/manifest.json: expected Sample as JSON: at items: Expected to decode a list but found an object instead.")
+        #expect(message("not json").hasPrefix("runs/x/manifest.json: expected Sample as JSON: at the top level: "))
+    }
+
     @Test("a failure at any write, then a rerun: the same bits as an undisturbed run, no temporary file left")
     func failureAtEveryWrite() throws {
         let config = S.config(epochs: 2)
