@@ -162,6 +162,12 @@ struct ExecutorOptions: ParsableArguments {
             throw ValidationError("--wait and --slurm-* need --executor slurm")
         }
     }
+
+    /// Array tasks that run this very `report` binary (the nodes must reach it), with these --slurm-* settings.
+    func slurm(_ store: RunStore, run: RunID, dataDir: String, threads: Int) -> SlurmExecutor {
+        SlurmExecutor(store: store, runID: run, report: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                      dataDir: dataDir, settings: .init(partition: slurmPartition, time: slurmTime, extra: slurmArg, threads: threads))
+    }
 }
 
 /// Where runs are archived; shared by every command that reads or writes them.

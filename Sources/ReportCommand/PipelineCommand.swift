@@ -110,9 +110,7 @@ struct PipelineCommand: ParsableCommand {
             submission = queued
         } else {
             try run.open()
-            let report = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-            let slurm = SlurmExecutor(store: run.store, runID: run.runID, report: report, dataDir: data.folder.path,
-                                      settings: .init(partition: executor.slurmPartition, time: executor.slurmTime, extra: executor.slurmArg, threads: threads))
+            let slurm = executor.slurm(run.store, run: run.runID, dataDir: data.folder.path, threads: threads)
             let submitted = try slurm.submit(pending)
             print("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script \(submitted.script), logs \(submitted.folder)/task-\(submitted.jobID)_<task>.log")
             guard executor.wait else {

@@ -88,51 +88,33 @@ struct VerifyCommand: ParsableCommand {
         if let epochs { try checkAtLeast(epochs, 1, "--epochs") }
     }
 
-    /// Each unit retrained by its own array task; waits for them (the check is the result).
-    func verifyOnSlurm(_ record: RunRecord, store: RunStore, dataDir: String) throws -> Verification {
-        let units = record.units.filter { (models?.specs.contains($0.spec) ?? true) && (seeds?.seeds.contains($0.seed) ?? true) }
-        let perTask = threads.threads ?? 1
-        let slurm = SlurmExecutor(store: store, runID: record.id, report: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
-                                  dataDir: dataDir, settings: .init(partition: executor.slurmPartition, time: executor.slurmTime,
-                                                                    extra: executor.slurmArg, threads: perTask))
-        let folder = (store.layout.runFolder(record.id) as NSString).appendingPathComponent("slurm")
-        let stamp = UUID().uuidString.prefix(8)
-        let output = (folder as NSString).appendingPathComponent("verify-\(stamp)-%u.json")
-        let submission = try slurm.submit(units.map(\.config), taskArguments: ["--verify", "--verify-output", output] + (epochs.map { ["--epochs", String($0)] } ?? []))
-        print("slurm: submitted job \(submission.jobID): \(units.count) verification task(s); following it")
-        let results = try SlurmExecutor.follow(submission) { tasks in print("slurm: job \(submission.jobID): \(tasks.count) task(s) queued or running") }
-        var collected: [UnitVerification] = []
-        for (unit, result) in zip(units, results) {
-            let path = output.replacingOccurrences(of: "%u", with: unit.manifest.unitId.rawValue)
-            guard result == .finished, let check = try? JSON.decode(UnitVerification.self, from: path) else {
-                if case let .failed(_, log, status) = result { throw ValidationError("slurm: verifying unit \(unit.manifest.unitId) failed: \(status); log \(log)") }
-                throw ValidationError("slurm: unit \(unit.manifest.unitId) left no result in \(path)")
-            }
-            collected.append(check)
-        }
-        let kernel = try threads.kernel()
-        return Verification(date: RunManifestDate.now(), epochs: collected.map(\.result.epochsCompared).max() ?? 0, threads: perTask,
-                            bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
-                            environment: collected.first?.environment ?? .current(workers: perTask, kernel: kernel),
-                            units: collected.map(\.result))
-    }
-
     func run() throws {
         let (store, id) = try runs.locate(runID)
         let record = try store.record(id)
-        let selected = record.units.filter { (models?.specs.contains($0.spec) ?? true) && (seeds?.seeds.contains($0.seed) ?? true) }
-        guard !selected.isEmpty else {
-            throw ValidationError("--models/--seeds: run \(id) has no unit of models \(record.config.models.map(\.id.rawValue).joined(separator: ",")) with seeds \(SeedList(record.config.seeds)) that matches")
-        }
         guard let kind = DatasetKind.named(record.config.dataset.name), kind.identity == record.config.dataset else {
             throw ValidationError("run \(id) uses dataset '\(record.config.dataset.name)' with files or normalisation this version does not know")
         }
+        let verifier = Verifier(store: store, record: record, threads: threads.resolved, kernel: try threads.kernel())
+        guard !verifier.selected(models: models?.specs, seeds: seeds?.seeds).isEmpty else {
+            throw ValidationError("--models/--seeds: run \(id) has no unit of models \(record.config.models.map(\.id.rawValue).joined(separator: ",")) with seeds \(SeedList(record.config.seeds)) that matches")
+        }
         let folder = DataFolder(kind: kind, explicit: dataDir)
         try ensureData(folder, fetchIfMissing: true)
-        let verification = executor.executor == .slurm
-            ? try verifyOnSlurm(record, store: store, dataDir: folder.path)
-            : try Verifier(store: store, record: record, threads: threads.resolved, kernel: try threads.kernel())
-                .verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(), observe: ProgressDisplay().handle)
+        let verification: Verification
+        if executor.executor == .slurm {
+            let slurm = executor.slurm(store, run: id, dataDir: folder.path, threads: threads.threads ?? 1)
+            verification = try verifier.verifyOnSlurm(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, slurm: slurm, log: { print($0) })
+        } else {
+            verification = try verifier.verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(),
+                                               observe: ProgressDisplay().handle)
+        }
+        Self.printTable(verification, run: id)
+        try store.saveVerification(verification.merged(over: record.verification, order: record.units.map(\.manifest.unitId)), run: id)
+        guard verification.identical else { throw ExitCode.failure }
+        print("verify: identical")
+    }
+
+    static func printTable(_ verification: Verification, run id: RunID) {
         if !verification.bitsPromised {
             print("note: run \(id) was made under another reduction order or kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
         }
@@ -148,19 +130,6 @@ struct VerifyCommand: ParsableCommand {
             print(pad(r.model.rawValue, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
                   + String(format: "%.3g", r.largestDifference) + tolerance)
         }
-        // A narrower check keeps the earlier results of the units it did not retrain.
-        var merged = verification
-        if let earlier = record.verification {
-            let checked = Set(verification.units.map(\.unitId))
-            merged.units = record.units.compactMap { unit in
-                verification.units.first { $0.unitId == unit.manifest.unitId }
-                    ?? earlier.units.first { $0.unitId == unit.manifest.unitId && !checked.contains($0.unitId) }
-            }
-            merged.epochs = merged.units.map(\.epochsCompared).max() ?? 0
-        }
-        try store.saveVerification(merged, run: id)
-        guard verification.identical else { throw ExitCode.failure }
-        print("verify: identical")
     }
 }
 

@@ -21,14 +21,49 @@ public struct Verifier {
         self.kernel = kernel
     }
 
+    /// The run's units of these models and seeds (every one for nil), in the run's order.
+    public func selected(models: [ModelSpec]?, seeds: [UInt64]?) -> [UnitRecord] {
+        record.units.filter { (models?.contains($0.spec) ?? true) && (seeds?.contains($0.seed) ?? true) }
+    }
+
+    /// Retrains the selected units here, one after another.
     public func verify(epochs: Int?, models: [ModelSpec]? = nil, seeds: [UInt64]? = nil, data: LabeledData,
                        observe: (TrainingEvent) -> Void = { _ in }) throws -> Verification {
-        let results = try record.units.filter { (models?.contains($0.spec) ?? true) && (seeds?.contains($0.seed) ?? true) }.map {
+        let units = selected(models: models, seeds: seeds)
+        let results = try units.map {
             try Self.verify($0, epochs: epochs, store: store, threads: threads, kernel: kernel, data: data, observe: observe)
         }
         return Verification(date: RunManifest.now(), epochs: results.map(\.epochsCompared).max() ?? 0, threads: threads,
-                            bitsPromised: record.units.allSatisfy(\.config.bitsPromisedEverywhere),
+                            bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
                             environment: .current(workers: threads, kernel: kernel), units: results)
+    }
+
+    /// Retrains the selected units on a cluster, one array task each (`report
+    /// unit <id> --verify`, with `slurm`'s threads per task), waits for the
+    /// tasks, and collects the result each wrote: the check is the result, so
+    /// this always waits. `log` receives the submission and the queue's progress.
+    public func verifyOnSlurm(epochs: Int?, models: [ModelSpec]? = nil, seeds: [UInt64]? = nil, slurm: SlurmExecutor,
+                              every seconds: Double = 5, log: (String) -> Void = { _ in }) throws -> Verification {
+        let units = selected(models: models, seeds: seeds)
+        let folder = (store.layout.runFolder(record.id) as NSString).appendingPathComponent("slurm")
+        let output = (folder as NSString).appendingPathComponent("verify-\(UUID().uuidString.prefix(8))-%u.json")
+        let submission = try slurm.submit(units.map(\.config),
+                                          taskArguments: ["--verify", "--verify-output", output] + (epochs.map { ["--epochs", String($0)] } ?? []))
+        log("slurm: submitted job \(submission.jobID): \(units.count) verification task(s); following it")
+        let results = try SlurmExecutor.follow(submission, every: seconds) { log("slurm: job \(submission.jobID): \($0.count) task(s) queued or running") }
+        let checks = try zip(units, results).map { unit, result -> UnitVerification in
+            let id = unit.manifest.unitId
+            if case let .failed(_, taskLog, status) = result { throw SlurmExecutor.SlurmError.taskFailed(unit: id, status: status, log: taskLog) }
+            let path = output.replacingOccurrences(of: "%u", with: id.rawValue)
+            guard let check = try? JSON.decode(UnitVerification.self, from: path), check.result.unitId == id else {
+                throw SlurmExecutor.SlurmError.noResult(unit: id, path: path)
+            }
+            return check
+        }
+        return Verification(date: RunManifest.now(), epochs: checks.map(\.result.epochsCompared).max() ?? 0, threads: slurm.settings.threads,
+                            bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
+                            environment: checks.first?.environment ?? .current(workers: slurm.settings.threads, kernel: kernel),
+                            units: checks.map(\.result))
     }
 
     /// Retrains one unit for its first `epochs` epochs (all when nil) and compares.
@@ -65,5 +100,18 @@ public struct Verifier {
         return .init(model: unit.spec.id, seed: unit.seed, unitId: unit.manifest.unitId, unitFilesSha256: unit.manifest.filesSha256,
                      epochsCompared: count, identical: firstDiffering == nil, firstDifferingEpoch: firstDiffering,
                      largestDifference: largest, weightsIdentical: weightsIdentical, predictionsIdentical: predictionsIdentical)
+    }
+}
+
+extension Verification {
+    /// This check laid over an earlier one of the same run: a narrower check
+    /// (some models or seeds) keeps the earlier results of the units it did
+    /// not retrain. `order` is the run's units, which the results follow.
+    public func merged(over earlier: Verification?, order: [UnitID]) -> Verification {
+        guard let earlier else { return self }
+        var merged = self
+        merged.units = order.compactMap { id in units.first { $0.unitId == id } ?? earlier.units.first { $0.unitId == id } }
+        merged.epochs = merged.units.map(\.epochsCompared).max() ?? 0
+        return merged
     }
 }

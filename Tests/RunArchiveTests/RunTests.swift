@@ -219,6 +219,20 @@ struct RunTests {
                                    units: check.units.map { var u = $0; u.unitFilesSha256 = manifest.filesSha256; return u })
         try store.saveVerification(changed, run: record.id)
         #expect(try store.record(record.id).verification == nil, "checked against other files: stale")
+
+        // A narrower check laid over an earlier one keeps the earlier results of the units it did not retrain.
+        let a = check.units[0]
+        var b = a
+        b.unitId = UnitID(rawValue: "00000000000000bb")
+        var earlier = check, narrow = check
+        earlier.units = [a, b]
+        b.epochsCompared = 1
+        b.identical = false
+        narrow.units = [b]
+        narrow.epochs = 1
+        let merged = narrow.merged(over: earlier, order: [a.unitId, b.unitId])
+        #expect(merged.units == [a, b] && merged.epochs == 2, "the earlier result of a, the new one of b, in the run's order")
+        #expect(narrow.merged(over: nil, order: [a.unitId, b.unitId]) == narrow)
     }
 }
 

@@ -77,15 +77,11 @@ struct SlurmTests {
         #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.executor.hasPrefix("slurm job \(submission.jobID)_") == true })
 
         // `report verify --executor slurm`: each unit retrained by its own task, its result collected.
-        let verifier = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
-                                     settings: .init(threads: 1))
-        let output = (submission.folder as NSString).appendingPathComponent("verify-%u.json")
-        let verify = try verifier.submit(config.units, taskArguments: ["--verify", "--verify-output", output])
-        #expect(try SlurmExecutor.follow(verify, every: 1) == [.finished, .finished])
-        for unit in config.units {
-            let check = try JSON.decode(UnitVerification.self, from: output.replacingOccurrences(of: "%u", with: unit.id.rawValue))
-            #expect(check.result.identical && check.result.weightsIdentical && check.result.predictionsIdentical && check.result.unitId == unit.id)
-        }
+        let tasks = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
+                                  settings: .init(threads: 1))
+        let verification = try Verifier(store: store, record: slurm, threads: 1, kernel: .portable).verifyOnSlurm(epochs: nil, slurm: tasks, every: 1)
+        #expect(verification.units.map(\.unitId) == config.units.map(\.id))
+        #expect(verification.identical && verification.units.allSatisfy { $0.weightsIdentical && $0.predictionsIdentical && $0.epochsCompared == 1 })
     }
 
     @Test("a task cancelled mid-run is named, and resubmitting finishes it with the same bits")
