@@ -38,10 +38,20 @@ public struct ReportFolder {
         let rendered = names.sorted().filter { !$0.hasPrefix(".") }.compactMap { name -> (String, RunConfig)? in
             let folder = (reports as NSString).appendingPathComponent(name)
             guard Self.language(of: folder) == language else { return nil }
-            let store = RunStore(root: (folder as NSString).appendingPathComponent("archive"))
+            let store = archive(of: folder)
             return (try? store.runManifest(store.resolve(nil)).config).map { (name, $0) }
         }
         return RelatedReports(config, language: language, among: rendered)
+    }
+
+    /// The run archived beside a rendered report, every file checked.
+    public static func archivedRun(_ folder: String) throws -> RunRecord {
+        let store = archive(of: folder)
+        return try store.record(try store.resolve(nil))
+    }
+
+    private static func archive(of folder: String) -> RunStore {
+        RunStore(root: (folder as NSString).appendingPathComponent("archive"))
     }
 
     /// The language a report folder was rendered in, from its page's `<html lang="…">`

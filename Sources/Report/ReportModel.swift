@@ -11,11 +11,14 @@ struct ReportModel {
     let language: Language
     /// The folder name of a seed study of the same settings, rendered beside this report, to link to.
     let study: String?
+    /// That study's run: its spread across seeds is the noise a seed adds.
+    let studyRun: RunRecord?
 
-    init(run: RunRecord, language: Language, study: String? = nil) {
+    init(run: RunRecord, language: Language, study: String? = nil, studyRun: RunRecord? = nil) {
         self.run = run
         self.language = language
         self.study = study
+        self.studyRun = studyRun
     }
 
     func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
@@ -171,7 +174,7 @@ struct ReportModel {
             isHomework: config.isHomework,
             architecture: ArchitectureSection(summaries, language: language).models,
             models: models, results: results, paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote, study: study, hasStudy: study != nil,
+            differenceNote: differenceNote, study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
             hasErrors: errors != nil, hasMissed: hasMissed,
             confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
             missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
@@ -210,6 +213,27 @@ struct ReportModel {
                     .init(title: m.spec.title, after: m.manifest.resumedAfter.map(String.init).joined(separator: ", "))
                 }),
             verification: verification, hasVerification: verification != nil)
+    }
+
+    /// Each model's final test accuracy across the linked study's seeds beside
+    /// this run's, and the two numbers to weigh a difference against: the widest
+    /// spread of one model across seeds, the widest gap between two models' means.
+    func acrossSeeds() -> ReportContext.AcrossSeeds? {
+        guard let studyRun, study != nil else { return nil }
+        let models = StudyModel(run: studyRun, language: language).byModel.map { model in
+            (spec: model.spec, finals: model.units.compactMap { $0.metrics.last?.testAccuracy })
+        }.filter { !$0.finals.isEmpty }
+        guard !models.isEmpty else { return nil }
+        let means = models.map { Statistics.mean($0.finals) }
+        let spread = models.map { ($0.finals.max() ?? 0) - ($0.finals.min() ?? 0) }.max() ?? 0
+        let gap = (means.max() ?? 0) - (means.min() ?? 0)
+        return ReportContext.AcrossSeeds(
+            seeds: SeedList(studyRun.config.seeds).description,
+            rows: models.map { model in
+                .init(title: model.spec.title, final: StudyModel.spread(model.finals, percent: true),
+                      thisRun: run.models.first { $0.spec == model.spec }?.metrics.last.map { Self.pct($0.testAccuracy) } ?? "-")
+            },
+            seedSpread: String(format: "%.2f", 100 * spread), modelGap: String(format: "%.2f", 100 * gap))
     }
 
     /// The command that makes this run (and this report) again.

@@ -73,6 +73,12 @@ struct ReportContext: TemplateContext {
         let weights: [Weights]
         let resumed: [Resumed]
     }
+    struct AcrossSeeds {
+        struct Row { let title, final, thisRun: String }
+        let seeds: String
+        let rows: [Row]
+        let seedSpread, modelGap: String
+    }
     struct Verification {
         struct Unit { let model, epochs, result, largestDifference: String }
         let date, epochs, threads: String
@@ -92,6 +98,7 @@ struct ReportContext: TemplateContext {
     let differenceNote: String
     let study: String?
     let hasStudy: Bool
+    let acrossSeeds: AcrossSeeds?
     let hasErrors, hasMissed: Bool
     let confusionFigure, confusionNumber, missedFigure, missedNumber, confusedMost: String
     let perClass: [ErrorsSection.ClassRow]

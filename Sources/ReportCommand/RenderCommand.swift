@@ -39,7 +39,15 @@ struct ReportOptions: ParsableArguments {
     func render(_ run: RunRecord, from store: RunStore) throws -> String {
         let folderName = name ?? ReportFolder.defaultName(run.config, language: lang)
         let related = ReportFolder.related(to: run.config, language: lang, in: reportsDir)
-        let rendered = try ReportWriter(templates: templates).render(run, language: lang, related: related)
+        var studyRun: RunRecord?
+        if let study = related.study {
+            do {
+                studyRun = try ReportFolder.archivedRun((reportsDir as NSString).appendingPathComponent(study))
+            } catch {
+                print("warning: the seed study in \(reportsDir)/\(study) cannot be read (\(error)); the report links to it without its spread")
+            }
+        }
+        let rendered = try ReportWriter(templates: templates).render(run, language: lang, related: related, studyRun: studyRun)
         for warning in rendered.warnings { print("warning: \(warning)") }
         let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
         print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")

@@ -226,6 +226,13 @@ struct ReportTests {
                                                                            related: RelatedReports(single, language: .en, among: rendered))
         #expect(String(decoding: try #require(linked.files["report.md"]), as: UTF8.self).contains("[the seed study](../c-larger/report.md)"))
 
+        // With the study's run at hand, the single run shows the spread a seed adds beside its own numbers.
+        let withSpread = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(study: "s", seeds: []),
+                                                                               studyRun: Fixture.study())
+        let md = String(decoding: try #require(withSpread.files["report.md"]), as: UTF8.self)
+        #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) | 99.24% |"), "the study's mean ± sd (min-max) beside this run's")
+        #expect(md.contains("spans up to 0.35 points, and the models' means differ by at most 0.14 points"))
+
         // A folder's language is read from its page, whatever its name.
         let folder = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
