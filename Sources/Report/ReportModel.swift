@@ -47,8 +47,48 @@ struct ReportModel {
             throw ReportError.template(path: "run \(run.id)", reason: "a unit has no finished epoch to report")
         }
         let last = run.models.compactMap(\.metrics.last)
+        func claimRow(_ c: Claim) -> ReportContext.ClaimRow {
+            ReportContext.ClaimRow(statement: c.statement.text(language), evidence: c.evidence.text(language),
+                                   rule: c.rule.text(language), verdict: c.verdict.words.text(language), mark: c.verdict.mark)
+        }
+        let originalClaims = claims.filter { $0.source == .original }
+        let paired = paired()
+        let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
+        let verification = verification()
+        let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
+        let hasMissed = errors != nil && run.testImages != nil
+        // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
+        let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
+        return ReportContext(
+            lang: language.rawValue, course: Original.course, assignment: Original.assignment,
+            dataset: Self.datasetName(config.dataset.name),
+            runId: run.id.rawValue, regenerate: Self.command(run.config, language: language),
+            seed: SeedList(config.seeds).description, epochs: String(config.epochs), batchSize: String(config.batchSize),
+            batches: String((trainCount + config.batchSize - 1) / config.batchSize),
+            trainCount: Format.int(trainCount), normalisation: Self.normalisation(config),
+            isHomework: config.isHomework,
+            architecture: ArchitectureSection(summaries, language: language).models,
+            models: modelRows(last), results: results(last), paired: paired, hasPaired: !paired.isEmpty,
+            differenceNote: differenceNote(last), study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
+            hasErrors: errors != nil, hasMissed: hasMissed,
+            confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
+            missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
+            confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
+            modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
+            parameters: parameters(summaries), compute: compute(summaries), computeOrder: computeOrder(summaries),
+            claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
+            claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
+            claimsTotal: String(originalClaims.count),
+            comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
+            epochTable: epochTable(), timings: timings(), totalMinutes: String(format: "%.1f", totalSeconds / 60),
+            timingsFigure: "figures/timings.png", timingsNumber: String(run.models.count + 2 + errorFigures),
+            reproducibility: reproducibility(),
+            verification: verification, hasVerification: verification != nil)
+    }
 
-        let models = run.models.enumerated().map { index, model in
+    /// One section per model: its figure and the last batch's loss beside the original's.
+    func modelRows(_ last: [EpochMetrics]) -> [ReportContext.Model] {
+        run.models.enumerated().map { index, model in
             let m = last[index]
             return ReportContext.Model(
                 title: model.spec.title, summary: model.spec.summary,
@@ -57,8 +97,11 @@ struct ReportModel {
                 lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
         }
+    }
 
-        let results = run.models.enumerated().map { index, model in
+    /// Final and best numbers per model beside the original's, with each accuracy's Wilson interval.
+    func results(_ last: [EpochMetrics]) -> [ReportContext.Result] {
+        run.models.enumerated().map { index, model in
             let m = last[index], o = Original.result(model.spec.id)
             let best = model.metrics.map(\.testAccuracy).max() ?? 0
             return ReportContext.Result(
@@ -73,8 +116,11 @@ struct ReportModel {
                 bestTestAccuracy: Self.pct(best),
                 bestEpoch: model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "))
         }
+    }
 
-        let parameters = zip(run.models, summaries).map { model, summary in
+    /// The original's parameter table per model, recomputed from the plans, its slips named.
+    func parameters(_ plans: [ModelPlan]) -> [ReportContext.Parameters] {
+        zip(run.models, plans).map { model, summary in
             let stated = Original.result(model.spec.id)?.statedWeightTotal
             let rows = ParameterRow.rows(summary).map { row in
                 let p = row.parameter
@@ -93,23 +139,23 @@ struct ReportModel {
                 total: Format.int(summary.parameterCount), stated: stated.map(Format.int) ?? "-",
                 note: note, hasNote: !note.isEmpty)
         }
+    }
 
-        let compute = zip(run.models, summaries).map { model, s in
+    /// Multiply-adds and FLOPs counted from the plans.
+    func compute(_ plans: [ModelPlan]) -> [ReportContext.Compute] {
+        zip(run.models, plans).map { model, s in
             ReportContext.Compute(
                 title: model.spec.title, forwardMACs: Format.int(s.forwardMACs),
                 forwardFLOPs: String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
                 trainingFLOPs: String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
                 epochFLOPs: String(format: "%.2f × 10¹²", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12))
         }
+    }
 
-        func claimRow(_ c: Claim) -> ReportContext.ClaimRow {
-            ReportContext.ClaimRow(statement: c.statement.text(language), evidence: c.evidence.text(language),
-                                   rule: c.rule.text(language), verdict: c.verdict.words.text(language), mark: c.verdict.mark)
-        }
-        let originalClaims = claims.filter { $0.source == .original }
-
+    /// McNemar's exact test of each pair of models on their final predictions of the same test images.
+    func paired() -> [ReportContext.Paired] {
         let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
-        let paired = pairs.compactMap { a, b -> ReportContext.Paired? in
+        return pairs.compactMap { a, b -> ReportContext.Paired? in
             guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
                   let px = x.predictions.last, let py = y.predictions.last, px.count == labels.count, py.count == labels.count else { return nil }
             let d = Statistics.discordant(px, py, labels: labels)
@@ -117,15 +163,21 @@ struct ReportModel {
             return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(d.onlyFirst), onlySecond: String(d.onlySecond),
                                         p: ClaimChecker.p(p), significant: p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
         }
+    }
 
-        let epochTable = (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
+    /// Every epoch of every model: training loss and test accuracy.
+    func epochTable() -> [ReportContext.EpochRow] {
+        (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
             ReportContext.EpochRow(epoch: String(e + 1), cells: run.models.map { m in
                 guard e < m.metrics.count else { return .init(loss: "-", accuracy: "-") }
                 return .init(loss: Self.loss(m.metrics[e].trainLoss), accuracy: Self.pct(m.metrics[e].testAccuracy))
             })
         }
+    }
 
-        let timings = run.models.map { m in
+    /// Measured seconds per epoch, on the machine of the run.
+    func timings() -> [ReportContext.Timing] {
+        run.models.map { m in
             let train = m.metrics.map(\.trainSeconds), eval = m.metrics.map(\.evalSeconds)
             return ReportContext.Timing(
                 title: m.spec.title,
@@ -134,9 +186,11 @@ struct ReportModel {
                 totalMinutes: String(format: "%.1f", (train.reduce(0, +) + eval.reduce(0, +)) / 60),
                 samplesPerSecond: String(format: "%.0f", Double(trainCount) / max(Statistics.mean(train), 1e-9)))
         }
-        let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
+    }
 
-        let verification = run.verification.map { v in
+    /// The run's last verification by retraining, if any.
+    func verification() -> ReportContext.Verification? {
+        run.verification.map { v in
             ReportContext.Verification(
                 date: v.date, epochs: String(v.epochs), threads: String(v.threads),
                 bitsPromised: v.bitsPromised,
@@ -148,71 +202,49 @@ struct ReportModel {
                           largestDifference: String(format: "%.3g", r.largestDifference))
                 })
         }
+    }
 
+    /// How far this run is from the original, and why a difference of that size is expected.
+    func differenceNote(_ last: [EpochMetrics]) -> String {
         let largestGap = zip(run.models, last).compactMap { model, m in
             Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 }
         }.max() ?? 0
-        let differenceNote = config.isHomework
+        return run.config.isHomework
             ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.", largestGap),
                 String(format: "원문과의 최종 test accuracy 차이는 최대 %.2f 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이다.", largestGap))
             : t("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
                 "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
+    }
 
-        let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
-        let hasMissed = errors != nil && run.testImages != nil
-        // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
-        let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
+    /// What a reader needs to make this run again and check it: configuration, reduction order, machine, code, digests.
+    func reproducibility() -> ReportContext.Reproducibility {
+        let config = run.config
         let sessions = run.models.flatMap(\.manifest.sessions)
-        let normalisation = String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
-        return ReportContext(
-            lang: language.rawValue, course: Original.course, assignment: Original.assignment,
-            dataset: Self.datasetName(config.dataset.name),
-            runId: run.id.rawValue, regenerate: Self.command(run.config, language: language),
-            seed: SeedList(config.seeds).description, epochs: String(config.epochs), batchSize: String(config.batchSize),
-            batches: String((trainCount + config.batchSize - 1) / config.batchSize),
-            trainCount: Format.int(trainCount), normalisation: normalisation,
-            isHomework: config.isHomework,
-            architecture: ArchitectureSection(summaries, language: language).models,
-            models: models, results: results, paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote, study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
-            hasErrors: errors != nil, hasMissed: hasMissed,
-            confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
-            missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
-            confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
-            modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
-            parameters: parameters, compute: compute, computeOrder: computeOrder(summaries),
-            claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
-            claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
-            claimsTotal: String(originalClaims.count),
-            comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
-            epochTable: epochTable, timings: timings, totalMinutes: String(format: "%.1f", totalSeconds / 60),
-            timingsFigure: "figures/timings.png", timingsNumber: String(run.models.count + 2 + errorFigures),
-            reproducibility: ReportContext.Reproducibility(
-                adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
-                shards: String(config.reduction.shards),
-                normalisation: normalisation,
-                limitTrain: config.limitTrain.map(String.init) ?? t("all", "전체"),
-                datasetDigests: config.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
-                evalBatch: String(config.evalBatchSize),
-                convChunk: Format.int(config.reduction.convChunkBytes), winogradChunk: Format.int(config.reduction.winogradChunkBytes),
-                machine: Self.distinct(sessions.map { s in
-                    s.environment.cpu + t("; kernel path \(s.environment.kernel.rawValue), \(s.environment.workers) worker(s)",
-                                          "; kernel 경로 \(s.environment.kernel.rawValue), worker \(s.environment.workers)개")
-                }),
-                contract: String(config.reduction.kernelContract),
-                guarantee: config.reduction != .current
-                    ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
-                        "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
-                    : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
-                        "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
-                toolchain: Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
-                commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
-                started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
-                weights: run.models.map { .init(title: $0.spec.title, unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
-                resumed: run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
-                    .init(title: m.spec.title, after: m.manifest.resumedAfter.map(String.init).joined(separator: ", "))
-                }),
-            verification: verification, hasVerification: verification != nil)
+        return ReportContext.Reproducibility(
+            adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
+            shards: String(config.reduction.shards),
+            normalisation: Self.normalisation(config),
+            limitTrain: config.limitTrain.map(String.init) ?? t("all", "전체"),
+            datasetDigests: config.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
+            evalBatch: String(config.evalBatchSize),
+            convChunk: Format.int(config.reduction.convChunkBytes), winogradChunk: Format.int(config.reduction.winogradChunkBytes),
+            machine: Self.distinct(sessions.map { s in
+                s.environment.cpu + t("; kernel path \(s.environment.kernel.rawValue), \(s.environment.workers) worker(s)",
+                                      "; kernel 경로 \(s.environment.kernel.rawValue), worker \(s.environment.workers)개")
+            }),
+            contract: String(config.reduction.kernelContract),
+            guarantee: config.reduction != .current
+                ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
+                    "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
+                : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
+                    "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
+            toolchain: Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
+            commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
+            started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
+            weights: run.models.map { .init(title: $0.spec.title, unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
+            resumed: run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
+                .init(title: m.spec.title, after: m.manifest.resumedAfter.map(String.init).joined(separator: ", "))
+            })
     }
 
     /// Each model's final test accuracy across the linked study's seeds beside
@@ -256,6 +288,11 @@ struct ReportModel {
         case "fashion-mnist": return "Fashion-MNIST"
         default: return name
         }
+    }
+
+    /// How pixels are normalised, as a formula.
+    static func normalisation(_ config: RunConfig) -> String {
+        String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
     }
 
     /// The distinct values in first-seen order, joined: one line when every unit ran alike.
