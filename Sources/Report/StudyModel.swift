@@ -116,17 +116,19 @@ struct StudyModel {
     static func figure(_ run: RunRecord, language: Language) -> Figures.Named {
         let ko = language == .ko
         let models = run.config.models.map { spec in run.units.filter { $0.spec == spec } }
-        func series(_ units: [UnitRecord], _ value: (EpochMetrics) -> Double) -> Series {
+        /// The centre line is the mean, or on a log axis the geometric mean (the mean of the logarithms), which sits where the eye puts the middle.
+        func series(_ units: [UnitRecord], logScale: Bool = false, _ value: (EpochMetrics) -> Double) -> Series {
             let epochs = units.map(\.metrics.count).min() ?? 0
             let columns = (0..<epochs).map { e in units.map { value($0.metrics[e]) } }
-            return Series(units.first?.spec.title ?? "", perEpoch: columns.map(Statistics.mean),
+            let centre = logScale ? { (xs: [Double]) in pow(10, Statistics.mean(xs.map(log10))) } : Statistics.mean
+            return Series(units.first?.spec.title ?? "", perEpoch: columns.map(centre),
                           low: columns.map { $0.min() ?? 0 }, high: columns.map { $0.max() ?? 0 })
         }
         let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
         let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
         return Figures.Named(name: "study", figure: Figure(panels: [
             .line(LineChart(title: ko ? "seed 전체의 train loss (log 축)" : "Train loss across seeds (log scale)", xLabel: "epoch",
-                            yLabel: ko ? "batch 평균 loss" : "mean batch loss", series: models.map { series($0, \.trainLoss) }, logY: true)),
+                            yLabel: ko ? "batch 평균 loss" : "mean batch loss", series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
             .line(LineChart(title: ko ? "seed 전체의 test accuracy (확대)" : "Test accuracy across seeds (zoomed)", xLabel: "epoch",
                             yLabel: "test accuracy (%)", series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
         ], font: Figures.font(language)))
