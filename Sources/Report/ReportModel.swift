@@ -46,15 +46,14 @@ struct ReportModel {
         guard run.models.allSatisfy({ !$0.metrics.isEmpty }) else {
             throw ReportError.template(path: "run \(run.id)", reason: "a unit has no finished epoch to report")
         }
-        let last = run.models.compactMap(\.metrics.last)
         func claimRow(_ c: Claim) -> ReportContext.ClaimRow {
             ReportContext.ClaimRow(statement: c.statement.text(language), evidence: c.evidence.text(language),
                                    rule: c.rule.text(language), verdict: c.verdict.words.text(language), mark: c.verdict.mark)
         }
         let originalClaims = claims.filter { $0.source == .original }
-        let paired = paired()
+        let paired = pairedRows()
         let totalSeconds = run.models.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +)
-        let verification = verification()
+        let verification = verificationSection()
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         let hasMissed = errors != nil && run.testImages != nil
         // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
@@ -68,8 +67,8 @@ struct ReportModel {
             trainCount: Format.int(trainCount), normalisation: Self.normalisation(config),
             isHomework: config.isHomework,
             architecture: ArchitectureSection(summaries, language: language).models,
-            models: modelRows(last), results: results(last), paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote(last), study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
+            models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
+            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
             hasErrors: errors != nil, hasMissed: hasMissed,
             confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
             missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
@@ -87,9 +86,9 @@ struct ReportModel {
     }
 
     /// One section per model: its figure and the last batch's loss beside the original's.
-    func modelRows(_ last: [EpochMetrics]) -> [ReportContext.Model] {
-        run.models.enumerated().map { index, model in
-            let m = last[index]
+    func modelRows() -> [ReportContext.Model] {
+        run.models.enumerated().compactMap { index, model in
+            guard let m = model.metrics.last else { return nil }
             return ReportContext.Model(
                 title: model.spec.title, summary: model.spec.summary,
                 figure: "figures/\(model.spec.id).png", number: String(index + 1),
@@ -100,9 +99,10 @@ struct ReportModel {
     }
 
     /// Final and best numbers per model beside the original's, with each accuracy's Wilson interval.
-    func results(_ last: [EpochMetrics]) -> [ReportContext.Result] {
-        run.models.enumerated().map { index, model in
-            let m = last[index], o = Original.result(model.spec.id)
+    func results() -> [ReportContext.Result] {
+        run.models.compactMap { model in
+            guard let m = model.metrics.last else { return nil }
+            let o = Original.result(model.spec.id)
             let best = model.metrics.map(\.testAccuracy).max() ?? 0
             return ReportContext.Result(
                 title: model.spec.title,
@@ -153,7 +153,7 @@ struct ReportModel {
     }
 
     /// McNemar's exact test of each pair of models on their final predictions of the same test images.
-    func paired() -> [ReportContext.Paired] {
+    func pairedRows() -> [ReportContext.Paired] {
         let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
         return pairs.compactMap { a, b -> ReportContext.Paired? in
             guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
@@ -189,7 +189,7 @@ struct ReportModel {
     }
 
     /// The run's last verification by retraining, if any.
-    func verification() -> ReportContext.Verification? {
+    func verificationSection() -> ReportContext.Verification? {
         run.verification.map { v in
             ReportContext.Verification(
                 date: v.date, epochs: String(v.epochs), threads: String(v.threads),
@@ -205,9 +205,9 @@ struct ReportModel {
     }
 
     /// How far this run is from the original, and why a difference of that size is expected.
-    func differenceNote(_ last: [EpochMetrics]) -> String {
-        let largestGap = zip(run.models, last).compactMap { model, m in
-            Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 }
+    func differenceNote() -> String {
+        let largestGap = run.models.compactMap { model in
+            model.metrics.last.flatMap { m in Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 } }
         }.max() ?? 0
         return run.config.isHomework
             ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.", largestGap),
@@ -252,6 +252,9 @@ struct ReportModel {
     /// spread of one model across seeds, the widest gap between two models' means.
     func acrossSeeds() -> ReportContext.AcrossSeeds? {
         guard let studyRun, study != nil else { return nil }
+        var sameSettings = run.config
+        sameSettings.seeds = studyRun.config.seeds
+        guard sameSettings == studyRun.config else { return nil }
         let models = StudyModel(run: studyRun, language: language).byModel.map { model in
             (spec: model.spec, finals: model.units.compactMap { $0.metrics.last?.testAccuracy })
         }.filter { !$0.finals.isEmpty }

@@ -39,11 +39,13 @@ struct RunsCommand: ParsableCommand {
                 } catch ArchiveError.unfinished {
                     let done = (try? store.unitManifest(unit.id))?.sessions.last?.lastEpoch ?? 0
                     return "\(label) \(done)/\(config.epochs) epochs"
-                } catch {
+                } catch FileError.missing {
                     return "\(label) not started"
+                } catch {
+                    return "\(label) unreadable (\(error))"
                 }
             }
-            // To the second: the archive's milliseconds only order runs started within one.
+            // Shown to the second ("2026-11-29T22:02:01Z"); the archive keeps milliseconds to order runs started within one second.
             let started = manifest.started.count > 20 ? manifest.started.prefix(19) + "Z" : manifest.started
             let columns = [pad(id.rawValue, 18), pad(started, 22), pad(((try? store.status(id)) ?? manifest.status).rawValue, 13),
                            pad(String(config.epochs), 8), pad(SeedList(config.seeds).description, 10)]

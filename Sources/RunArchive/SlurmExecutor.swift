@@ -41,15 +41,17 @@ public struct SlurmExecutor {
         case missing(String)
         case command(String, String)
         case taskFailed(unit: UnitID, status: String, log: String)
-        /// The task ended well but its result file is missing or is not this unit's.
-        case noResult(unit: UnitID, path: String)
+        /// The task ended well but its result file is missing, unreadable or another unit's.
+        case noResult(unit: UnitID, path: String, reason: String)
+        indirect case several([SlurmError])
 
         public var description: String {
             switch self {
             case let .missing(tool): return "\(tool) not found: install Debian's slurm-client (or slurm-wlm) on the machine that submits, or use --executor local"
             case let .command(command, message): return "\(command) failed: \(message)"
             case let .taskFailed(unit, status, log): return "slurm: the task of unit \(unit) failed: \(status); its log: \(log)"
-            case let .noResult(unit, path): return "slurm: the task of unit \(unit) ended without a result for it in \(path)"
+            case let .noResult(unit, path, reason): return "slurm: the task of unit \(unit) left no result of it in \(path): \(reason)"
+            case let .several(errors): return errors.map(\.description).joined(separator: "\n")
             }
         }
     }

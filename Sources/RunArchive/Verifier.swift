@@ -45,21 +45,14 @@ public struct Verifier {
     public func verifyOnSlurm(epochs: Int?, models: [ModelSpec]? = nil, seeds: [UInt64]? = nil, slurm: SlurmExecutor,
                               every seconds: Double = 5, log: (String) -> Void = { _ in }) throws -> Verification {
         let units = selected(models: models, seeds: seeds)
+        guard !units.isEmpty else { throw ArchiveError.notFound("run \(record.id) has no unit of these models and seeds to verify") }
         let folder = (store.layout.runFolder(record.id) as NSString).appendingPathComponent("slurm")
         let output = (folder as NSString).appendingPathComponent("verify-\(UUID().uuidString.prefix(8))-%u.json")
         let submission = try slurm.submit(units.map(\.config),
                                           taskArguments: ["--verify", "--verify-output", output] + (epochs.map { ["--epochs", String($0)] } ?? []))
         log("slurm: submitted job \(submission.jobID): \(units.count) verification task(s); following it")
         let results = try SlurmExecutor.follow(submission, every: seconds) { log("slurm: job \(submission.jobID): \($0.count) task(s) queued or running") }
-        let checks = try zip(units, results).map { unit, result -> UnitVerification in
-            let id = unit.manifest.unitId
-            if case let .failed(_, taskLog, status) = result { throw SlurmExecutor.SlurmError.taskFailed(unit: id, status: status, log: taskLog) }
-            let path = output.replacingOccurrences(of: "%u", with: id.rawValue)
-            guard let check = try? JSON.decode(UnitVerification.self, from: path), check.result.unitId == id else {
-                throw SlurmExecutor.SlurmError.noResult(unit: id, path: path)
-            }
-            return check
-        }
+        let checks = try Self.collect(units.map(\.manifest.unitId), results: results, output: output)
         return Verification(date: RunManifest.now(), epochs: checks.map(\.result.epochsCompared).max() ?? 0, threads: slurm.settings.threads,
                             bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
                             environment: checks.first?.environment ?? .current(workers: slurm.settings.threads, kernel: kernel),
@@ -103,6 +96,36 @@ public struct Verifier {
     }
 }
 
+extension Verifier {
+    /// The result each verification task wrote (`output` with `%u` for the
+    /// unit id), in the units' order. Every task that failed, or left no
+    /// readable result of its own unit, is named; one error holds them all.
+    static func collect(_ units: [UnitID], results: [SlurmExecutor.TaskResult], output: String) throws -> [UnitVerification] {
+        var checks: [UnitVerification] = []
+        var failures: [SlurmExecutor.SlurmError] = []
+        for (id, result) in zip(units, results) {
+            if case let .failed(_, taskLog, status) = result {
+                failures.append(.taskFailed(unit: id, status: status, log: taskLog))
+                continue
+            }
+            let path = output.replacingOccurrences(of: "%u", with: id.rawValue)
+            do {
+                let check = try JSON.decode(UnitVerification.self, from: path)
+                guard check.result.unitId == id else {
+                    failures.append(.noResult(unit: id, path: path, reason: "it records unit \(check.result.unitId)"))
+                    continue
+                }
+                checks.append(check)
+            } catch {
+                failures.append(.noResult(unit: id, path: path, reason: "\(error)"))
+            }
+        }
+        if failures.count == 1, let only = failures.first { throw only }
+        guard failures.isEmpty else { throw SlurmExecutor.SlurmError.several(failures) }
+        return checks
+    }
+}
+
 extension Verification {
     /// This check laid over an earlier one of the same run: a narrower check
     /// (some models or seeds) keeps the earlier results of the units it did
@@ -110,6 +133,7 @@ extension Verification {
     public func merged(over earlier: Verification?, order: [UnitID]) -> Verification {
         guard let earlier else { return self }
         var merged = self
+        merged.bitsPromised = bitsPromised && earlier.bitsPromised
         merged.units = order.compactMap { id in units.first { $0.unitId == id } ?? earlier.units.first { $0.unitId == id } }
         merged.epochs = merged.units.map(\.epochsCompared).max() ?? 0
         return merged

@@ -231,7 +231,13 @@ struct ReportTests {
                                                                                studyRun: Fixture.study())
         let md = String(decoding: try #require(withSpread.files["report.md"]), as: UTF8.self)
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) | 99.24% |"), "the study's mean ± sd (min-max) beside this run's")
-        #expect(md.contains("spans up to 0.35 points, and the models' means differ by at most 0.14 points"))
+        #expect(md.contains("varies across seeds by more than 0.35 points, and the models' means differ by at most 0.14 points"))
+        var otherStudy = Fixture.study()
+        otherStudy.manifest.config.epochs = 7
+        let unrelated = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(study: "s", seeds: []),
+                                                                              studyRun: otherStudy)
+        #expect(!String(decoding: try #require(unrelated.files["report.md"]), as: UTF8.self).contains("varies across seeds"),
+                "a study of other settings says nothing of this run's noise")
 
         // A folder's language is read from its page, whatever its name.
         let folder = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"

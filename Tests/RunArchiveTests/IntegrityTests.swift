@@ -1,7 +1,7 @@
 import Dataset
 import Engine
 import Foundation
-import Support
+@testable import Support
 import Testing
 import Training
 @testable import RunArchive
@@ -20,18 +20,17 @@ struct IntegrityTests {
             let items: [Item]
         }
         func message(_ json: String) -> String {
-            do {
-                _ = try JSON.decode(Sample.self, from: Data(json.utf8), path: "runs/x/manifest.json")
-                return "decoded"
-            } catch {
-                return "\(error)"
-            }
+            let result = Result { try JSON.decode(Sample.self, from: Data(json.utf8), path: "runs/x/manifest.json") }
+            if case let .failure(error) = result { return "\(error)" }
+            return "decoded"
         }
         #expect(message(#"{"items": []}"#) == #"runs/x/manifest.json: expected Sample as JSON: at the top level: no "unit_id""#)
         #expect(message(#"{"unit_id": "a", "items": [{"size_bytes": "12"}]}"#)
             .hasPrefix("runs/x/manifest.json: expected Sample as JSON: at items[0].size_bytes: "))
         #expect(message(#"{"unit_id": "a", "items": {}}"#) == "runs/x/manifest.json: expected Sample as JSON: at items: Expected to decode a list but found an object instead.")
-        #expect(message("not json").hasPrefix("runs/x/manifest.json: expected Sample as JSON: at the top level: "))
+        #expect(message(#"{"unit_id": "a", "items": [}"#) == "runs/x/manifest.json: expected Sample as JSON: not valid JSON around line 1, column 28")
+        #expect(message("{\n  \"unit_id\": \"a\",\n  \"items\": x\n}\n").hasSuffix("not valid JSON around line 3, column 12"))
+        #expect(JSON.snakeCase("filesSha256") == "files_sha256" && JSON.snakeCase("kernelSHA") == "kernel_sha" && JSON.snakeCase("URLPath") == "url_path")
     }
 
     @Test("a failure at any write, then a rerun: the same bits as an undisturbed run, no temporary file left")

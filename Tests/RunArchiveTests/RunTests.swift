@@ -234,6 +234,29 @@ struct RunTests {
         #expect(merged.units == [a, b] && merged.epochs == 2, "the earlier result of a, the new one of b, in the run's order")
         #expect(narrow.merged(over: nil, order: [a.unitId, b.unitId]) == narrow)
     }
+
+    @Test("the results of Slurm verification tasks are collected in order; every failed task or missing result is named")
+    func collectSlurmResults() throws {
+        let store = S.temporaryStore()
+        let record = try #require(S.finished(try S.execute(store, S.config(epochs: 1))))
+        let check = try Verifier(store: store, record: record, threads: 1, kernel: .portable).verify(epochs: 1, data: S.data)
+        let a = check.units[0], b = UnitID(rawValue: "00000000000000bb"), c = UnitID(rawValue: "00000000000000cc")
+        let output = NSTemporaryDirectory() + "hw2-collect-\(UUID().uuidString)/verify-%u.json"
+        func path(_ id: UnitID) -> String { output.replacingOccurrences(of: "%u", with: id.rawValue) }
+        let written = UnitVerification(result: a, environment: check.environment, threads: 1)
+        try AtomicFile.writeJSON(written, to: path(a.unitId))
+        try AtomicFile.writeJSON(written, to: path(b))
+        #expect(try Verifier.collect([a.unitId], results: [.finished], output: output) == [written])
+        #expect(throws: SlurmExecutor.SlurmError.noResult(unit: b, path: path(b), reason: "it records unit \(a.unitId)")) {
+            try Verifier.collect([b], results: [.finished], output: output)
+        }
+        do {
+            _ = try Verifier.collect([a.unitId, c], results: [.failed(unit: a.unitId, log: "task-7_0.log", status: "exit status 1"), .finished], output: output)
+            Issue.record("a failed task and a missing result must be an error")
+        } catch let SlurmExecutor.SlurmError.several(errors) {
+            #expect(errors.count == 2 && "\(errors[0])".contains("task-7_0.log") && "\(errors[1])".contains(path(c)), "\(errors)")
+        }
+    }
 }
 
 @Suite("Seed lists")
