@@ -207,22 +207,23 @@ public struct ClaimChecker {
     /// the axis may count from 0 (matplotlib's default index) or from 1.
     /// Both readings are evaluated; when they disagree the claim is not decided.
     /// `from` and `to` are the bounds as the original writes them (`[0,10]`:
-    /// 0 and 10; "from epoch 20 on": 20 and nil). A paired difference for the
-    /// study is given only when both readings agree.
+    /// 0 and 10; "from epoch 20 on": 20 and nil). The paired difference for the
+    /// study is measured on the epochs both readings share, so every seed has one.
     func bothReadings(_ written: Localized, from: Int, to: Int?,
                       _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
         let last = epochs
         let oneBased = max(from, 1)...min(to ?? last, last)
         let zeroBased = (from + 1)...min((to ?? last - 1) + 1, last)
         let a = judge(oneBased), b = judge(zeroBased)
+        let shared = zeroBased.lowerBound <= oneBased.upperBound ? judge(zeroBased.lowerBound...oneBased.upperBound).2 : nil
         if a.0 == b.0 {
             return (a.0, a.1 + Localized(" (\(written.en) read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound); reading the axis from 0, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound), gives the same verdict.)",
-                                          " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), a.2)
+                                          " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), shared)
         }
         return (.notDecided,
                 Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.words.en); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(a.0.words.ko): ") + a.1
                 + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.words.en); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(b.0.words.ko): ") + b.1
-                + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), nil)
+                + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), shared)
     }
 
     func window(_ values: [Double], _ range: ClosedRange<Int>) -> [Double] {
@@ -387,7 +388,8 @@ public struct ClaimChecker {
 /// A claim across the seeds of a study: its verdict on each seed, and one
 /// overall verdict from the paired differences across seeds when the claim
 /// has one on every seed (the 95% t interval of their mean); otherwise it
-/// holds or fails overall only when every seed agrees.
+/// holds or fails overall only when every seed that can test it agrees (a
+/// seed timed on mixed machines, say, is set aside and counted as such).
 public struct StudyClaim: Sendable {
     public let claim: Claim
     public let perSeed: [Claim.Verdict]
@@ -411,10 +413,13 @@ public struct StudyClaim: Sendable {
             let verdict: Claim.Verdict = m.interval.lowerBound > 0 ? .holds : m.interval.upperBound < 0 ? .doesNotHold : .notDecided
             return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + Localized("; ", "; ") + interval(m))
         }
-        let verdict: Claim.Verdict = Set(verdicts).count == 1 ? verdicts[0] : .notDecided
+        let testable = verdicts.filter { $0 != .notTestable }
+        let verdict: Claim.Verdict = testable.isEmpty ? .notTestable : Set(testable).count == 1 ? testable[0] : .notDecided
+        let untested = verdicts.count - testable.count
+        let setAside = untested == 0 || testable.isEmpty ? Localized("", "")
+            : Localized(", not testable on \(untested)", ", \(untested)개에서 확인 불가")
         return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                          evidence: tally + Localized(" (no paired difference: holds or fails overall only when every seed agrees).",
-                                                      " (짝지은 차이가 없는 주장: 모든 seed가 같을 때만 전체 성립 또는 불성립)."))
+                          evidence: tally + setAside + Localized(" (no paired difference).", " (짝지은 차이 없음)."))
     }
 
     static func interval(_ m: (mean: Double, interval: ClosedRange<Double>)) -> Localized {

@@ -192,7 +192,7 @@ struct ReportModel {
     func verificationSection() -> ReportContext.Verification? {
         run.verification.map { v in
             ReportContext.Verification(
-                date: v.date, epochs: String(v.epochs), threads: String(v.threads),
+                date: Self.time(v.date), epochs: String(v.epochs), threads: String(v.threads),
                 bitsPromised: v.bitsPromised,
                 tolerance: String(Verification.tolerance),
                 machine: v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
@@ -228,10 +228,7 @@ struct ReportModel {
             datasetDigests: config.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
             evalBatch: String(config.evalBatchSize),
             convChunk: Format.int(config.reduction.convChunkBytes), winogradChunk: Format.int(config.reduction.winogradChunkBytes),
-            machine: Self.distinct(sessions.map { s in
-                s.environment.cpu + t("; kernel path \(s.environment.kernel.rawValue), \(s.environment.workers) worker(s)",
-                                      "; kernel 경로 \(s.environment.kernel.rawValue), worker \(s.environment.workers)개")
-            }),
+            machine: Self.machines(sessions.map(\.environment), language: language),
             contract: String(config.reduction.kernelContract),
             guarantee: config.reduction != .current
                 ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
@@ -240,7 +237,7 @@ struct ReportModel {
                     "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
             toolchain: Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
             commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
-            started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
+            started: sessions.map(\.started).min().map(Self.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(Self.time) ?? "-",
             weights: run.models.map { .init(title: $0.spec.title, unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             resumed: run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
                 .init(title: m.spec.title, after: m.manifest.resumedAfter.map(String.init).joined(separator: ", "))
@@ -299,6 +296,29 @@ struct ReportModel {
     }
 
     /// The distinct values in first-seen order, joined: one line when every unit ran alike.
+    /// The machines the sessions ran on, one entry per CPU and kernel path with
+    /// the thread counts it ran with: "Xeon (2 cores); kernel path avx512, 1 or 2 worker(s)".
+    static func machines(_ environments: [RunEnvironment], language: Language) -> String {
+        var order: [String] = []
+        var workers: [String: [Int]] = [:]
+        for e in environments {
+            let key = e.cpu + (language == .ko ? "; kernel 경로 " : "; kernel path ") + e.kernel.rawValue
+            if workers[key] == nil { order.append(key) }
+            if workers[key, default: []].contains(e.workers) == false { workers[key, default: []].append(e.workers) }
+        }
+        return order.map { key in
+            let counts = (workers[key] ?? []).sorted().map(String.init)
+            return language == .ko ? key + ", worker " + counts.joined(separator: " 또는 ") + "개"
+                : key + ", " + counts.joined(separator: " or ") + " worker(s)"
+        }.joined(separator: " / ")
+    }
+
+    /// An archive timestamp as the reports show it: to the second ("2026-11-30T01:00:34Z").
+    static func time(_ stamp: String) -> String {
+        guard let dot = stamp.firstIndex(of: "."), stamp.hasSuffix("Z") else { return stamp }
+        return String(stamp[..<dot]) + "Z"
+    }
+
     static func distinct(_ values: [String]) -> String {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }.joined(separator: " / ")

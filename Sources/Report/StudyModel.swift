@@ -70,11 +70,11 @@ struct StudyModel {
             seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
             regenerate: ReportModel.command(config, language: language),
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
-            machine: ReportModel.distinct(sessions.map { "\($0.environment.cpu); kernel path \($0.environment.kernel.rawValue), \($0.environment.workers) worker(s)" }),
+            machine: ReportModel.machines(sessions.map(\.environment), language: language),
             reduction: String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",
                               config.reduction.shards, Format.int(config.reduction.convChunkBytes), Format.int(config.reduction.winogradChunkBytes),
                               config.evalBatchSize, config.reduction.kernelContract),
-            started: sessions.map(\.started).min() ?? "-", finished: sessions.compactMap(\.finished).max() ?? "-",
+            started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
             trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
     }
 

@@ -50,7 +50,8 @@ struct ReportOptions: ParsableArguments {
         let rendered = try ReportWriter(templates: templates).render(run, language: lang, related: related, studyRun: studyRun)
         for warning in rendered.warnings { print("warning: \(warning)") }
         let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
-        print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(rendered.files.keys.filter { $0.hasPrefix("figures/") }.count) figures and the run's light archive in archive/")
+        let figures = rendered.files.keys.filter { $0.hasPrefix("figures/") }.count
+        print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(figures) figure\(figures == 1 ? "" : "s") and the run's light archive in archive/")
         return folder
     }
 }

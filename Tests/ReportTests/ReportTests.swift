@@ -166,6 +166,16 @@ struct ReportTests {
         let late = try ClaimChecker(models: Fixture.models(accuracy: [Array(repeating: 0.98, count: 30), a2, a3]), labels: nil).lateLeader()
         #expect(late.verdict == .holds, "\(late.evidence.en)")
 
+        // Model 2 ahead in 9 of epochs 21-30 but behind at epoch 20 itself: the readings 21-30 (p = 0.02) and 20-30 (p = 0.07) disagree,
+        // and the study still gets the paired difference on the epochs both share (21-30).
+        var b2 = Array(repeating: 0.990, count: 30), b3 = Array(repeating: 0.9895, count: 30)
+        b2[19] = 0.980
+        b2[25] = 0.987
+        let split = try ClaimChecker(models: Fixture.models(accuracy: [Array(repeating: 0.98, count: 30), b2, b3]), labels: nil).lateLeader()
+        #expect(split.verdict == .notDecided && split.evidence.en.contains("disagree"), "\(split.evidence.en)")
+        let shared = try #require(split.paired)
+        #expect(abs(shared - (9 * 0.0005 - 0.0025) / 10) < 1e-12, "the mean of Model 2 minus Model 3 over epochs 21-30")
+
         // Model 1's best in epochs 2-5 is 98.9%, below both others but not "low-to-mid 98%": the old rule checked the order only.
         let levels = try ClaimChecker(models: Fixture.models(accuracy: [
             [0.97, 0.989, 0.989, 0.989, 0.989, 0.989, 0.989],
@@ -203,6 +213,23 @@ struct ReportTests {
         let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko, related: related).files["report.md"]), as: UTF8.self)
         try expectGolden(ko, "study.ko.md")
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
+    }
+
+    @Test("a claim without a paired difference holds across seeds when every seed that can test it agrees")
+    func studyClaimSetsAsideUntestableSeeds() throws {
+        func combined(_ verdicts: [Claim.Verdict]) throws -> StudyClaim {
+            try #require(StudyClaim.combine(verdicts.map {
+                Claim(id: "claim-cost", source: .original, verdict: $0, statement: Localized("s", "s"),
+                      evidence: Localized("e", "e"), rule: Localized("r", "r"), paired: nil)
+            }))
+        }
+        let timedApart = try combined([.holds, .holds, .notTestable])
+        #expect(timedApart.verdict == .holds)
+        #expect(timedApart.evidence.en.hasPrefix("holds on 2 of 3 seeds, not testable on 1 ("))
+        #expect(try combined([.holds, .doesNotHold, .notTestable]).verdict == .notDecided)
+        #expect(try combined([.doesNotHold, .doesNotHold]).verdict == .doesNotHold)
+        #expect(try combined([.notTestable, .notTestable]).verdict == .notTestable)
+        #expect(try combined([.notDecided, .holds]).verdict == .notDecided)
     }
 
     @Test("a single run links to the seed study of its settings, a study to the single-seed write-ups of its seeds")
