@@ -68,7 +68,7 @@ struct ReportModel {
             isHomework: config.isHomework,
             architecture: ArchitectureSection(summaries, language: language).models,
             models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: acrossSeeds(),
+            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: try acrossSeeds(),
             hasErrors: errors != nil, hasMissed: hasMissed,
             confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
             missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
@@ -247,12 +247,13 @@ struct ReportModel {
     /// Each model's final test accuracy across the linked study's seeds beside
     /// this run's, and the two numbers to weigh a difference against: the widest
     /// spread of one model across seeds, the widest gap between two models' means.
-    func acrossSeeds() -> ReportContext.AcrossSeeds? {
+    func acrossSeeds() throws -> ReportContext.AcrossSeeds? {
         guard let studyRun, study != nil else { return nil }
         var sameSettings = run.config
         sameSettings.seeds = studyRun.config.seeds
         guard sameSettings == studyRun.config else { return nil }
-        let models = StudyModel(run: studyRun, language: language).byModel.map { model in
+        let studyModel = StudyModel(run: studyRun, language: language)
+        let models = studyModel.byModel.map { model in
             (spec: model.spec, finals: model.units.compactMap { $0.metrics.last?.testAccuracy })
         }.filter { !$0.finals.isEmpty }
         guard !models.isEmpty else { return nil }
@@ -265,7 +266,8 @@ struct ReportModel {
                 .init(title: model.spec.title, final: StudyModel.spread(model.finals, percent: true),
                       thisRun: run.models.first { $0.spec == model.spec }?.metrics.last.map { Self.pct($0.testAccuracy) } ?? "-")
             },
-            seedSpread: String(format: "%.2f", 100 * spread), modelGap: String(format: "%.2f", 100 * gap))
+            seedSpread: String(format: "%.2f", 100 * spread), modelGap: String(format: "%.2f", 100 * gap),
+            studyTally: Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language))
     }
 
     /// The command that makes this run (and this report) again.

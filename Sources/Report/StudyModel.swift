@@ -31,6 +31,14 @@ struct StudyModel {
         run.config.models.map { spec in (spec, run.units.filter { $0.spec == spec }) }
     }
 
+    /// Every claim judged on each seed and overall, in the single-run report's order.
+    func claims() throws -> [StudyClaim] {
+        var perSeedClaims: [[Claim]] = []
+        for seed in seeds { perSeedClaims.append(try ClaimChecker(models: run.units(seed: seed), labels: run.testLabels).all()) }
+        let claimIDs = perSeedClaims.first?.map(\.id) ?? []
+        return claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
+    }
+
     func context() throws -> StudyContext {
         let config = run.config
         let summaries = byModel.map { model in
@@ -46,10 +54,7 @@ struct StudyModel {
             })
         }
 
-        var perSeedClaims: [[Claim]] = []
-        for seed in seeds { perSeedClaims.append(try ClaimChecker(models: run.units(seed: seed), labels: run.testLabels).all()) }
-        let claimIDs = perSeedClaims.first?.map(\.id) ?? []
-        let combined = claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
+        let combined = try claims()
         func row(_ c: StudyClaim) -> StudyContext.ClaimRow {
             StudyContext.ClaimRow(mark: c.verdict.mark, statement: c.claim.statement.text(language),
                                   perSeed: Claim.Verdict.tally(c.perSeed, language: language, omittingZero: true),

@@ -78,6 +78,8 @@ struct ReportContext: TemplateContext {
         let seeds: String
         let rows: [Row]
         let seedSpread, modelGap: String
+        /// The study's overall verdicts on the original's claims.
+        let studyTally: String
     }
     struct Verification {
         struct Unit { let model, epochs, result, largestDifference: String }

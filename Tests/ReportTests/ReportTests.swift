@@ -259,6 +259,8 @@ struct ReportTests {
         let md = String(decoding: try #require(withSpread.files["report.md"]), as: UTF8.self)
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) | 99.24% |"), "the study's mean ± sd (min-max) beside this run's")
         #expect(md.contains("varies across seeds by more than 0.35 points, and the models' means differ by at most 0.14 points"))
+        #expect(md.contains("Across seeds 0-2, by the seed study's rules: holds 5, does not hold 0, not decided 5, not testable 3 (each claim's verdict and evidence across seeds: [the seed study](../s/report.md))."),
+                "the claims section gives the study's overall verdicts beside this run's")
         var otherStudy = Fixture.study()
         otherStudy.manifest.config.epochs = 7
         let unrelated = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(study: "s", seeds: []),
