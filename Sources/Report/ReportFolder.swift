@@ -77,8 +77,10 @@ public struct ReportFolder {
         do {
             try rendered.write(to: staging)
             if pdf {
-                try PDFPrinter.print(html: (staging as NSString).appendingPathComponent("report.html"),
-                                     to: (staging as NSString).appendingPathComponent("report.pdf"))
+                let printPage = (staging as NSString).appendingPathComponent(".print.html")
+                try AtomicFile.write(rendered.printPage, to: printPage)
+                try PDFPrinter.print(html: printPage, to: (staging as NSString).appendingPathComponent("report.pdf"))
+                try FileManager.default.removeItem(atPath: printPage)
             }
             try archive((staging as NSString).appendingPathComponent("archive"))
             let hadOld = FileManager.default.fileExists(atPath: path)

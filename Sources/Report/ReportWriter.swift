@@ -22,6 +22,10 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 public struct RenderedReport {
     public var files: [String: [UInt8]]
     public var warnings: [String]
+    /// report.html as the PDF prints it: a PDF cannot hold a relative link
+    /// (Chromium would write this machine's absolute path), so a link to another
+    /// report shows that report's folder as text and figures link nowhere.
+    public var printPage: [UInt8]
 
     /// Writes every file atomically into `folder` (ReportFolder swaps whole folders).
     func write(to folder: String) throws {
@@ -76,17 +80,28 @@ public struct ReportWriter {
         // The page's body is the same Markdown; links between reports point at report.html there.
         var body = MarkdownParser().html(from: markdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
         // Each figure is embedded (the page stands alone) and links to its full-size PNG beside the page.
-        body = body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
-            let name = String(match.output.name)
-            guard let png = files[name] else { return String(match.output.0) }
-            return "<a href=\"\(name)\"><img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/></a>"
+        func embedFigures(linked: Bool) -> String {
+            body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
+                let name = String(match.output.name)
+                guard let png = files[name] else { return String(match.output.0) }
+                let image = "<img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/>"
+                return linked ? "<a href=\"\(name)\">\(image)</a>" : image
+            }
+        }
+        let printBody = embedFigures(linked: false).replacing(/<a href="(?<folder>\.\.\/[^"\/]+)\/report\.html">(?<text>[^<]*)<\/a>/) { match in
+            "\(match.output.text) (\(match.output.folder)/)"
         }
         let htmlPath = path("report.html.mustache")
         var page = context
-        page["body"] = body
         page["title"] = "\(Original.course): \(Original.assignment)"
-        files["report.html"] = Array(try parse(try load(htmlPath, context: page), htmlPath).render(page).utf8)
-        return RenderedReport(files: files, warnings: warnings)
+        page["body"] = ""
+        let template = try parse(try load(htmlPath, context: page), htmlPath)
+        func render(_ body: String) -> [UInt8] {
+            page["body"] = body
+            return Array(template.render(page).utf8)
+        }
+        files["report.html"] = render(embedFigures(linked: true))
+        return RenderedReport(files: files, warnings: warnings, printPage: render(printBody))
     }
 
     private func path(_ name: String) -> String { (templates as NSString).appendingPathComponent(name) }

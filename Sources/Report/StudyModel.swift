@@ -76,9 +76,9 @@ struct StudyModel {
             regenerate: ReportModel.command(config, language: language),
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             machine: ReportModel.machines(sessions.map(\.environment), language: language),
-            reduction: String(format: "%d batch shards, chunks of %@ bytes (im2col) and %@ bytes (Winograd), test batches of %d, kernel contract %d",
-                              config.reduction.shards, Format.int(config.reduction.convChunkBytes), Format.int(config.reduction.winogradChunkBytes),
-                              config.evalBatchSize, config.reduction.kernelContract),
+            shards: String(config.reduction.shards), convChunk: Format.int(config.reduction.convChunkBytes),
+            winogradChunk: Format.int(config.reduction.winogradChunkBytes), evalBatch: String(config.evalBatchSize),
+            contract: String(config.reduction.kernelContract),
             started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
             trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
     }

@@ -150,5 +150,6 @@ struct StudyContext: TemplateContext {
     let hasSeedReports: Bool
     let regenerate: String
     let units: [Unit]
-    let machine, reduction, started, finished, trainingHours: String
+    let machine, shards, convChunk, winogradChunk, evalBatch, contract: String
+    let started, finished, trainingHours: String
 }

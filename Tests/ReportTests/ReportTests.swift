@@ -303,15 +303,20 @@ struct ReportTests {
     func pdf() throws {
         for language in Language.allCases {
             let reports = NSTemporaryDirectory() + "hw2-pdf-\(UUID().uuidString)"
-            let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language)
+            let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language,
+                                                                                related: RelatedReports(study: "hw2-seeds0-4", seeds: []))
             let folder = try ReportFolder(reports: reports, name: "hw2").write(rendered, pdf: true) { _ in }
             let pdf = folder + "/report.pdf"
+            let bytes = try #require(FileManager.default.contents(atPath: pdf))
+            #expect(bytes.range(of: Data("file:".utf8)) == nil, "no link to a path of this machine (or of the staging folder)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/.print.html"))
             let info = try ProcessRunner.run(["pdfinfo", pdf])
             let pages = try #require(info.output.split(separator: "\n").first { $0.hasPrefix("Pages:") }
                 .flatMap { Int($0.split(separator: " ").last ?? "") })
             #expect(pages >= 5 && info.output.contains("(A4)"), "\(info.output)")
             let text = try ProcessRunner.run(["pdftotext", "-layout", pdf, "-"]).output
             #expect(text.contains(language == .ko ? "재현성" : "Reproducibility") && text.contains(" / \(pages)"), "page numbers in the margin")
+            #expect(text.contains("(../hw2-seeds0-4/)"), "a link to another report names its folder")
             let images = try ProcessRunner.run(["pdftoppm", "-r", "30", "-gray", pdf, folder + "/page"])
             #expect(images.status == 0)
             let sizes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("page") }
