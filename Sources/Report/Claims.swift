@@ -208,12 +208,18 @@ public struct ClaimChecker {
     /// Both readings are evaluated; when they disagree the claim is not decided.
     /// `from` and `to` are the bounds as the original writes them (`[0,10]`:
     /// 0 and 10; "from epoch 20 on": 20 and nil). The paired difference for the
-    /// study is measured on the epochs both readings share, so every seed has one.
+    /// study, when the judge measures one, is taken on the epochs both readings
+    /// share, so it does not depend on the verdicts agreeing.
     func bothReadings(_ written: Localized, from: Int, to: Int?,
                       _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
         let last = epochs
-        let oneBased = max(from, 1)...min(to ?? last, last)
-        let zeroBased = (from + 1)...min((to ?? last - 1) + 1, last)
+        let oneUpper = min(to ?? last, last), zeroUpper = min((to ?? last - 1) + 1, last)
+        guard max(from, 1) <= oneUpper, from + 1 <= zeroUpper else {
+            return (.notTestable, Localized("This run's \(last) epochs do not reach \(written.en) under both readings of the axis.",
+                                            "이 실행의 \(last) epoch은 축의 두 해석 모두로 \(written.ko)에 닿지 않는다."), nil)
+        }
+        let oneBased = max(from, 1)...oneUpper
+        let zeroBased = (from + 1)...zeroUpper
         let a = judge(oneBased), b = judge(zeroBased)
         let shared = zeroBased.lowerBound <= oneBased.upperBound ? judge(zeroBased.lowerBound...oneBased.upperBound).2 : nil
         if a.0 == b.0 {
@@ -388,8 +394,9 @@ public struct ClaimChecker {
 /// A claim across the seeds of a study: its verdict on each seed, and one
 /// overall verdict from the paired differences across seeds when the claim
 /// has one on every seed (the 95% t interval of their mean); otherwise it
-/// holds or fails overall only when every seed that can test it agrees (a
-/// seed timed on mixed machines, say, is set aside and counted as such).
+/// holds or fails overall only when every seed that can test it agrees and
+/// those are at least half the seeds (a seed timed on mixed machines, say, is
+/// set aside and counted as such; one seed alone never decides).
 public struct StudyClaim: Sendable {
     public let claim: Claim
     public let perSeed: [Claim.Verdict]
@@ -414,12 +421,13 @@ public struct StudyClaim: Sendable {
             return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + Localized("; ", "; ") + interval(m))
         }
         let testable = verdicts.filter { $0 != .notTestable }
-        let verdict: Claim.Verdict = testable.isEmpty ? .notTestable : Set(testable).count == 1 ? testable[0] : .notDecided
+        let verdict: Claim.Verdict = testable.isEmpty ? .notTestable
+            : Set(testable).count == 1 && 2 * testable.count >= verdicts.count ? testable[0] : .notDecided
         let untested = verdicts.count - testable.count
         let setAside = untested == 0 || testable.isEmpty ? Localized("", "")
             : Localized(", not testable on \(untested)", ", \(untested)개에서 확인 불가")
         return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                          evidence: tally + setAside + Localized(" (no paired difference).", " (짝지은 차이 없음)."))
+                          evidence: tally + setAside + Localized(" (no paired difference on every seed).", " (짝지은 차이가 모든 seed에 있지는 않음)."))
     }
 
     static func interval(_ m: (mean: Double, interval: ClosedRange<Double>)) -> Localized {

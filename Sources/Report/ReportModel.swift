@@ -297,7 +297,6 @@ struct ReportModel {
         String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
     }
 
-    /// The distinct values in first-seen order, joined: one line when every unit ran alike.
     /// The machines the sessions ran on, one entry per CPU and kernel path with
     /// the thread counts it ran with: "Xeon (2 cores); kernel path avx512, 1 or 2 worker(s)".
     static func machines(_ environments: [RunEnvironment], language: Language) -> String {
@@ -321,6 +320,7 @@ struct ReportModel {
         return String(stamp[..<dot]) + "Z"
     }
 
+    /// The distinct values in first-seen order, joined: one line when every unit ran alike.
     static func distinct(_ values: [String]) -> String {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }.joined(separator: " / ")

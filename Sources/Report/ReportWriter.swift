@@ -22,9 +22,9 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 public struct RenderedReport {
     public var files: [String: [UInt8]]
     public var warnings: [String]
-    /// report.html as the PDF prints it: a PDF cannot hold a relative link
-    /// (Chromium would write this machine's absolute path), so a link to another
-    /// report shows that report's folder as text and figures link nowhere.
+    /// report.html as the PDF prints it: Chromium's print-to-pdf writes a
+    /// relative link as this machine's absolute path, so a link to another
+    /// report shows that report's folder as text and no other relative link is kept.
     public var printPage: [UInt8]
 
     /// Writes every file atomically into `folder` (ReportFolder swaps whole folders).
@@ -88,9 +88,12 @@ public struct ReportWriter {
                 return linked ? "<a href=\"\(name)\">\(image)</a>" : image
             }
         }
-        let printBody = embedFigures(linked: false).replacing(/<a href="(?<folder>\.\.\/[^"\/]+)\/report\.html">(?<text>[^<]*)<\/a>/) { match in
-            "\(match.output.text) (\(match.output.folder)/)"
-        }
+        let printBody = embedFigures(linked: false)
+            .replacing(/<a href="(?<folder>\.\.\/[^"\/]+)\/report\.html">(?<text>[^<]*)<\/a>/) { "\($0.output.text) (\($0.output.folder)/)" }
+            .replacing(/<a href="(?<href>[^"]*)"[^>]*>(?<inner>.*?)<\/a>/) { match in
+                let href = match.output.href
+                return href.contains(":") || href.hasPrefix("#") ? String(match.output.0) : String(match.output.inner)
+            }
         let htmlPath = path("report.html.mustache")
         var page = context
         page["title"] = "\(Original.course): \(Original.assignment)"

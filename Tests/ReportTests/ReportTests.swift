@@ -210,6 +210,9 @@ struct ReportTests {
         #expect(depends.verdict == .holds, "Model 2 ahead on two seeds, behind on one, the interval contains 0: \(depends.evidence.en)")
         #expect(md.contains(MarkdownContentType().escapeText(final.evidence.en)))
         #expect(rendered.files.keys.sorted() == ["figures/study.png", "report.html", "report.md"])
+        let printed = String(decoding: rendered.printPage, as: UTF8.self)
+        #expect(printed.contains("seed 0 (../hw2-epochs6/)") && !printed.contains("href=\"../") && !printed.contains("href=\"figures/"),
+                "the PDF's page names the other report's folder and keeps no relative link")
         let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko, related: related).files["report.md"]), as: UTF8.self)
         try expectGolden(ko, "study.ko.md")
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
@@ -227,6 +230,7 @@ struct ReportTests {
         #expect(timedApart.verdict == .holds)
         #expect(timedApart.evidence.en.hasPrefix("holds on 2 of 3 seeds, not testable on 1 ("))
         #expect(try combined([.holds, .doesNotHold, .notTestable]).verdict == .notDecided)
+        #expect(try combined([.notTestable, .notTestable, .holds]).verdict == .notDecided, "one seed alone never decides")
         #expect(try combined([.doesNotHold, .doesNotHold]).verdict == .doesNotHold)
         #expect(try combined([.notTestable, .notTestable]).verdict == .notTestable)
         #expect(try combined([.notDecided, .holds]).verdict == .notDecided)
