@@ -26,6 +26,9 @@ public struct RenderedReport {
     /// relative link as this machine's absolute path, so a link to another
     /// report shows that report's folder as text and no other relative link is kept.
     public var printPage: [UInt8]
+    /// When the reported run ended (an archive timestamp): the PDF's date, so
+    /// rendering the same run again gives the same PDF bytes.
+    public var date: String
 
     /// Writes every file atomically into `folder` (ReportFolder swaps whole folders).
     func write(to folder: String) throws {
@@ -104,7 +107,8 @@ public struct ReportWriter {
             return Array(template.render(page).utf8)
         }
         files["report.html"] = render(embedFigures(linked: true))
-        return RenderedReport(files: files, warnings: warnings, printPage: render(printBody))
+        return RenderedReport(files: files, warnings: warnings, printPage: render(printBody),
+                              date: run.units.flatMap(\.manifest.sessions).compactMap(\.finished).max() ?? "")
     }
 
     private func path(_ name: String) -> String { (templates as NSString).appendingPathComponent(name) }

@@ -314,6 +314,11 @@ struct ReportTests {
             let bytes = try #require(FileManager.default.contents(atPath: pdf))
             #expect(bytes.range(of: Data("file:".utf8)) == nil, "no link to a path of this machine (or of the staging folder)")
             #expect(!FileManager.default.fileExists(atPath: folder + "/.print.html"))
+            #expect(bytes.range(of: Data("/CreationDate (D:20261129083000".utf8)) != nil, "dated by the run's end, not the time of printing")
+            if language == .en {
+                let again = try ReportFolder(reports: reports, name: "hw2").write(rendered, pdf: true) { _ in }
+                #expect(FileManager.default.contents(atPath: again + "/report.pdf") == bytes, "the same report gives the same PDF bytes")
+            }
             let info = try ProcessRunner.run(["pdfinfo", pdf])
             let pages = try #require(info.output.split(separator: "\n").first { $0.hasPrefix("Pages:") }
                 .flatMap { Int($0.split(separator: " ").last ?? "") })
