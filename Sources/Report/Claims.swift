@@ -33,6 +33,8 @@ public struct Claim: Sendable {
     /// supports the claim; the study judges the claim by its 95% interval.
     /// nil where the claim has no such difference (then the study counts seeds).
     let paired: Double?
+    /// What `paired` is taken over when not the final epoch ("over epochs 21-30").
+    var pairedOver: Localized? = nil
 }
 
 extension Claim.Verdict {
@@ -211,25 +213,27 @@ public struct ClaimChecker {
     /// study, when the judge measures one, is taken on the epochs both readings
     /// share, so it does not depend on the verdicts agreeing.
     func bothReadings(_ written: Localized, from: Int, to: Int?,
-                      _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?) {
+                      _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized, Double?)) -> (Claim.Verdict, Localized, Double?, over: Localized?) {
         let last = epochs
         let oneUpper = min(to ?? last, last), zeroUpper = min((to ?? last - 1) + 1, last)
         guard max(from, 1) <= oneUpper, from + 1 <= zeroUpper else {
             return (.notTestable, Localized("This run's \(last) epochs do not reach \(written.en) under both readings of the axis.",
-                                            "이 실행의 \(last) epoch은 축의 두 해석 모두로 \(written.ko)에 닿지 않는다."), nil)
+                                            "이 실행의 \(last) epoch은 축의 두 해석 모두로 \(written.ko)에 닿지 않는다."), nil, nil)
         }
         let oneBased = max(from, 1)...oneUpper
         let zeroBased = (from + 1)...zeroUpper
         let a = judge(oneBased), b = judge(zeroBased)
-        let shared = zeroBased.lowerBound <= oneBased.upperBound ? judge(zeroBased.lowerBound...oneBased.upperBound).2 : nil
+        let sharedEpochs = zeroBased.lowerBound <= oneBased.upperBound ? zeroBased.lowerBound...oneBased.upperBound : nil
+        let shared = sharedEpochs.flatMap { judge($0).2 }
+        let over = sharedEpochs.flatMap { e in shared.map { _ in Localized("over epochs \(e.lowerBound)-\(e.upperBound)", "epoch \(e.lowerBound)-\(e.upperBound)에서") } }
         if a.0 == b.0 {
             return (a.0, a.1 + Localized(" (\(written.en) read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound); reading the axis from 0, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound), gives the same verdict.)",
-                                          " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), shared)
+                                          " (\(written.ko)을 epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽음; 축을 0부터 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)로 해도 판정이 같다.)"), shared, over)
         }
         return (.notDecided,
                 Localized("Read as epochs \(oneBased.lowerBound)-\(oneBased.upperBound): \(a.0.words.en); ", "epoch \(oneBased.lowerBound)-\(oneBased.upperBound)로 읽으면 \(a.0.words.ko): ") + a.1
                 + Localized(" Read from a 0-based axis, epochs \(zeroBased.lowerBound)-\(zeroBased.upperBound): \(b.0.words.en); ", " 0부터 세는 축으로 읽어 epoch \(zeroBased.lowerBound)-\(zeroBased.upperBound)이면 \(b.0.words.ko): ") + b.1
-                + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), shared)
+                + Localized(" The two readings of \(written.en) disagree.", " \(written.ko)의 두 해석이 엇갈린다."), shared, over)
     }
 
     func window(_ values: [Double], _ range: ClosedRange<Int>) -> [Double] {
@@ -246,7 +250,7 @@ public struct ClaimChecker {
         let rule = Localized("\"High 98%\" is read as 98.60-98.99%, \"low-to-mid 98%\" as 98.00-98.59%: holds when the best accuracy of Models 2 and 3 in the range is high 98% or above and Model 1's best is low-to-mid 98%.",
                              "\"98.후반%\"는 98.60-98.99%, \"98.초중반%\"는 98.00-98.59%로 읽는다: 구간 안 모델2, 3의 최고치가 98.후반% 이상이고 모델1의 최고치가 98.초중반%이면 성립.")
         guard epochs >= 6 else { return notEnough("claim-epochs-2-5", statement, rule, need: 6) }
-        let (verdict, evidence, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
+        let (verdict, evidence, _, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
             let best = Self.ids.map { window(accuracy($0), range).max() ?? 0 }
             let holds = best[1] >= Self.high98.lowerBound && best[2] >= Self.high98.lowerBound && Self.lowToMid98.contains(best[0])
             return (holds ? .holds : .doesNotHold,
@@ -276,7 +280,7 @@ public struct ClaimChecker {
         let knees = Self.ids.map { id in Self.knee((models[id]?.metrics.map(\.trainLoss) ?? []).map { log10(max($0, 1e-30)) }) }
         let list = zip(["Model 1", "Model 2", "Model 3"], knees).map { "\($0) epoch \($1.map(String.init) ?? "-")" }.joined(separator: ", ")
         let listKo = zip(["모델1", "모델2", "모델3"], knees).map { "\($0) \($1.map(String.init) ?? "-") epoch" }.joined(separator: ", ")
-        let (verdict, evidence, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
+        let (verdict, evidence, _, _) = bothReadings(Localized("[2,5]", "[2,5]"), from: 2, to: 5) { range in
             (knees.allSatisfy { $0.map(range.contains) ?? false } ? .holds : .doesNotHold, Localized("Knees: \(list).", "Knee: \(listKo)."), nil)
         }
         return Claim(id: "claim-knee", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: rule, paired: nil)
@@ -297,25 +301,27 @@ public struct ClaimChecker {
         let statement = Localized("In epochs [0,10] Model 2's test accuracy is below Model 3's (so for few epochs the ResNet-style Model 3 is better).",
                                   "모델 2의 경우에는 epoch [0,10] 구간에서는 accuracy가 모델3보다 낮다 (낮은 epoch에서는 ResNet구조를 채용한 모델3가 더 좋다).")
         guard epochs >= 11 else { return notEnough("claim-early-leader", statement, Self.signRule, need: 11) }
-        let (verdict, evidence, paired) = bothReadings(Localized("[0,10]", "[0,10]"), from: 0, to: 10) { range in
+        let (verdict, evidence, paired, over) = bothReadings(Localized("[0,10]", "[0,10]"), from: 0, to: 10) { range in
             let s = signTest("model2", "model3", range)
             let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.below > s.above ? .holds : .doesNotHold
             return (verdict, Localized("Model 2 below Model 3 in \(s.below), above in \(s.above) of \(range.count) epochs (\(Self.p(s.p))).",
                                        "\(range.count)개 epoch 중 모델2가 모델3보다 낮은 epoch \(s.below)개, 높은 epoch \(s.above)개 (\(Self.p(s.p)))."), -s.meanDifference)
         }
-        return Claim(id: "claim-early-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule, paired: paired)
+        return Claim(id: "claim-early-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule,
+                     paired: paired, pairedOver: over)
     }
 
     func lateLeader() -> Claim {
         let statement = Localized("From epoch 20 on, Model 2 is slightly better than Model 3.", "Epoch 20 이후 구간에서는 모델2가 근소하게 낫다.")
         guard epochs >= 22 else { return notEnough("claim-late-leader", statement, Self.signRule, need: 22) }
-        let (verdict, evidence, paired) = bothReadings(Localized("epoch 20 on", "epoch 20 이후"), from: 20, to: nil) { range in
+        let (verdict, evidence, paired, over) = bothReadings(Localized("epoch 20 on", "epoch 20 이후"), from: 20, to: nil) { range in
             let s = signTest("model2", "model3", range)
             let verdict: Claim.Verdict = s.p >= Self.level ? .notDecided : s.above > s.below ? .holds : .doesNotHold
             return (verdict, Localized("Model 2 above Model 3 in \(s.above), below in \(s.below) of \(range.count) epochs (\(Self.p(s.p))).",
                                        "\(range.count)개 epoch 중 모델2가 모델3보다 높은 epoch \(s.above)개, 낮은 epoch \(s.below)개 (\(Self.p(s.p)))."), s.meanDifference)
         }
-        return Claim(id: "claim-late-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule, paired: paired)
+        return Claim(id: "claim-late-leader", source: .original, verdict: verdict, statement: statement, evidence: evidence, rule: Self.signRule,
+                     paired: paired, pairedOver: over)
     }
 
     // MARK: The final models, compared on the same test images
@@ -418,7 +424,7 @@ public struct StudyClaim: Sendable {
         }
         if pairs.count == claims.count, let m = Statistics.meanInterval(pairs), verdicts.allSatisfy({ $0 != .notTestable }) {
             let verdict: Claim.Verdict = m.interval.lowerBound > 0 ? .holds : m.interval.upperBound < 0 ? .doesNotHold : .notDecided
-            return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + Localized("; ", "; ") + interval(m))
+            return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + Localized("; ", "; ") + interval(m, over: first.pairedOver))
         }
         let testable = verdicts.filter { $0 != .notTestable }
         let verdict: Claim.Verdict = testable.isEmpty ? .notTestable
@@ -426,15 +432,17 @@ public struct StudyClaim: Sendable {
         let untested = verdicts.count - testable.count
         let setAside = untested == 0 || testable.isEmpty ? Localized("", "")
             : Localized(", not testable on \(untested)", ", \(untested)개에서 확인 불가")
-        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                          evidence: tally + setAside + Localized(" (no paired difference on every seed).", " (짝지은 차이가 모든 seed에 있지는 않음)."))
+        let why = pairs.isEmpty ? Localized(" (no paired difference).", " (짝지은 차이 없음).")
+            : pairs.count < claims.count ? Localized(" (a paired difference on \(pairs.count) of \(claims.count) seeds only).", " (짝지은 차이는 \(claims.count)개 seed 중 \(pairs.count)개에만 있음).")
+            : Localized(" (not testable on every seed, so no interval across seeds).", " (모든 seed에서 확인할 수 있지는 않아 seed 전체의 구간 없음).")
+        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + setAside + why)
     }
 
-    static func interval(_ m: (mean: Double, interval: ClosedRange<Double>)) -> Localized {
-        let text = String(format: "mean paired difference %+.2f points, 95%% interval %+.2f to %+.2f", 100 * m.mean,
-                          100 * m.interval.lowerBound, 100 * m.interval.upperBound)
-        let ko = String(format: "짝지은 차이의 평균 %+.2f 포인트, 95%% 구간 %+.2f ~ %+.2f", 100 * m.mean,
-                        100 * m.interval.lowerBound, 100 * m.interval.upperBound)
+    static func interval(_ m: (mean: Double, interval: ClosedRange<Double>), over: Localized? = nil) -> Localized {
+        let text = String(format: "mean paired difference%@ %+.2f points, 95%% interval %+.2f to %+.2f", over.map { " " + $0.en } ?? "",
+                          100 * m.mean, 100 * m.interval.lowerBound, 100 * m.interval.upperBound)
+        let ko = String(format: "%@짝지은 차이의 평균 %+.2f 포인트, 95%% 구간 %+.2f ~ %+.2f", over.map { $0.ko + " " } ?? "",
+                        100 * m.mean, 100 * m.interval.lowerBound, 100 * m.interval.upperBound)
         return Localized(text + " (positive supports the claim).", ko + " (양수면 주장을 지지).")
     }
 }

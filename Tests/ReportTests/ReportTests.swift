@@ -175,6 +175,7 @@ struct ReportTests {
         #expect(split.verdict == .notDecided && split.evidence.en.contains("disagree"), "\(split.evidence.en)")
         let shared = try #require(split.paired)
         #expect(abs(shared - (9 * 0.0005 - 0.0025) / 10) < 1e-12, "the mean of Model 2 minus Model 3 over epochs 21-30")
+        #expect(split.pairedOver?.en == "over epochs 21-30", "the study's evidence names the epochs its difference is taken over")
 
         // Model 1's best in epochs 2-5 is 98.9%, below both others but not "low-to-mid 98%": the old rule checked the order only.
         let levels = try ClaimChecker(models: Fixture.models(accuracy: [
@@ -228,7 +229,7 @@ struct ReportTests {
         }
         let timedApart = try combined([.holds, .holds, .notTestable])
         #expect(timedApart.verdict == .holds)
-        #expect(timedApart.evidence.en.hasPrefix("holds on 2 of 3 seeds, not testable on 1 ("))
+        #expect(timedApart.evidence.en == "holds on 2 of 3 seeds, not testable on 1 (no paired difference).")
         #expect(try combined([.holds, .doesNotHold, .notTestable]).verdict == .notDecided)
         #expect(try combined([.notTestable, .notTestable, .holds]).verdict == .notDecided, "one seed alone never decides")
         #expect(try combined([.doesNotHold, .doesNotHold]).verdict == .doesNotHold)
