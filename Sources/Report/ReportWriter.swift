@@ -83,15 +83,12 @@ public struct ReportWriter {
         // The page's body is the same Markdown; links between reports point at report.html there.
         var body = MarkdownParser().html(from: markdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
         // Each figure is embedded (the page stands alone) and links to its full-size PNG beside the page.
-        func embedFigures(linked: Bool) -> String {
-            body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
-                let name = String(match.output.name)
-                guard let png = files[name] else { return String(match.output.0) }
-                let image = "<img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/>"
-                return linked ? "<a href=\"\(name)\">\(image)</a>" : image
-            }
+        body = body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
+            let name = String(match.output.name)
+            guard let png = files[name] else { return String(match.output.0) }
+            return "<a href=\"\(name)\"><img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/></a>"
         }
-        let printBody = embedFigures(linked: false)
+        let printBody = body
             .replacing(/<a href="(?<folder>\.\.\/[^"\/]+)\/report\.html">(?<text>[^<]*)<\/a>/) { "\($0.output.text) (\($0.output.folder)/)" }
             .replacing(/<a href="(?<href>[^"]*)"[^>]*>(?<inner>.*?)<\/a>/) { match in
                 let href = match.output.href
@@ -106,7 +103,7 @@ public struct ReportWriter {
             page["body"] = body
             return Array(template.render(page).utf8)
         }
-        files["report.html"] = render(embedFigures(linked: true))
+        files["report.html"] = render(body)
         return RenderedReport(files: files, warnings: warnings, printPage: render(printBody),
                               date: run.units.flatMap(\.manifest.sessions).compactMap(\.finished).max() ?? "")
     }
