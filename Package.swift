@@ -38,7 +38,7 @@ let package = Package(
             resources: [.copy("mnist_convert.py")],
             swiftSettings: alwaysOptimized
         ),
-        .target(name: "Engine", dependencies: ["Kernels"], swiftSettings: engineOptimized),
+        .target(name: "Engine", dependencies: ["Kernels", "Support"], swiftSettings: engineOptimized),
         .target(name: "Training", dependencies: ["Engine", "Dataset", "Support"], swiftSettings: alwaysOptimized),
         .target(
             name: "RunArchive",

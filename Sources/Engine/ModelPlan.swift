@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What the declaration implies for one parameter tensor pair (weight + bias).
 public struct ParameterInfo: Hashable, Sendable {
@@ -174,11 +175,7 @@ public struct ModelPlan: Sendable, CustomStringConvertible {
 
     /// The network as it executes, one line per step (nested convs indented).
     public var description: String {
-        func int(_ n: Int) -> String {
-            let digits = String(n)
-            return String(digits.reversed().enumerated().map { $0.offset > 0 && $0.offset % 3 == 0 ? ",\($0.element)" : "\($0.element)" }
-                .joined().reversed())
-        }
+        let int = TextFormat.thousands(_:) as (Int) -> String
         func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
         var lines = ["\(spec.title) (\(spec.id)): \(spec.summary)",
                      "\(int(parameterCount)) parameters, \(int(forwardMACs)) multiply-adds per sample forward; input \(spec.input)",

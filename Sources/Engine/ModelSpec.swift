@@ -104,26 +104,71 @@ public struct ModelID: RawRepresentable, Codable, Hashable, Comparable, Sendable
 
 /// A model declared as data. Everything else (shapes, parameter and MAC counts,
 /// the runnable network, tensor names) is derived from this list.
+///
+/// What decides a model's bits is its id (it names the model's seeded streams)
+/// and its layers; only those are archived. Its title is display text: it
+/// comes from the declaration below when one has the same id and layers, so
+/// renaming a model never changes an archived unit.
 public struct ModelSpec: Hashable, Codable, Sendable {
     /// Short stable id, used in stream names and file names (`model2`).
     public let id: ModelID
-    /// As the write-up titles it ("Model 2").
-    public let title: String
-    /// As the write-up summarises it ("4 Conv, 2 Max pooling, 2 FC").
-    public let summary: String
     public let input: Shape
     public let layers: [LayerSpec]
+    /// As the write-up titles it ("Model 2").
+    public let title: String
 
-    public init(id: ModelID, title: String, summary: String, input: Shape = Shape(1, 28, 28), layers: [LayerSpec]) {
+    public init(id: ModelID, title: String, input: Shape = Shape(1, 28, 28), layers: [LayerSpec]) {
         self.id = id
         self.title = title
-        self.summary = summary
         self.input = input
         self.layers = layers
     }
 
+    private enum CodingKeys: String, CodingKey { case id, input, layers }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let id = try c.decode(ModelID.self, forKey: .id)
+        let input = try c.decode(Shape.self, forKey: .input)
+        let layers = try c.decode([LayerSpec].self, forKey: .layers)
+        let declared = Self.declared.first { $0.id == id && $0.input == input && $0.layers == layers }
+        self.init(id: id, title: declared?.title ?? id.rawValue, input: input, layers: layers)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(input, forKey: .input)
+        try c.encode(layers, forKey: .layers)
+    }
+
+    /// Equal when the bits are: the title is not compared.
+    public static func == (a: ModelSpec, b: ModelSpec) -> Bool { a.id == b.id && a.input == b.input && a.layers == b.layers }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(input)
+        hasher.combine(layers)
+    }
+
+    /// As the write-up summarises a model ("4 Conv, 2 Max pooling, 2 FC"),
+    /// counted from its layers: a residual block holds two convolutions.
+    public var summary: String {
+        var convs = 0, pools = 0, linears = 0
+        for layer in layers {
+            switch layer {
+            case .conv: convs += 1
+            case .residual: convs += 2
+            case .maxPool: pools += 1
+            case .linear: linears += 1
+            case .relu, .flatten: break
+            }
+        }
+        return "\(convs) Conv, \(pools) Max pooling, \(linears) FC"
+    }
+
     /// The homework's models, exactly as `../shared/seed/README.md` settles them.
-    public static let model1 = ModelSpec(id: "model1", title: "Model 1", summary: "2 Conv, 1 Max pooling, 2 FC", layers: [
+    public static let model1 = ModelSpec(id: "model1", title: "Model 1", layers: [
         .conv("conv1", 1, 32), .relu,
         .conv("conv2", 32, 64), .relu,
         .maxPool(2),
@@ -132,7 +177,7 @@ public struct ModelSpec: Hashable, Codable, Sendable {
         .linear("fc2", 64, 10),
     ])
 
-    public static let model2 = ModelSpec(id: "model2", title: "Model 2", summary: "4 Conv, 2 Max pooling, 2 FC", layers: [
+    public static let model2 = ModelSpec(id: "model2", title: "Model 2", layers: [
         .conv("conv1", 1, 8), .relu,
         .conv("conv2", 8, 16), .relu,
         .maxPool(2),
@@ -144,7 +189,7 @@ public struct ModelSpec: Hashable, Codable, Sendable {
         .linear("fc2", 64, 10),
     ])
 
-    public static let model3 = ModelSpec(id: "model3", title: "Model 3", summary: "5 Conv, 1 Max pooling, 2 FC", layers: [
+    public static let model3 = ModelSpec(id: "model3", title: "Model 3", layers: [
         .conv("conv1", 1, 32), .relu,
         .maxPool(2),
         .residual("res1", channels: 32),
@@ -154,5 +199,6 @@ public struct ModelSpec: Hashable, Codable, Sendable {
         .linear("fc2", 64, 10),
     ])
 
-    public static let homework: [ModelSpec] = [model1, model2, model3]
+    /// Every model this engine declares, in the write-up's order.
+    public static let declared: [ModelSpec] = [model1, model2, model3]
 }

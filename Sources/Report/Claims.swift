@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 /// One statement of the original write-up (or our extension of it), checked
@@ -136,7 +137,7 @@ public struct ClaimChecker {
     func compute() -> Claim {
         let macs = Self.ids.map { plans[$0]?.forwardMACs ?? 0 }
         let holds = macs[0] > macs[2] && macs[2] > macs[1]
-        let numbers = "Model 1 \(Format.int(macs[0])), Model 3 \(Format.int(macs[2])), Model 2 \(Format.int(macs[1]))"
+        let numbers = "Model 1 \(TextFormat.thousands(macs[0])), Model 3 \(TextFormat.thousands(macs[2])), Model 2 \(TextFormat.thousands(macs[1]))"
         return Claim(id: "claim-compute", source: .original, verdict: holds ? .holds : .doesNotHold,
                      statement: Localized("Compute needed: Model 1 > Model 3 > Model 2.", "필요 연산량 Model1 > Model3 > Model2"),
                      evidence: Localized("Forward multiply-adds per sample (counted from the architecture): \(numbers).",
@@ -152,8 +153,8 @@ public struct ClaimChecker {
         return Claim(
             id: id, source: .original, verdict: abs(ratio / factor - 1) <= 0.15 ? .holds : .doesNotHold,
             statement: Localized("Model 1 has about \(Int(factor))x the parameters of \(name).", "모델1의 #parm은 \(ko)에 비해 약 \(Int(factor))배이다."),
-            evidence: Localized(String(format: "%@ / %@ parameters = %.2fx.", Format.int(mine), Format.int(theirs), ratio),
-                                String(format: "%@ / %@ = %.2f배.", Format.int(mine), Format.int(theirs), ratio)),
+            evidence: Localized(String(format: "%@ / %@ parameters = %.2fx.", TextFormat.thousands(mine), TextFormat.thousands(theirs), ratio),
+                                String(format: "%@ / %@ = %.2f배.", TextFormat.thousands(mine), TextFormat.thousands(theirs), ratio)),
             rule: Localized("Counted: \"about\" is read as within 15%.", "계산값: \"약\"은 15% 이내로 판정."), paired: nil)
     }
 
@@ -444,17 +445,5 @@ public struct StudyClaim: Sendable {
         let ko = String(format: "%@짝지은 차이의 평균 %+.2f 포인트, 95%% 구간 %+.2f ~ %+.2f", over.map { $0.ko + " " } ?? "",
                         100 * m.mean, 100 * m.interval.lowerBound, 100 * m.interval.upperBound)
         return Localized(text + " (positive supports the claim).", ko + " (양수면 주장을 지지).")
-    }
-}
-
-enum Format {
-    static func int(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (value < 0 ? "-" : "") + out
     }
 }

@@ -39,7 +39,7 @@ struct ReportModel {
     static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
 
     /// The template context, typed (see `ReportContext`).
-    func context() throws -> ReportContext {
+    func context(commands: ReproduceCommands) throws -> ReportContext {
         let config = run.config
         let summaries = try run.models.map { try ModelPlan($0.spec) }
         let claims = try ClaimChecker(models: run.models, labels: run.testLabels).all()
@@ -60,12 +60,14 @@ struct ReportModel {
         let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
-            dataset: Self.datasetName(config.dataset.name),
-            runId: run.id.rawValue, regenerate: Self.command(run.config, language: language),
-            seed: SeedList(config.seeds).description, epochs: String(config.epochs), batchSize: String(config.batchSize),
-            batches: String((trainCount + config.batchSize - 1) / config.batchSize),
-            trainCount: Format.int(trainCount), normalisation: Self.normalisation(config),
-            isHomework: config.isHomework,
+            dataset: Self.datasetName(config.settings.dataset.name),
+            runId: run.id.rawValue, regenerate: commands.regenerate, verifyFirstEpoch: commands.verifyFirstEpoch, verifyEveryEpoch: commands.verifyEveryEpoch,
+            seed: SeedList(config.seeds).description, epochs: String(config.settings.epochs), batchSize: String(config.settings.batchSize),
+            batches: String((trainCount + config.settings.batchSize - 1) / config.settings.batchSize),
+            trainCount: TextFormat.thousands(trainCount), normalisation: Self.normalisation(config),
+            isHomework: config.isHomework, homeworkSeed: SeedList(Homework.seeds).description,
+            homeworkEpochs: String(Homework.epochs), homeworkBatchSize: String(Homework.batchSize),
+            homeworkDataset: Self.datasetName(Homework.dataset.name),
             architecture: ArchitectureSection(summaries, language: language).models,
             models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
             differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: try acrossSeeds(),
@@ -126,17 +128,17 @@ struct ReportModel {
                 let p = row.parameter
                 var formula = row.formula
                 if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + t("typed", "원문") + " \(typed))" }
-                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: Format.int(p.weights), biases: Format.int(p.biases))
+                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: TextFormat.thousands(p.weights), biases: TextFormat.thousands(p.biases))
             }
             var note = ""
             if let stated, stated != summary.weightCount {
-                note = t("The write-up states \(Format.int(stated)) for \(model.spec.title), but its own rows add up to \(Format.int(summary.weightCount)) (a difference of \(Format.int(summary.weightCount - stated))).",
-                         "원문은 \(model.spec.title)의 total을 \(Format.int(stated))로 적었지만, 표의 각 행을 더하면 \(Format.int(summary.weightCount))이다 (차이 \(Format.int(summary.weightCount - stated))).")
+                note = t("The write-up states \(TextFormat.thousands(stated)) for \(model.spec.title), but its own rows add up to \(TextFormat.thousands(summary.weightCount)) (a difference of \(TextFormat.thousands(summary.weightCount - stated))).",
+                         "원문은 \(model.spec.title)의 total을 \(TextFormat.thousands(stated))로 적었지만, 표의 각 행을 더하면 \(TextFormat.thousands(summary.weightCount))이다 (차이 \(TextFormat.thousands(summary.weightCount - stated))).")
             }
             return ReportContext.Parameters(
                 title: model.spec.title, rows: rows,
-                weights: Format.int(summary.weightCount), biases: Format.int(summary.biasCount),
-                total: Format.int(summary.parameterCount), stated: stated.map(Format.int) ?? "-",
+                weights: TextFormat.thousands(summary.weightCount), biases: TextFormat.thousands(summary.biasCount),
+                total: TextFormat.thousands(summary.parameterCount), stated: stated.map(TextFormat.thousands) ?? "-",
                 note: note, hasNote: !note.isEmpty)
         }
     }
@@ -145,7 +147,7 @@ struct ReportModel {
     func compute(_ plans: [ModelPlan]) -> [ReportContext.Compute] {
         zip(run.models, plans).map { model, s in
             ReportContext.Compute(
-                title: model.spec.title, forwardMACs: Format.int(s.forwardMACs),
+                title: model.spec.title, forwardMACs: TextFormat.thousands(s.forwardMACs),
                 forwardFLOPs: String(format: "%.1f M", 2 * Double(s.forwardMACs) / 1e6),
                 trainingFLOPs: String(format: "%.1f M", 2 * Double(s.trainingMACs) / 1e6),
                 epochFLOPs: String(format: "%.2f × 10¹²", 2 * Double(s.trainingMACs) * Double(trainCount) / 1e12))
@@ -221,16 +223,16 @@ struct ReportModel {
         let config = run.config
         let sessions = run.models.flatMap(\.manifest.sessions)
         return ReportContext.Reproducibility(
-            adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.adam.learningRate, config.adam.beta1, config.adam.beta2, config.adam.epsilon),
-            shards: String(config.reduction.shards),
+            adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.settings.adam.learningRate, config.settings.adam.beta1, config.settings.adam.beta2, config.settings.adam.epsilon),
+            shards: String(config.settings.reduction.shards),
             normalisation: Self.normalisation(config),
-            limitTrain: config.limitTrain.map(String.init) ?? t("all", "전체"),
-            datasetDigests: config.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
-            evalBatch: String(config.evalBatchSize),
-            convChunk: Format.int(config.reduction.convChunkBytes), winogradChunk: Format.int(config.reduction.winogradChunkBytes),
+            limitTrain: config.settings.limitTrain.map(String.init) ?? t("all", "전체"),
+            datasetDigests: config.settings.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
+            evalBatch: String(config.settings.evalBatchSize),
+            convChunk: TextFormat.thousands(config.settings.reduction.convChunkBytes), winogradChunk: TextFormat.thousands(config.settings.reduction.winogradChunkBytes),
             machine: Self.machines(sessions.map(\.environment), language: language),
-            contract: String(config.reduction.kernelContract),
-            guarantee: config.reduction != .current
+            contract: String(config.settings.reduction.kernelContract),
+            guarantee: config.settings.reduction != .current
                 ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
                     "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
                 : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
@@ -270,19 +272,6 @@ struct ReportModel {
             studyTally: Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language))
     }
 
-    /// The command that makes this run (and this report) again.
-    static func command(_ config: RunConfig, language: Language) -> String {
-        var parts = ["swift run report"]
-        if config.dataset.name != "mnist" { parts.append("--dataset \(config.dataset.name)") }
-        if config.models != ModelSpec.homework { parts.append("--models " + config.models.map { String($0.id.rawValue.dropFirst("model".count)) }.joined(separator: ",")) }
-        if config.epochs != 30 { parts.append("--epochs \(config.epochs)") }
-        if config.batchSize != 100 { parts.append("--batch-size \(config.batchSize)") }
-        if config.seeds != [0] { parts.append("--seeds \(SeedList(config.seeds))") }
-        if let limit = config.limitTrain { parts.append("--limit-train \(limit)") }
-        if language == .ko { parts.append("--lang ko") }
-        return parts.joined(separator: " ")
-    }
-
     /// The dataset as a reader knows it: "MNIST", "Fashion-MNIST".
     static func datasetName(_ name: String) -> String {
         switch name {
@@ -294,7 +283,7 @@ struct ReportModel {
 
     /// How pixels are normalised, as a formula.
     static func normalisation(_ config: RunConfig) -> String {
-        String(format: "(x/255 − %g) / %g", config.dataset.mean, config.dataset.std)
+        String(format: "(x/255 − %g) / %g", config.settings.dataset.mean, config.settings.dataset.std)
     }
 
     /// The machines the sessions ran on, one entry per CPU and kernel path with
@@ -334,7 +323,7 @@ struct ReportModel {
 
     var testCount: Int { run.testLabels?.count ?? run.models.first?.predictions.first?.count ?? 10_000 }
 
-    var trainCount: Int { run.config.limitTrain.map { min($0, 60_000) } ?? 60_000 }
+    var trainCount: Int { run.config.settings.limitTrain.map { min($0, 60_000) } ?? 60_000 }
 
     func computeOrder(_ summaries: [ModelPlan]) -> String {
         summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")

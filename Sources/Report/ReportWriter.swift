@@ -47,10 +47,12 @@ public struct ReportWriter {
 
     public init(templates: String) { self.templates = templates }
 
-    /// `related` names the report folders beside this one to link to; `studyRun`
-    /// is the linked seed study's run, whose spread across seeds a single-run
-    /// report shows.
-    public func render(_ run: RunRecord, language: Language, related: RelatedReports = .none, studyRun: RunRecord? = nil) throws -> RenderedReport {
+    /// `commands` are the command lines the report prints to make and check it
+    /// again; `related` names the report folders beside this one to link to;
+    /// `studyRun` is the linked seed study's run, whose spread across seeds a
+    /// single-run report shows.
+    public func render(_ run: RunRecord, language: Language, commands: ReproduceCommands, related: RelatedReports = .none,
+                       studyRun: RunRecord? = nil) throws -> RenderedReport {
         var files: [String: [UInt8]] = [:]
         var warnings: [String] = []
         var widths: [String: Int] = [:]  // points: the PNGs are drawn at 2x for sharp high-DPI display
@@ -73,8 +75,8 @@ public struct ReportWriter {
             widths["figures/\(named.name).png"] = Int(named.figure.width)
             warnings += rendered.warnings
         }
-        let context = TemplateValue.dictionary(isStudy ? try StudyModel(run: run, language: language, seedReports: related.seeds).context()
-                                                       : try ReportModel(run: run, language: language, study: related.study, studyRun: studyRun).context())
+        let context = TemplateValue.dictionary(isStudy ? try StudyModel(run: run, language: language, seedReports: related.seeds).context(commands: commands)
+                                                       : try ReportModel(run: run, language: language, study: related.study, studyRun: studyRun).context(commands: commands))
         let markdownPath = path((isStudy ? "study" : "report") + ".\(language.rawValue).md.mustache")
         let markdownSource = try load(markdownPath, context: context)
         let markdown = try parse(MarkdownContentType.pragma + markdownSource, markdownPath).render(context)

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 /// The architecture of each model as it executes, derived from its compiled
@@ -26,7 +27,7 @@ struct ArchitectureSection {
                 let n = String(i + 1)
                 switch step.operation {
                 case let .conv(c):
-                    rows.append(Row(step: n, layer: conv(c), output: shape(step.output), parameters: Format.int(c.parameter.weights + c.parameter.biases)))
+                    rows.append(Row(step: n, layer: conv(c), output: shape(step.output), parameters: TextFormat.thousands(c.parameter.weights + c.parameter.biases)))
                 case .relu:
                     rows.append(Row(step: n, layer: "ReLU", output: shape(step.output), parameters: ""))
                 case let .maxPool(size):
@@ -34,14 +35,14 @@ struct ArchitectureSection {
                                     output: shape(step.output), parameters: ""))
                 case let .residual(name, c1, c2):
                     rows.append(Row(step: n, layer: "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))",
-                                    output: shape(step.output), parameters: Format.int(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
+                                    output: shape(step.output), parameters: TextFormat.thousands(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
                     rows.append(Row(step: "", layer: conv(c1, "· "), output: shape(c1.output), parameters: ""))
                     rows.append(Row(step: "", layer: conv(c2, "· "), output: shape(c2.output), parameters: ""))
                 case .flatten:
                     rows.append(Row(step: n, layer: "flatten", output: shape(step.output), parameters: ""))
                 case let .linear(p, _):
                     rows.append(Row(step: n, layer: "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])",
-                                    output: shape(step.output), parameters: Format.int(p.weights + p.biases)))
+                                    output: shape(step.output), parameters: TextFormat.thousands(p.weights + p.biases)))
                 }
             }
             rows.append(Row(step: "", layer: "log-softmax + negative log-likelihood (cross-entropy) loss",

@@ -2,6 +2,7 @@ import Charts
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 /// The template context of a seed study: every model trained once per seed,
@@ -39,7 +40,7 @@ struct StudyModel {
         return claimIDs.compactMap { id in StudyClaim.combine(perSeedClaims.compactMap { $0.first { $0.id == id } }) }
     }
 
-    func context() throws -> StudyContext {
+    func context(commands: ReproduceCommands) throws -> StudyContext {
         let config = run.config
         let summaries = byModel.map { model in
             StudyContext.Model(
@@ -66,19 +67,19 @@ struct StudyModel {
         return StudyContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
-            dataset: ReportModel.datasetName(config.dataset.name),
-            epochs: String(config.epochs), batchSize: String(config.batchSize), unitCount: String(run.units.count),
+            dataset: ReportModel.datasetName(config.settings.dataset.name),
+            epochs: String(config.settings.epochs), batchSize: String(config.settings.batchSize), unitCount: String(run.units.count),
             models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed, pairs: pairs(),
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
             claimTally: Claim.Verdict.tally(original.map(\.verdict), language: language), claimsTotal: String(original.count),
             seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
-            regenerate: ReportModel.command(config, language: language),
+            regenerate: commands.regenerate, verifyFirstEpoch: commands.verifyFirstEpoch,
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             machine: ReportModel.machines(sessions.map(\.environment), language: language),
-            shards: String(config.reduction.shards), convChunk: Format.int(config.reduction.convChunkBytes),
-            winogradChunk: Format.int(config.reduction.winogradChunkBytes), evalBatch: String(config.evalBatchSize),
-            contract: String(config.reduction.kernelContract),
+            shards: String(config.settings.reduction.shards), convChunk: TextFormat.thousands(config.settings.reduction.convChunkBytes),
+            winogradChunk: TextFormat.thousands(config.settings.reduction.winogradChunkBytes), evalBatch: String(config.settings.evalBatchSize),
+            contract: String(config.settings.reduction.kernelContract),
             started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
             trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
     }

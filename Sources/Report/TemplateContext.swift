@@ -89,9 +89,11 @@ struct ReportContext: TemplateContext {
         let models: [Unit]
     }
 
-    let lang, course, assignment, dataset, runId, regenerate: String
+    let lang, course, assignment, dataset, runId, regenerate, verifyFirstEpoch, verifyEveryEpoch: String
     let seed, epochs, batchSize, batches, trainCount, normalisation: String
     let isHomework: Bool
+    /// The homework's own settings (`Homework`), for saying how this run differs.
+    let homeworkSeed, homeworkEpochs, homeworkBatchSize, homeworkDataset: String
     let architecture: [ArchitectureSection.Model]
     let models: [Model]
     let results: [Result]
@@ -148,7 +150,7 @@ struct StudyContext: TemplateContext {
     let claimTally, claimsTotal: String
     let seedReports: [SeedReport]
     let hasSeedReports: Bool
-    let regenerate: String
+    let regenerate, verifyFirstEpoch: String
     let units: [Unit]
     let machine, shards, convChunk, winogradChunk, evalBatch, contract: String
     let started, finished, trainingHours: String

@@ -64,9 +64,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measure(_ spec: ModelSpec, _ data: LabeledData) throws -> Row {
-        let unit = UnitConfig(dataset: self.data.dataset.identity, model: spec, seed: 0, epochs: 1, batchSize: 100)
+        let batch = Homework.batchSize
+        let unit = UnitConfig(model: spec, seed: 0, settings: TrainingSettings(dataset: self.data.dataset.identity, epochs: 1, batchSize: batch))
         let trainer = try Trainer(unit: unit, threads: threads.resolved, kernel: try threads.kernel())
-        let network = trainer.network, pixels = data.train.pixelsPerImage, batch = 100
+        let network = trainer.network, pixels = data.train.pixelsPerImage
         var images = [Float](repeating: 0, count: batch * pixels)
         var labels = [UInt8](repeating: 0, count: batch)
         func step(_ i: Int) {

@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Report
 import RunArchive
+import Training
 
 extension DatasetKind: ExpressibleByArgument {
     public init?(argument: String) {
@@ -21,7 +22,7 @@ extension Language: ExpressibleByArgument {}
 struct ModelList: Hashable {
     let specs: [ModelSpec]
 
-    static let all = ModelList(specs: ModelSpec.homework)
+    static let all = ModelList(specs: Homework.models)
 
     struct Invalid: Error, CustomStringConvertible {
         let text: String
@@ -29,14 +30,19 @@ struct ModelList: Hashable {
     }
 
     static func parse(_ text: String) throws -> [ModelSpec] {
-        if text == "all" { return ModelSpec.homework }
+        if text == "all" { return Homework.models }
         var models: [ModelSpec] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let model = ModelSpec.homework.first(where: { $0.id.rawValue == name || $0.id.rawValue == "model" + name }) else { throw Invalid(text: text) }
+            guard let model = Homework.models.first(where: { $0.id.rawValue == name || $0.id.rawValue == "model" + name }) else { throw Invalid(text: text) }
             if !models.contains(model) { models.append(model) }
         }
-        return ModelSpec.homework.filter(models.contains)
+        return Homework.models.filter(models.contains)
+    }
+
+    /// The value of `--models` that selects `specs`: "all", or their numbers ("1,3").
+    static func argument(for specs: [ModelSpec]) -> String {
+        specs == Homework.models ? "all" : specs.map { String($0.id.rawValue.dropFirst("model".count)) }.joined(separator: ",")
     }
 
     /// For `@Option(transform:)`, so a bad list is named with what was expected.
@@ -51,7 +57,7 @@ extension SeedList {
 /// Where the data comes from; shared by every command that reads it.
 struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Dataset to use.", valueName: "name"))
-    var dataset: DatasetKind = .mnist
+    var dataset: DatasetKind = Homework.dataset
 
     @Option(help: ArgumentHelp(
         "Folder with the four IDX files, raw or .gz (default: data/mnist, or $HW2_DATA_DIR; Fashion-MNIST: /usr/share/datasets/fashion-mnist).",
@@ -70,10 +76,10 @@ func checkAtLeast(_ value: Int, _ minimum: Int, _ flag: String) throws {
 /// What decides a training result, shared by `report`, `train` and `bench`.
 struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Epochs per model.", valueName: "n"))
-    var epochs: Int = 30
+    var epochs: Int = Homework.epochs
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Samples per batch.", valueName: "n"))
-    var batchSize: Int = 100
+    var batchSize: Int = Homework.batchSize
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Train on the first K training images only (quick checks).", valueName: "K"))
     var limitTrain: Int?
@@ -82,6 +88,10 @@ struct TrainingOptions: ParsableArguments {
         try checkAtLeast(epochs, 1, "--epochs")
         try checkAtLeast(batchSize, 1, "--batch-size")
         if let limitTrain { try checkAtLeast(limitTrain, 1, "--limit-train") }
+    }
+
+    func settings(_ data: DataOptions) -> TrainingSettings {
+        TrainingSettings(dataset: data.dataset.identity, epochs: epochs, batchSize: batchSize, limitTrain: limitTrain)
     }
 }
 

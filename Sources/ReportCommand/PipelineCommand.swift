@@ -3,6 +3,7 @@ import Dataset
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 struct PipelineCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct PipelineCommand: ParsableCommand {
 
     @Option(name: [.customLong("seeds"), .customLong("seed")], help: ArgumentHelp("Seeds of every random stream (initialisation, shuffling): one (0), a range (0-4) or a list (0,3,7).", valueName: "seeds"),
             transform: SeedList.transform)
-    var seeds: SeedList = SeedList([0])
+    var seeds: SeedList = SeedList(Homework.seeds)
 
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
@@ -48,8 +49,7 @@ struct PipelineCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = RunConfig(dataset: data.dataset.identity, models: models.specs, seeds: seeds.seeds, epochs: training.epochs,
-                               batchSize: training.batchSize, limitTrain: training.limitTrain)
+        let config = RunConfig(models: models.specs, seeds: seeds.seeds, settings: training.settings(data))
         guard var record = try trainOrReuse(config) else { return }
         if record.testLabels == nil || record.testImages == nil {
             // Kept beside the run so its predictions can be judged, and its misses shown, without the dataset.
@@ -74,7 +74,7 @@ struct PipelineCommand: ParsableCommand {
         let pending = force ? config.units : executor.pendingUnits()
         let split = jobs.split(pending: pending.count, threads: threads)
         let kernel = try threads.kernel()
-        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.epochs) epochs, batch \(config.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
+        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.settings.epochs) epochs, batch \(config.settings.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
         if self.executor.executor == .slurm && !pending.isEmpty {
             guard try runOnSlurm(executor, pending: pending, threads: threads.threads ?? 1) else { return nil }
         }
@@ -112,7 +112,7 @@ struct PipelineCommand: ParsableCommand {
             try run.open()
             let slurm = executor.slurm(run.store, run: run.runID, dataDir: data.folder.path, threads: threads)
             let submitted = try slurm.submit(pending)
-            print("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script \(submitted.script), logs \(submitted.folder)/task-\(submitted.jobID)_<task>.log")
+            print("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script and task logs in \(run.store.layout.slurmFolder(run.runID))")
             guard executor.wait else {
                 print("slurm: when it is done, collect the results and render the report with the same command: \(again)")
                 return false
@@ -120,7 +120,7 @@ struct PipelineCommand: ParsableCommand {
             submission = submitted
         }
         guard let submission else { return false }
-        let results = try SlurmExecutor.follow(submission) { tasks in
+        let results = try SlurmExecutor.follow(submission, in: run.store.layout) { tasks in
             let states = Dictionary(grouping: tasks.values, by: { $0 }).map { "\($0.value.count) \($0.key.lowercased())" }.sorted()
             print("slurm: job \(submission.jobID): \(states.joined(separator: ", "))")
         }
@@ -138,9 +138,6 @@ struct PipelineCommand: ParsableCommand {
 
     /// This command line, quoted for a shell, to print as "run it again".
     static var sameCommand: String {
-        (["report"] + CommandLine.arguments.dropFirst().map { argument in
-            argument.allSatisfy { $0.isLetter || $0.isNumber || "-_.,=/:".contains($0) } ? argument
-                : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }).joined(separator: " ")
+        TextFormat.shellCommand(["report"] + CommandLine.arguments.dropFirst())
     }
 }

@@ -44,7 +44,7 @@ struct PlotCommand: ParsableCommand {
     /// Smooth, plausible curves: loss decaying like c/epoch^1.5, accuracy
     /// approaching about 99% — no training involved.
     static func demoModels() -> [Figures.Curves] {
-        ModelSpec.homework.enumerated().map { index, spec in
+        Homework.models.enumerated().map { index, spec in
             let metrics = (1...30).map { e -> EpochMetrics in
                 let x = Double(e)
                 let loss = (0.14 - 0.02 * Double(index)) / pow(x, 1.5) + 0.0005

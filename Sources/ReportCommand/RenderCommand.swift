@@ -47,7 +47,8 @@ struct ReportOptions: ParsableArguments {
                 print("warning: the seed study in \(reportsDir)/\(study) cannot be read (\(error)); the report links to it without its spread")
             }
         }
-        let rendered = try ReportWriter(templates: templates).render(run, language: lang, related: related, studyRun: studyRun)
+        let rendered = try ReportWriter(templates: templates).render(run, language: lang, commands: .of(run.config, language: lang),
+                                                                      related: related, studyRun: studyRun)
         for warning in rendered.warnings { print("warning: \(warning)") }
         let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
         let figures = rendered.files.keys.filter { $0.hasPrefix("figures/") }.count

@@ -38,7 +38,7 @@ struct RunsCommand: ParsableCommand {
                     return "\(label) changed (\(mismatch))"
                 } catch ArchiveError.unfinished {
                     let done = (try? store.unitManifest(unit.id))?.sessions.last?.lastEpoch ?? 0
-                    return "\(label) \(done)/\(config.epochs) epochs"
+                    return "\(label) \(done)/\(config.settings.epochs) epochs"
                 } catch FileError.missing {
                     return "\(label) not started"
                 } catch {
@@ -47,8 +47,8 @@ struct RunsCommand: ParsableCommand {
             }
             // Shown to the second ("2026-11-29T22:02:01Z"); the archive keeps milliseconds to order runs started within one second.
             let started = manifest.started.count > 20 ? manifest.started.prefix(19) + "Z" : manifest.started
-            let columns = [pad(id.rawValue, 18), pad(started, 22), pad(((try? store.status(id)) ?? manifest.status).rawValue, 13),
-                           pad(String(config.epochs), 8), pad(SeedList(config.seeds).description, 10)]
+            let columns = [pad(id.rawValue, 18), pad(started, 22), pad(((try? store.status(id, stillQueued: { SlurmExecutor.hasQueuedJob($0, in: store.layout) })) ?? manifest.status).rawValue, 13),
+                           pad(String(config.settings.epochs), 8), pad(SeedList(config.seeds).description, 10)]
             print(columns.joined() + accuracies.joined(separator: ", "))
         }
     }
@@ -93,8 +93,8 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let (store, id) = try runs.locate(runID)
         let record = try store.record(id)
-        guard let kind = DatasetKind.named(record.config.dataset.name), kind.identity == record.config.dataset else {
-            throw ValidationError("run \(id) uses dataset '\(record.config.dataset.name)' with files or normalisation this version does not know")
+        guard let kind = DatasetKind.named(record.config.settings.dataset.name), kind.identity == record.config.settings.dataset else {
+            throw ValidationError("run \(id) uses dataset '\(record.config.settings.dataset.name)' with files or normalisation this version does not know")
         }
         let verifier = Verifier(store: store, record: record, threads: threads.resolved, kernel: try threads.kernel())
         guard !verifier.selected(models: models?.specs, seeds: seeds?.seeds).isEmpty else {

@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
     var model: ModelList = .all
 
     @Option(help: ArgumentHelp("Seed of every random stream (initialisation, shuffling).", valueName: "n"))
-    var seed: UInt64 = 0
+    var seed: UInt64 = Homework.seeds[0]
 
     @OptionGroup var data: DataOptions
     @OptionGroup var training: TrainingOptions
@@ -29,8 +29,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let loaded = try data.folder.load().limitingTrain(training.limitTrain)
         for spec in model.specs {
-            let unit = UnitConfig(dataset: data.dataset.identity, model: spec, seed: seed, epochs: training.epochs,
-                                  batchSize: training.batchSize, limitTrain: training.limitTrain)
+            let unit = UnitConfig(model: spec, seed: seed, settings: training.settings(data))
             let trainer = try Trainer(unit: unit, threads: threads.resolved, kernel: try threads.kernel())
             if !json { print("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }
             for _ in 0..<training.epochs {

@@ -25,6 +25,9 @@ struct UnitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder with the unit's dataset.", valueName: "path"))
     var dataDir: String?
 
+    @Option(help: ArgumentHelp("The run this unit is trained for, recorded in its session so the run can tell it from a reused unit.", valueName: "run"))
+    var forRun: String?
+
     @Option(help: ArgumentHelp("A file the submitter wrote into the archive; missing means this node does not share it.", valueName: "path"))
     var marker: String?
 
@@ -41,6 +44,7 @@ struct UnitCommand: ParsableCommand {
         if let epochs { try checkAtLeast(epochs, 1, "--epochs") }
         if verify != (verifyOutput != nil) { throw ValidationError("--verify and --verify-output go together") }
         if epochs != nil && !verify { throw ValidationError("--epochs: only with --verify (a unit trains the epochs of its configuration)") }
+        if let forRun, !RunID.isWellFormed(forRun) { throw ValidationError("--for-run: expected a run id (16 lowercase hex digits), found '\(forRun)'") }
     }
 
     func run() throws {
@@ -54,8 +58,8 @@ struct UnitCommand: ParsableCommand {
         guard config.id == id else {
             throw ValidationError("\(path) holds a configuration whose id is \(config.id), expected \(id)")
         }
-        guard let kind = DatasetKind.named(config.dataset.name), kind.identity == config.dataset else {
-            throw ValidationError("\(path): dataset '\(config.dataset.name)' with files or normalisation this version does not know")
+        guard let kind = DatasetKind.named(config.settings.dataset.name), kind.identity == config.settings.dataset else {
+            throw ValidationError("\(path): dataset '\(config.settings.dataset.name)' with files or normalisation this version does not know")
         }
         let folder = DataFolder(kind: kind, explicit: dataDir)
         if verify, let verifyOutput {
@@ -73,12 +77,13 @@ struct UnitCommand: ParsableCommand {
         var runner = UnitRunner(store: store, config: config, threads: threads.resolved, kernel: try threads.kernel(), executor: executor)
         // A requeued or resubmitted task may start while its cancelled predecessor still saves its last epoch.
         runner.lockWait = 120
+        runner.run = forRun.map(RunID.init(rawValue:))
         let progress = ProgressDisplay()
         runner.log = { progress.log($0) }
         runner.observe = progress.handle
         runner.shouldStop = { StopSignal.isRequested }
         StopSignal.install()
-        print("unit \(id): \(config.label), \(config.epochs) epochs; \(executor), \(threads.resolved) thread(s)")
+        print("unit \(id): \(config.label), \(config.settings.epochs) epochs; \(executor), \(threads.resolved) thread(s)")
         switch try runner.run(data: { try folder.load() }) {
         case .found: print("unit \(id): finished earlier; nothing to train")
         case .trained: print("unit \(id): finished")

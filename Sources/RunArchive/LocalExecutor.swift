@@ -34,9 +34,10 @@ public struct LocalExecutor: Sendable {
         return (jobs, max(1, min(Network.shardCount, cores / jobs)))
     }
 
-    /// Runs every unit; returns each unit's outcome in the order given.
-    /// The first error stops the other jobs after their current batch and is rethrown.
-    public func run(_ units: [UnitConfig], force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,
+    /// Runs every unit (for `run`, recorded in their sessions); returns each
+    /// unit's outcome in the order given. The first error stops the other jobs
+    /// after their current batch and is rethrown.
+    public func run(_ units: [UnitConfig], for run: RunID? = nil, force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,
                     log: @escaping @Sendable (String) -> Void, observe: @escaping @Sendable (TrainingEvent) -> Void,
                     shouldStop: @escaping @Sendable () -> Bool) throws -> [UnitOutcome] {
         struct State {
@@ -71,6 +72,7 @@ public struct LocalExecutor: Sendable {
                     guard let index else { return }
                     var runner = UnitRunner(store: store, config: units[index], threads: threads, kernel: kernel)
                     runner.force = force
+                    runner.run = run
                     runner.log = log
                     runner.observe = observe
                     runner.shouldStop = { shouldStop() || failed.load(ordering: .relaxed) }

@@ -44,6 +44,9 @@ public struct Session: Codable, Hashable, Sendable {
     public var environment: RunEnvironment
     /// What ran it: "local" or, on a cluster, the scheduler's job id.
     public var executor: String
+    /// The run this session trained the unit for (nil when trained on its own,
+    /// as `report train` or a test does): a run tells its own units from reused ones by it.
+    public var run: RunID?
 }
 
 /// The record of a unit that lets anyone check it: its configuration, every
@@ -59,8 +62,11 @@ public struct UnitManifest: Codable, Hashable, Sendable {
     public var resumedAfter: [Int] { sessions.dropFirst().map { $0.firstEpoch - 1 } }
 
     /// A digest of the recorded files: it changes whenever the unit is retrained
-    /// to other bytes, which makes an older verification of it stale.
-    public var filesSha256: String { Digest.sha256((try? JSON.encode(files)) ?? Data()) }
+    /// to other bytes, which makes an older verification of it stale. The
+    /// SHA-256 of one line `<path length>:<path> <bytes> <sha256>\n` per file, in order.
+    public var filesSha256: String {
+        Digest.sha256(Data(files.map { "\($0.path.utf8.count):\($0.path) \($0.bytes) \($0.sha256)\n" }.joined().utf8))
+    }
 }
 
 /// The archive's timestamps: UTC with milliseconds, so runs started within one second still sort in order.

@@ -4,68 +4,58 @@ import Foundation
 import Support
 import Training
 
-/// A run: every model of a list trained once per seed under one
-/// configuration. Its units are `unit(model, seed)`; its id is the digest of
-/// this value, which records every constant that decides a result.
+/// A run: every model of a list trained once per seed under one set of
+/// settings. Its units are `unit(model, seed)`, seed by seed; its id is the
+/// digest of their ids in that order, so a run is exactly its units.
 public struct RunConfig: Codable, Hashable, Sendable {
-    public var dataset: DatasetIdentity
     public var models: [ModelSpec]
     public var seeds: [UInt64]
-    public var epochs: Int
-    public var batchSize: Int
-    public var evalBatchSize: Int
-    public var limitTrain: Int?
-    public var adam: AdamConfig
-    public var reduction: ReductionOrder
+    public var settings: TrainingSettings
 
-    public init(dataset: DatasetIdentity, models: [ModelSpec], seeds: [UInt64], epochs: Int, batchSize: Int,
-                evalBatchSize: Int = UnitConfig.defaultEvalBatchSize, limitTrain: Int? = nil, adam: AdamConfig = AdamConfig(),
-                reduction: ReductionOrder = .current) {
-        self.dataset = dataset
+    public init(models: [ModelSpec] = Homework.models, seeds: [UInt64] = Homework.seeds, settings: TrainingSettings = .homework) {
         self.models = models
         self.seeds = seeds
-        self.epochs = epochs
-        self.batchSize = batchSize
-        self.evalBatchSize = evalBatchSize
-        self.limitTrain = limitTrain
-        self.adam = adam
-        self.reduction = reduction
+        self.settings = settings
     }
 
     public func unit(_ model: ModelSpec, seed: UInt64) -> UnitConfig {
-        UnitConfig(dataset: dataset, model: model, seed: seed, epochs: epochs, batchSize: batchSize,
-                   evalBatchSize: evalBatchSize, limitTrain: limitTrain, adam: adam, reduction: reduction)
+        UnitConfig(model: model, seed: seed, settings: settings)
     }
 
     /// Seed by seed, each seed's models in order: the first seed's units finish first.
     public var units: [UnitConfig] { seeds.flatMap { seed in models.map { unit($0, seed: seed) } } }
 
+    /// The digest of `hw2-run 1\n` followed by `unit <id>\n` for each unit in order.
     public var id: RunID {
-        RunID(rawValue: String(Digest.sha256((try? JSON.encode(self)) ?? Data(String(describing: self).utf8)).prefix(16)))
+        let encoding = "hw2-run 1\n" + units.map { "unit \($0.id.rawValue)\n" }.joined()
+        return RunID(rawValue: String(Digest.sha256(Data(encoding.utf8)).prefix(16)))
     }
 
     public var isStudy: Bool { seeds.count > 1 }
 
-    /// Is this the homework's own configuration (all models, 30 epochs, batch 100, MNIST), whatever the seeds?
+    /// Is this the homework's own configuration (its models, data, epochs, batch
+    /// and optimizer), whatever the seeds and whichever reduction order trained it?
     public var hasHomeworkSettings: Bool {
-        dataset == DatasetKind.mnist.identity && models == ModelSpec.homework && epochs == 30 && batchSize == 100
-            && adam == AdamConfig() && limitTrain == nil
+        let homework = TrainingSettings.homework
+        return models == Homework.models && settings.dataset == homework.dataset && settings.epochs == homework.epochs
+            && settings.batchSize == homework.batchSize && settings.limitTrain == nil && settings.adam == homework.adam
     }
 
-    /// The homework itself: its settings with seed 0.
-    public var isHomework: Bool { hasHomeworkSettings && seeds == [0] }
+    /// The homework itself: its settings with its seed.
+    public var isHomework: Bool { hasHomeworkSettings && seeds == Homework.seeds }
 
     /// `hw2` for the homework; otherwise a name that says how this run differs
     /// (`hw2-epochs2`, `hw2-seeds0-4`). Only letters, digits, `.`, `_` and `-`.
     public var reportName: String {
+        let homework = TrainingSettings.homework
         var parts = ["hw2"]
-        if dataset.name != DatasetKind.mnist.name { parts.append(dataset.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }) }
-        if models != ModelSpec.homework { parts.append("models" + models.map { $0.id.rawValue.replacingOccurrences(of: "model", with: "") }.joined()) }
-        if epochs != 30 { parts.append("epochs\(epochs)") }
-        if batchSize != 100 { parts.append("batch\(batchSize)") }
-        if seeds != [0] { parts.append(SeedList(seeds).name) }
-        if let limitTrain { parts.append("train\(limitTrain)") }
-        if adam != AdamConfig() { parts.append("adam") }
+        if settings.dataset.name != homework.dataset.name { parts.append(settings.dataset.name.filter { $0.isLetter || $0.isNumber || $0 == "-" }) }
+        if models != Homework.models { parts.append("models" + models.map { $0.id.rawValue.replacingOccurrences(of: "model", with: "") }.joined()) }
+        if settings.epochs != homework.epochs { parts.append("epochs\(settings.epochs)") }
+        if settings.batchSize != homework.batchSize { parts.append("batch\(settings.batchSize)") }
+        if seeds != Homework.seeds { parts.append(SeedList(seeds).name) }
+        if let limitTrain = settings.limitTrain { parts.append("train\(limitTrain)") }
+        if settings.adam != homework.adam { parts.append("adam") }
         return parts.joined(separator: "-")
     }
 }

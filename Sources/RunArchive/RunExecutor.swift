@@ -65,8 +65,7 @@ public struct RunExecutor {
 
     /// Slurm submissions of this run whose job is still in the queue.
     public func queuedSubmissions() -> [SlurmExecutor.Submission] {
-        SlurmExecutor.recorded(in: (store.layout.runFolder(runID) as NSString).appendingPathComponent("slurm"))
-            .filter { !((try? SlurmExecutor.queued($0.jobID)) ?? [:]).isEmpty }
+        SlurmExecutor.queuedSubmissions(of: runID, in: store.layout)
     }
 
     /// With `force`, every unit of the run is trained again from scratch (the
@@ -82,7 +81,7 @@ public struct RunExecutor {
 
         let outcomes: [UnitOutcome]
         do {
-            outcomes = try executor.run(config.units, force: force, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
+            outcomes = try executor.run(config.units, for: runID, force: force, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
         } catch {
             manifest.status = .failed
             try? AtomicFile.writeJSON(manifest, to: manifestPath)
@@ -91,7 +90,7 @@ public struct RunExecutor {
         var left = 0
         for (index, outcome) in outcomes.enumerated() {
             switch outcome {
-            case let .found(unit): manifest.units[index].origin = manifest.units[index].origin ?? Self.origin(of: unit, runStarted: manifest.started)
+            case let .found(unit): manifest.units[index].origin = manifest.units[index].origin ?? Self.origin(of: unit, in: runID)
             case let .trained(_, resumedAfter): manifest.units[index].origin = resumedAfter == nil ? .trained : .resumed
             case .interrupted: left += 1
             }
@@ -105,10 +104,10 @@ public struct RunExecutor {
 }
 
 extension RunExecutor {
-    /// How a unit found finished came to be: trained for this run (by another
-    /// executor, such as a Slurm job, after the run started) or reused.
-    static func origin(of unit: UnitRecord, runStarted: String) -> UnitOrigin {
-        let here = unit.manifest.sessions.filter { $0.started >= runStarted }
+    /// How a unit found finished came to be: trained for this run by another
+    /// executor (such as a Slurm job, whose sessions name the run), or reused.
+    static func origin(of unit: UnitRecord, in run: RunID) -> UnitOrigin {
+        let here = unit.manifest.sessions.filter { $0.run == run }
         guard let first = here.first else { return .reused }
         return first.firstEpoch > 1 || here.count > 1 ? .resumed : .trained
     }

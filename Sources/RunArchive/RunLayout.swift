@@ -18,6 +18,10 @@ import Training
 ///                     test-images.idx.gz       the test images (the canonical IDX file, gzipped), to show what was missed
 ///                     verify.json              the last `report verify`
 ///                     lock
+///                     slurm/submit-<n>.sh      a job array's batch script, and submit-<n>.json what it covers
+///                          task-<job>_<task>.log, .status   each array task's output and exit status
+///                          shared-<uuid>        the marker tasks look for to know they see the archive
+///                          verify-<tag>-<unit>.json         a verification task's result
 ///
 /// A run is a set of units; units are shared between runs, so a study reuses
 /// a single-seed run's units and a longer seed list trains only new seeds.
@@ -42,6 +46,7 @@ public struct RunLayout: Sendable {
     public static let verification = "verify.json"
     public static let testLabels = "test-labels.idx"
     public static let testImages = "test-images.idx.gz"
+    public static let slurm = "slurm"
 
     /// A unit's files that a light copy keeps (besides config and manifest).
     public static let lightUnitFiles = [metrics, metricsTable, predictions, log]
@@ -56,6 +61,19 @@ public struct RunLayout: Sendable {
     public func unitFile(_ id: UnitID, _ name: String) -> String { path(Self.unitsFolder, id.rawValue, name) }
     public func runFolder(_ id: RunID) -> String { path(id.rawValue) }
     public func runFile(_ id: RunID, _ name: String) -> String { path(id.rawValue, name) }
+    /// Where a run's Slurm submissions, task logs and task results go.
+    public func slurmFolder(_ id: RunID) -> String { path(id.rawValue, Self.slurm) }
+    public static func submissionScript(_ number: Int) -> String { "submit-\(number).sh" }
+    public static func submissionRecord(_ number: Int) -> String { "submit-\(number).json" }
+    /// A task's log and exit status; `job` and `task` may be the script's shell variables.
+    public static func taskFiles(job: String, task: String) -> (log: String, status: String) {
+        ("task-\(job)_\(task).log", "task-\(job)_\(task).status")
+    }
+    /// The log of every task, in sbatch's `--output` pattern (%A job, %a task).
+    public static let taskLogPattern = "task-%A_%a.log"
+    public static func sharedMarker(_ tag: String) -> String { "shared-\(tag)" }
+    /// A verification task's result; `%u` stands for the unit's id.
+    public static func verifyResult(_ tag: String) -> String { "verify-\(tag)-%u.json" }
 
     private func path(_ parts: String...) -> String {
         parts.reduce(root) { ($0 as NSString).appendingPathComponent($1) }
@@ -70,7 +88,7 @@ public struct RunID: RawRepresentable, Codable, Hashable, Comparable, Sendable, 
     public static func < (a: RunID, b: RunID) -> Bool { a.rawValue < b.rawValue }
 
     /// Whether a folder name can be a run id (16 lowercase hex digits).
-    static func isWellFormed(_ name: String) -> Bool {
+    public static func isWellFormed(_ name: String) -> Bool {
         name.count == 16 && name.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 }

@@ -110,13 +110,13 @@ public struct RunStore: Sendable {
     }
 
     /// The manifest's status, except that a "running" run whose writer is gone
-    /// (killed, power loss) and that has no Slurm job in the queue is reported as interrupted.
-    public func status(_ id: RunID) throws -> Status {
+    /// (killed, power loss) and that `stillQueued` does not vouch for (a
+    /// scheduler's job of it in the queue) is reported as interrupted.
+    public func status(_ id: RunID, stillQueued: (RunID) -> Bool = { _ in false }) throws -> Status {
         let status = try runManifest(id).status
         guard status == .running else { return status }
         if RunLock.isHeld(layout.runFile(id, RunLayout.lock)) { return .running }
-        let submissions = SlurmExecutor.recorded(in: (layout.runFolder(id) as NSString).appendingPathComponent("slurm"))
-        return submissions.contains { !((try? SlurmExecutor.queued($0.jobID)) ?? [:]).isEmpty } ? .running : .interrupted
+        return stillQueued(id) ? .running : .interrupted
     }
 
     /// Every recorded file of a unit that does not match its manifest. A light
@@ -168,8 +168,8 @@ public struct RunStore: Sendable {
             throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest), reason: "records no \(RunLayout.metrics) or \(RunLayout.predictions)")
         }
         let metrics = try JSON.decode([EpochMetrics].self, from: metricsData, path: metricsPath)
-        guard metrics.count == manifest.config.epochs else {
-            throw FileError.unreadable(path: metricsPath, reason: "holds \(metrics.count) epochs, the unit has \(manifest.config.epochs)")
+        guard metrics.count == manifest.config.settings.epochs else {
+            throw FileError.unreadable(path: metricsPath, reason: "holds \(metrics.count) epochs, the unit has \(manifest.config.settings.epochs)")
         }
         let bytes = [UInt8](predictionData)
         guard !bytes.isEmpty, bytes.count % metrics.count == 0 else {
@@ -227,7 +227,7 @@ public struct RunStore: Sendable {
 
     /// `bytes` when their SHA-256 is the one the configuration records for the dataset file `name`.
     private func datasetCopy(_ bytes: [UInt8], _ name: String, _ config: RunConfig, path: String) throws -> [UInt8] {
-        let expected = config.dataset.sha256[name] ?? "", found = Digest.sha256(bytes)
+        let expected = config.settings.dataset.sha256[name] ?? "", found = Digest.sha256(bytes)
         guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
         return bytes
     }

@@ -5,8 +5,8 @@ import Training
 /// Trains units on a Slurm cluster as one job array: one array task per unit,
 /// each running `report unit <id>` into the shared run archive with the same
 /// lock and resume semantics as a local job. The batch script is written into
-/// the run's folder (`slurm/submit-<n>.sh`), so what ran can be read and
-/// resubmitted. Where a unit ran never changes its bits or its id.
+/// the run's folder (`slurm/submit-<n>.sh`) beside a record of what it covers
+/// (`submit-<n>.json`), so what ran can be read and resubmitted. Where a unit ran never changes its bits or its id.
 public struct SlurmExecutor {
     public struct Settings: Sendable {
         public var partition: String?
@@ -23,11 +23,15 @@ public struct SlurmExecutor {
         }
     }
 
-    public struct Submission: Sendable {
+    /// One sbatch submission of a run, as recorded beside its script
+    /// (`submit-<n>.json`): what the job covers is read back from here, never from the script.
+    public struct Submission: Codable, Hashable, Sendable {
+        public let run: RunID
         public let jobID: String
+        /// The batch script's file name in the slurm folder.
         public let script: String
+        /// The units of the array, by task index.
         public let units: [UnitID]
-        public let folder: String
     }
 
     /// A unit's task after the job left the queue.
@@ -71,17 +75,16 @@ public struct SlurmExecutor {
         self.settings = settings
     }
 
-    var folder: String { (store.layout.runFolder(runID) as NSString).appendingPathComponent("slurm") }
+    var folder: String { store.layout.slurmFolder(runID) }
 
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// The batch script for these units (also the record of what ran).
     func script(units: [UnitID], marker: String, taskArguments: [String]) -> String {
-        let log = (Self.absolute(folder) as NSString).appendingPathComponent("task-%A_%a.log")
+        let log = (Self.absolute(folder) as NSString).appendingPathComponent(RunLayout.taskLogPattern)
         var lines = ["#!/usr/bin/env bash",
                      "# One array task per unit of run \(runID); written by `report --executor slurm`.",
                      "#SBATCH --job-name=hw2-\(runID)",
@@ -93,9 +96,9 @@ public struct SlurmExecutor {
         lines += ["set -u",
                   "units=(\(units.map(\.rawValue).joined(separator: " ")))",
                   "unit=${units[$SLURM_ARRAY_TASK_ID]}",
-                  "status=\(Self.quote(Self.absolute(folder)))/task-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.status",
-                  "\(Self.quote(Self.absolute(report))) unit \"$unit\" --runs-dir \(Self.quote(Self.absolute(store.root))) --data-dir \(Self.quote(Self.absolute(dataDir))) --threads \(settings.threads) --marker \(Self.quote(marker))"
-                    + taskArguments.map { " " + Self.quote($0).replacingOccurrences(of: "%u", with: "'\"$unit\"'") }.joined(),
+                  "status=\(TextFormat.singleQuoted(Self.absolute(folder)))/" + RunLayout.taskFiles(job: "${SLURM_ARRAY_JOB_ID}", task: "${SLURM_ARRAY_TASK_ID}").status,
+                  "\(TextFormat.singleQuoted(Self.absolute(report))) unit \"$unit\" --for-run \(runID) --runs-dir \(TextFormat.singleQuoted(Self.absolute(store.root))) --data-dir \(TextFormat.singleQuoted(Self.absolute(dataDir))) --threads \(settings.threads) --marker \(TextFormat.singleQuoted(marker))"
+                    + taskArguments.map { " " + TextFormat.singleQuoted($0).replacingOccurrences(of: "%u", with: "'\"$unit\"'") }.joined(),
                   "echo $? > \"$status\"",
                   ""]
         return lines.joined(separator: "\n")
@@ -110,11 +113,10 @@ public struct SlurmExecutor {
             try AtomicFile.writeJSON(unit, to: store.layout.unitFile(unit.id, RunLayout.config))
         }
         try AtomicFile.createFolder(folder)
-        let marker = (Self.absolute(folder) as NSString).appendingPathComponent("shared-\(UUID().uuidString)")
+        let marker = (Self.absolute(folder) as NSString).appendingPathComponent(RunLayout.sharedMarker(UUID().uuidString))
         try AtomicFile.write("the tasks of run \(runID) look for this file to know they see the submitter's archive\n", to: marker)
-        let number = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0.hasPrefix("submit-") && $0.hasSuffix(".sh") }.count + 1
-        let path = (folder as NSString).appendingPathComponent("submit-\(number).sh")
+        let number = Self.recorded(in: folder).count + 1
+        let path = (folder as NSString).appendingPathComponent(RunLayout.submissionScript(number))
         try AtomicFile.write(script(units: units.map(\.id), marker: marker, taskArguments: taskArguments), to: path)
         chmod(path, 0o755)
         let result: ProcessRunner.Result
@@ -128,23 +130,33 @@ public struct SlurmExecutor {
         guard result.status == 0, let job = result.output.split(separator: "\n").first?.split(separator: ";").first.map(String.init), !job.isEmpty else {
             throw SlurmError.command("sbatch \(path)", result.errors.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        try AtomicFile.write("\(job)\n", to: (folder as NSString).appendingPathComponent("submit-\(number).job"))
-        return Submission(jobID: job, script: path, units: units.map(\.id), folder: folder)
+        let submission = Submission(run: runID, jobID: job, script: RunLayout.submissionScript(number), units: units.map(\.id))
+        try AtomicFile.writeJSON(submission, to: (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number)))
+        return submission
     }
 
-    /// The submissions recorded in a run's slurm folder (script and job id), oldest first.
+    /// The submissions recorded in a run's slurm folder, oldest first; a
+    /// record that does not decode is skipped (it names no job to follow).
     public static func recorded(in folder: String) -> [Submission] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let numbered = names.filter { $0.hasPrefix("submit-") && $0.hasSuffix(".job") }
-            .compactMap { name in Int(name.dropFirst("submit-".count).dropLast(".job".count)).map { ($0, name) } }
-        return numbered.sorted { $0.0 < $1.0 }.map(\.1).compactMap { name in
-            let base = (folder as NSString).appendingPathComponent(String(name.dropLast(".job".count)))
-            guard let job = (try? String(contentsOfFile: base + ".job", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines),
-                  let script = try? String(contentsOfFile: base + ".sh", encoding: .utf8),
-                  let line = script.split(separator: "\n").first(where: { $0.hasPrefix("units=(") }) else { return nil }
-            let units = line.dropFirst("units=(".count).dropLast().split(separator: " ").map { UnitID(rawValue: String($0)) }
-            return Submission(jobID: job, script: base + ".sh", units: units, folder: folder)
+        var submissions: [Submission] = []
+        var number = 1
+        while FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(RunLayout.submissionScript(number))) {
+            if let submission = try? JSON.decode(Submission.self, from: (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number))) {
+                submissions.append(submission)
+            }
+            number += 1
         }
+        return submissions
+    }
+
+    /// The run's submissions whose job is still in the queue.
+    public static func queuedSubmissions(of run: RunID, in layout: RunLayout) -> [Submission] {
+        recorded(in: layout.slurmFolder(run)).filter { !((try? queued($0.jobID)) ?? [:]).isEmpty }
+    }
+
+    /// Whether a job of the run is still queued or running (for `RunStore.status`).
+    public static func hasQueuedJob(_ run: RunID, in layout: RunLayout) -> Bool {
+        !queuedSubmissions(of: run, in: layout).isEmpty
     }
 
     /// The array tasks still queued or running, by task index.
@@ -170,7 +182,7 @@ public struct SlurmExecutor {
 
     /// Polls the queue until every task has left it, reporting progress, then
     /// says how each task ended (from the exit status its script wrote).
-    public static func follow(_ submission: Submission, every seconds: Double = 5,
+    public static func follow(_ submission: Submission, in layout: RunLayout, every seconds: Double = 5,
                               progress: ([Int: String]) -> Void = { _ in }) throws -> [TaskResult] {
         var failures = 0
         while true {
@@ -189,11 +201,13 @@ public struct SlurmExecutor {
             progress(tasks)
             Thread.sleep(forTimeInterval: seconds)
         }
+        let folder = layout.slurmFolder(submission.run)
         return submission.units.enumerated().map { index, unit in
-            let base = (submission.folder as NSString).appendingPathComponent("task-\(submission.jobID)_\(index)")
-            let status = (try? String(contentsOfFile: base + ".status", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let files = RunLayout.taskFiles(job: submission.jobID, task: String(index))
+            let status = (try? String(contentsOfFile: (folder as NSString).appendingPathComponent(files.status), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             if status == "0" { return .finished }
-            return .failed(unit: unit, log: base + ".log",
+            return .failed(unit: unit, log: (folder as NSString).appendingPathComponent(files.log),
                            status: status.map { "exit status \($0)" } ?? "no exit status (cancelled, killed or its node was lost)")
         }
     }

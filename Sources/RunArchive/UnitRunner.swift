@@ -26,6 +26,8 @@ public struct UnitRunner {
     public let kernel: KernelPath
     /// Recorded in the session: "local", or a cluster job id.
     public let executor: String
+    /// Recorded in the session: the run this unit is trained for, if any.
+    public var run: RunID?
     /// Discard whatever the unit's folder holds (under its lock) and train from scratch.
     public var force = false
     /// Seconds to wait for the unit's lock (a scheduler may start a task while the cancelled one still exits).
@@ -77,25 +79,25 @@ public struct UnitRunner {
         let trainer = try Trainer(unit: config, threads: threads, kernel: kernel)
         if let (checkpoint, from) = loadCheckpoint() {
             try trainer.restore(checkpoint, from: from)
-            log("\(config.label): continuing after epoch \(checkpoint.epoch) of \(config.epochs) (\(from))")
+            log("\(config.label): continuing after epoch \(checkpoint.epoch) of \(config.settings.epochs) (\(from))")
         }
         let start = trainer.completedEpochs
-        let resumedAfter = start > 0 && start < config.epochs ? start : nil
+        let resumedAfter = start > 0 && start < config.settings.epochs ? start : nil
         // Sessions that trained epochs the checkpoint still holds; a new one only if an epoch is left to train.
         var sessions = (previous?.sessions ?? []).filter { $0.firstEpoch <= start }.map { session in
             var session = session
             session.lastEpoch = min(session.lastEpoch, start)
             return session
         }
-        if start < config.epochs {
+        if start < config.settings.epochs {
             sessions.append(Session(firstEpoch: start + 1, lastEpoch: start, started: RunManifest.now(), finished: nil, code: .current(),
-                                    environment: .current(workers: threads, kernel: kernel), executor: executor))
+                                    environment: .current(workers: threads, kernel: kernel), executor: executor, run: run))
         }
         var manifest = UnitManifest(unitId: id, status: .running, config: config, sessions: sessions, files: [])
 
         func save(_ status: Status) throws {
             manifest.status = status
-            if start < config.epochs, let last = manifest.sessions.indices.last {
+            if start < config.settings.epochs, let last = manifest.sessions.indices.last {
                 manifest.sessions[last].lastEpoch = trainer.completedEpochs
                 if status != .running { manifest.sessions[last].finished = RunManifest.now() }
             }
@@ -105,9 +107,9 @@ public struct UnitRunner {
 
         do {
             try save(.running)
-            if trainer.completedEpochs < config.epochs {
-                let loaded = try data().limitingTrain(config.limitTrain)
-                while trainer.completedEpochs < config.epochs {
+            if trainer.completedEpochs < config.settings.epochs {
+                let loaded = try data().limitingTrain(config.settings.limitTrain)
+                while trainer.completedEpochs < config.settings.epochs {
                     guard trainer.trainEpoch(on: loaded, observe: observe, shouldStop: shouldStop) != nil else {
                         try save(.interrupted)
                         return .interrupted(epochsDone: trainer.completedEpochs)
@@ -115,7 +117,7 @@ public struct UnitRunner {
                     try saveCheckpoint(trainer.checkpoint)
                     try writeResults(trainer)
                     try save(.running)
-                    if shouldStop() && trainer.completedEpochs < config.epochs {
+                    if shouldStop() && trainer.completedEpochs < config.settings.epochs {
                         try save(.interrupted)
                         return .interrupted(epochsDone: trainer.completedEpochs)
                     }
@@ -133,7 +135,7 @@ public struct UnitRunner {
         }
         let record = try store.unit(id, requireWeights: true)
         // Files made again from a final checkpoint: nothing was trained now.
-        return start == config.epochs ? .found(record) : .trained(record, resumedAfter: resumedAfter)
+        return start == config.settings.epochs ? .found(record) : .trained(record, resumedAfter: resumedAfter)
     }
 
     /// The unit's result files, each a function of the trainer's state.
@@ -171,8 +173,8 @@ public struct UnitRunner {
                 guard checkpoint.unit == id else {
                     throw TrainingError.corrupt(path: file, reason: "is a checkpoint of unit \(checkpoint.unit), expected \(id)")
                 }
-                guard checkpoint.epoch <= config.epochs else {
-                    throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.epoch) epochs, the unit has \(config.epochs)")
+                guard checkpoint.epoch <= config.settings.epochs else {
+                    throw TrainingError.corrupt(path: file, reason: "holds \(checkpoint.epoch) epochs, the unit has \(config.settings.epochs)")
                 }
                 let expected = try ModelPlan(config.model).parameterCount
                 guard checkpoint.parameters.count == expected else {

@@ -46,12 +46,11 @@ public struct Verifier {
                               every seconds: Double = 5, log: (String) -> Void = { _ in }) throws -> Verification {
         let units = selected(models: models, seeds: seeds)
         guard !units.isEmpty else { throw ArchiveError.notFound("run \(record.id) has no unit of these models and seeds to verify") }
-        let folder = (store.layout.runFolder(record.id) as NSString).appendingPathComponent("slurm")
-        let output = (folder as NSString).appendingPathComponent("verify-\(UUID().uuidString.prefix(8))-%u.json")
+        let output = (store.layout.slurmFolder(record.id) as NSString).appendingPathComponent(RunLayout.verifyResult(String(UUID().uuidString.prefix(8))))
         let submission = try slurm.submit(units.map(\.config),
                                           taskArguments: ["--verify", "--verify-output", output] + (epochs.map { ["--epochs", String($0)] } ?? []))
         log("slurm: submitted job \(submission.jobID): \(units.count) verification task(s); following it")
-        let results = try SlurmExecutor.follow(submission, every: seconds) { log("slurm: job \(submission.jobID): \($0.count) task(s) queued or running") }
+        let results = try SlurmExecutor.follow(submission, in: store.layout, every: seconds) { log("slurm: job \(submission.jobID): \($0.count) task(s) queued or running") }
         let checks = try Self.collect(units.map(\.manifest.unitId), results: results, output: output)
         return Verification(date: RunManifest.now(), epochs: checks.map(\.result.epochsCompared).max() ?? 0, threads: slurm.settings.threads,
                             bitsPromised: units.allSatisfy(\.config.bitsPromisedEverywhere),
@@ -63,7 +62,7 @@ public struct Verifier {
     public static func verify(_ unit: UnitRecord, epochs: Int?, store: RunStore, threads: Int, kernel: KernelPath, data: LabeledData,
                               observe: (TrainingEvent) -> Void = { _ in }) throws -> Verification.UnitResult {
         let trainer = try Trainer(unit: unit.config, threads: threads, kernel: kernel)
-        let unitData = data.limitingTrain(unit.config.limitTrain)
+        let unitData = data.limitingTrain(unit.config.settings.limitTrain)
         let count = min(epochs ?? unit.metrics.count, unit.metrics.count)
         var firstDiffering: Int?
         var largest = 0.0

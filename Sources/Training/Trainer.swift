@@ -20,7 +20,7 @@ public final class Trainer {
     public private(set) var predictions: [[UInt8]] = []
 
     public init(unit: UnitConfig, threads: Int, kernel: KernelPath = .fastest) throws {
-        network = try Network(spec: unit.model, seed: unit.seed, threads: threads, adam: unit.adam, kernel: kernel)
+        network = try Network(spec: unit.model, seed: unit.seed, threads: threads, adam: unit.settings.adam, kernel: kernel)
         self.unit = unit
     }
 
@@ -56,7 +56,7 @@ public final class Trainer {
     public func trainEpoch(on data: LabeledData, observe: (TrainingEvent) -> Void = { _ in },
                            shouldStop: () -> Bool = { false }) -> EpochMetrics? {
         let epoch = history.count + 1
-        let train = data.train, pixels = train.pixelsPerImage, batchSize = unit.batchSize
+        let train = data.train, pixels = train.pixelsPerImage, batchSize = unit.settings.batchSize
         var shuffle = SeededGenerator(seed: unit.seed, stream: "shuffle/\(spec.id)/epoch\(epoch)")
         let order = shuffle.permutation(train.count)
         let batches = (train.count + batchSize - 1) / batchSize
@@ -105,7 +105,7 @@ public final class Trainer {
         let result = set.pixels.withUnsafeBufferPointer { x in
             set.labels.withUnsafeBufferPointer { y in
                 predicted.withUnsafeMutableBufferPointer { p in
-                    network.evaluate(images: x.baseAddress!, labels: y.baseAddress!, count: set.count, batch: unit.evalBatchSize,
+                    network.evaluate(images: x.baseAddress!, labels: y.baseAddress!, count: set.count, batch: unit.settings.evalBatchSize,
                                      predictions: p.baseAddress!)
                 }
             }

@@ -232,7 +232,7 @@ struct GradientCheckTests {
     @Test("whole models: every parameter tensor of a tiny conv/pool/residual/FC net")
     func wholeModel() throws {
         // res1 and conv2 (8 channels in, 8x8) run as Winograd convs; conv1 and the strided conv3 as im2col.
-        let spec = ModelSpec(id: "tiny", title: "Tiny", summary: "", input: Shape(1, 16, 16), layers: [
+        let spec = ModelSpec(id: "tiny", title: "Tiny", input: Shape(1, 16, 16), layers: [
             .conv("conv1", 1, 8), .relu, .maxPool(2), .residual("res1", channels: 8),
             .conv("conv2", 8, 3), .relu, .conv("conv3", 3, 2, kernel: 3, stride: 2, padding: 1), .relu,
             .flatten, .linear("fc1", 32, 5), .relu, .linear("fc2", 5, 3),

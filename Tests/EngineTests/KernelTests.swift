@@ -73,7 +73,7 @@ struct KernelTests {
     }
 
     @Test("one training step of each homework model: the same gradients and parameters on every path and thread count",
-          arguments: ModelSpec.homework)
+          arguments: ModelSpec.declared)
     func trainingStep(_ spec: ModelSpec) throws {
         let batch = 6
         var images = Self.values(batch * spec.input.count, seed: 4)

@@ -37,14 +37,14 @@ struct ModelSpecTests {
 
     @Test("a declaration whose shapes do not fit is rejected with the layer named")
     func invalid() {
-        let bad = ModelSpec(id: "bad", title: "Bad", summary: "", layers: [.conv("conv1", 3, 8), .flatten, .linear("fc", 10, 10)])
+        let bad = ModelSpec(id: "bad", title: "Bad", layers: [.conv("conv1", 3, 8), .flatten, .linear("fc", 10, 10)])
         #expect(throws: EngineError.invalidModel(model: "bad", layer: 0,
                                                  reason: "conv conv1 expects 3 input channels, the previous layer gives 1x28x28")) {
             try ModelPlan(bad)
         }
-        let noHead = ModelSpec(id: "nohead", title: "", summary: "", layers: [.conv("conv1", 1, 8)])
+        let noHead = ModelSpec(id: "nohead", title: "", layers: [.conv("conv1", 1, 8)])
         #expect(throws: EngineError.self) { try ModelPlan(noHead) }
-        let reluFirst = ModelSpec(id: "relu", title: "", summary: "", layers: [.relu, .flatten, .linear("fc", 784, 10)])
+        let reluFirst = ModelSpec(id: "relu", title: "", layers: [.relu, .flatten, .linear("fc", 784, 10)])
         #expect(throws: EngineError.invalidModel(model: "relu", layer: 0, reason: "relu cannot be the first layer (it works in place on its input)")) {
             try ModelPlan(reluFirst)
         }

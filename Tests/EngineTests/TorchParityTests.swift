@@ -74,7 +74,7 @@ struct TorchParityTests {
         }
     }
 
-    @Test("forward, loss and every gradient", arguments: ModelSpec.homework)
+    @Test("forward, loss and every gradient", arguments: ModelSpec.declared)
     func gradients(spec: ModelSpec) throws {
         let expected = try #require(Self.fixture.models[spec.id.rawValue])
         let network = try Self.network(spec)
@@ -107,7 +107,7 @@ struct TorchParityTests {
         }
     }
 
-    @Test("parameters after 3 Adam steps", arguments: ModelSpec.homework)
+    @Test("parameters after 3 Adam steps", arguments: ModelSpec.declared)
     func adam(spec: ModelSpec) throws {
         let expected = try #require(Self.fixture.models[spec.id.rawValue])
         let network = try Self.network(spec)

@@ -8,11 +8,15 @@ import Training
 /// A fixed run: three homework models x 6 epochs of made-up but plausible
 /// metrics, a fixed manifest. The report must be a pure function of this.
 enum Fixture {
+    /// What the CLI would pass; fixed so the goldens do not depend on it.
+    static let commands = ReproduceCommands(regenerate: "swift run report --epochs 6", verifyFirstEpoch: "swift run report verify RUN --epochs 1",
+                                            verifyEveryEpoch: "swift run report verify RUN")
+
     static let environment = RunEnvironment(cpu: "Test CPU (2 cores)", kernel: .avx2, workers: 2,
                                             swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
 
-    static func run(models: [ModelSpec] = ModelSpec.homework, verification: Verification? = nil) -> RunRecord {
-        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: models, seeds: [0], epochs: 6, batchSize: 100)
+    static func run(models: [ModelSpec] = Homework.models, verification: Verification? = nil) -> RunRecord {
+        let config = RunConfig(models: models, seeds: [0], settings: TrainingSettings(epochs: 6))
         let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
                                    finished: "2026-11-29T08:30:00Z",
                                    units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
@@ -30,12 +34,12 @@ enum Fixture {
     /// A study of the fixed run's settings with seeds 0-2: each seed shifts
     /// Model 2's accuracy a little, so the paired differences vary in sign.
     static func study() -> RunRecord {
-        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0, 1, 2], epochs: 6, batchSize: 100)
+        let config = RunConfig(seeds: [0, 1, 2], settings: TrainingSettings(epochs: 6))
         let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
                                    finished: "2026-11-29T09:30:00Z",
                                    units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
         let units = config.units.map { unit -> UnitRecord in
-            let index = ModelSpec.homework.firstIndex(of: unit.model) ?? 0
+            let index = Homework.models.firstIndex(of: unit.model) ?? 0
             let shift = index == 1 ? [0.0, -0.0025, 0.0010][Int(unit.seed)] : 0.0004 * Double(unit.seed)
             let metrics = metrics(index).map { m in var m = m; m.testAccuracy += shift; return m }
             let session = Session(firstEpoch: 1, lastEpoch: 6, started: "2026-11-29T08:00:00Z", finished: "2026-11-29T09:00:00Z",
@@ -50,7 +54,7 @@ enum Fixture {
     /// Units of the three homework models with the given per-epoch test
     /// accuracies (and train losses), for checking claim rules on constructed numbers.
     static func models(accuracy: [[Double]], loss: [[Double]]? = nil) -> [UnitRecord] {
-        let config = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0], epochs: accuracy[0].count, batchSize: 100)
+        let config = RunConfig(settings: TrainingSettings(epochs: accuracy[0].count))
         return config.units.enumerated().map { index, unit in
             let metrics = accuracy[index].enumerated().map { e, a in
                 EpochMetrics(epoch: e + 1, trainLoss: loss?[index][e] ?? 0.1 / Double(e + 1), lastBatchLoss: 0.01, trainAccuracy: 0.99,

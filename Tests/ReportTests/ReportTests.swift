@@ -33,7 +33,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
 @Suite("The report, rendered from a fixed run")
 struct ReportTests {
     func render(_ run: RunRecord = Fixture.run(), _ language: Language = .en) throws -> (md: String, html: String, files: [String: [UInt8]]) {
-        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: language)
+        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: language, commands: Fixture.commands)
         return (String(decoding: rendered.files["report.md"]!, as: UTF8.self),
                 String(decoding: rendered.files["report.html"]!, as: UTF8.self), rendered.files)
     }
@@ -67,7 +67,7 @@ struct ReportTests {
 
     @Test("a hostile model name is escaped in the HTML")
     func escaping() throws {
-        let hostile = ModelSpec(id: "model1", title: "<script>alert('x')</script>", summary: "<img src=x onerror=alert(1)>",
+        let hostile = ModelSpec(id: "model1", title: "<script>alert('x')</script><img src=x onerror=alert(1)>",
                                 layers: ModelSpec.model1.layers)
         let (_, html, _) = try render(Fixture.run(models: [hostile, .model2, .model3]))
         #expect(!html.contains("<script>"))
@@ -77,7 +77,7 @@ struct ReportTests {
 
     @Test("values with Markdown never become links, images or markup, in the Markdown or the HTML")
     func markdownValues() throws {
-        let hostile = ModelSpec(id: "model1", title: "[clickme](javascript:alert(3))", summary: "![x](javascript:alert(1)) *em* `code` a|b <b>bold</b>",
+        let hostile = ModelSpec(id: "model1", title: "[clickme](javascript:alert(3)) ![x](javascript:alert(1)) *em* `code` a|b <b>bold</b>",
                                 layers: ModelSpec.model1.layers)
         let (md, html, _) = try render(Fixture.run(models: [hostile, .model2, .model3]))
         #expect(md.contains("\\[clickme\\](javascript:alert(3))"))
@@ -94,9 +94,9 @@ struct ReportTests {
         try FileManager.default.copyItem(atPath: Fixture.templates + "/report.html.mustache", toPath: folder + "/report.html.mustache")
         #expect(throws: ReportError.template(path: folder + "/report.en.md.mustache",
                                              reason: "names a value the report does not provide: 'colour' (line 2)")) {
-            try ReportWriter(templates: folder).render(Fixture.run(), language: .en)
+            try ReportWriter(templates: folder).render(Fixture.run(), language: .en, commands: Fixture.commands)
         }
-        #expect(throws: ReportError.self) { try ReportWriter(templates: folder + "/nowhere").render(Fixture.run(), language: .en) }
+        #expect(throws: ReportError.self) { try ReportWriter(templates: folder + "/nowhere").render(Fixture.run(), language: .en, commands: Fixture.commands) }
     }
 
     @Test("the Model 1 parameter-sum discrepancy is called out")
@@ -195,7 +195,7 @@ struct ReportTests {
     func study() throws {
         let run = Fixture.study()
         let related = RelatedReports(study: nil, seeds: [.init(seed: 0, folder: "hw2-epochs6")])
-        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en, related: related)
+        let rendered = try ReportWriter(templates: Fixture.templates).render(run, language: .en, commands: Fixture.commands, related: related)
         let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
         try expectGolden(md, "study.en.md")
         try expectGolden(withoutImages(String(decoding: try #require(rendered.files["report.html"]), as: UTF8.self)), "study.en.html")
@@ -214,7 +214,7 @@ struct ReportTests {
         let printed = String(decoding: rendered.printPage, as: UTF8.self)
         #expect(printed.contains("seed 0 (../hw2-epochs6/)") && !printed.contains("href=\"../") && !printed.contains("href=\"figures/"),
                 "the PDF's page names the other report's folder and keeps no relative link")
-        let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko, related: related).files["report.md"]), as: UTF8.self)
+        let ko = String(decoding: try #require(try ReportWriter(templates: Fixture.templates).render(run, language: .ko, commands: Fixture.commands, related: related).files["report.md"]), as: UTF8.self)
         try expectGolden(ko, "study.ko.md")
         #expect(ko.contains("seed 연구") && ko.contains("판정 보류"))
     }
@@ -241,7 +241,7 @@ struct ReportTests {
     func relatedReports() throws {
         let single = Fixture.run().config, study = Fixture.study().config
         var otherEpochs = study
-        otherEpochs.epochs = 7
+        otherEpochs.settings.epochs = 7
         var seed1 = single, seed5 = single, larger = study, without = study
         seed1.seeds = [1]
         seed5.seeds = [5]
@@ -254,12 +254,12 @@ struct ReportTests {
         #expect(RelatedReports(study, language: .en, among: rendered).seeds == [.init(seed: 0, folder: "hw2-epochs6"), .init(seed: 1, folder: "hw2-seed1")],
                 "the study's own seeds only; the default name before another folder of the same run")
         #expect(RelatedReports(otherEpochs, language: .en, among: rendered) == .none, "other settings link nowhere")
-        let linked = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en,
+        let linked = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands,
                                                                            related: RelatedReports(single, language: .en, among: rendered))
         #expect(String(decoding: try #require(linked.files["report.md"]), as: UTF8.self).contains("[the seed study](../c-larger/report.md)"))
 
         // With the study's run at hand, the single run shows the spread a seed adds beside its own numbers.
-        let withSpread = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(study: "s", seeds: []),
+        let withSpread = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands, related: RelatedReports(study: "s", seeds: []),
                                                                                studyRun: Fixture.study())
         let md = String(decoding: try #require(withSpread.files["report.md"]), as: UTF8.self)
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) | 99.24% |"), "the study's mean ± sd (min-max) beside this run's")
@@ -267,8 +267,8 @@ struct ReportTests {
         #expect(md.contains("Across seeds 0-2, by the seed study's rules: holds 5, does not hold 0, not decided 5, not testable 3 (each claim's verdict and evidence across seeds: [the seed study](../s/report.md))."),
                 "the claims section gives the study's overall verdicts beside this run's")
         var otherStudy = Fixture.study()
-        otherStudy.manifest.config.epochs = 7
-        let unrelated = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, related: RelatedReports(study: "s", seeds: []),
+        otherStudy.manifest.config.settings.epochs = 7
+        let unrelated = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands, related: RelatedReports(study: "s", seeds: []),
                                                                               studyRun: otherStudy)
         #expect(!String(decoding: try #require(unrelated.files["report.md"]), as: UTF8.self).contains("varies across seeds"),
                 "a study of other settings says nothing of this run's noise")
@@ -278,7 +278,7 @@ struct ReportTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(ReportFolder.language(of: folder) == nil)
-        let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko)
+        let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko, commands: Fixture.commands)
         try Data(try #require(ko.files["report.html"])).write(to: URL(fileURLWithPath: folder + "/report.html"))
         #expect(ReportFolder.language(of: folder) == .ko)
     }
@@ -286,7 +286,7 @@ struct ReportTests {
     @Test("a report folder is replaced whole: a failure midway leaves the old report, and a killed writer's left-overs are cleaned")
     func atomicReport() throws {
         let reports = NSTemporaryDirectory() + "hw2-reports-\(UUID().uuidString)"
-        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en)
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
         let folder = try ReportFolder(reports: reports, name: "hw2")
         _ = try folder.write(rendered) { try "old".write(toFile: $0 + ".txt", atomically: true, encoding: .utf8) }
         struct Injected: Error {}
@@ -308,7 +308,7 @@ struct ReportTests {
     func pdf() throws {
         for language in Language.allCases {
             let reports = NSTemporaryDirectory() + "hw2-pdf-\(UUID().uuidString)"
-            let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language,
+            let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language, commands: Fixture.commands,
                                                                                 related: RelatedReports(study: "hw2-seeds0-4", seeds: []))
             let folder = try ReportFolder(reports: reports, name: "hw2").write(rendered, pdf: true) { _ in }
             let pdf = folder + "/report.pdf"

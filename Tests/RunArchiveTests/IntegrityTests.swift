@@ -110,7 +110,7 @@ struct IntegrityTests {
     @Test("a run's name comes from a whitelist, whatever its config says")
     func names() {
         var config = S.config()
-        config.dataset.name = "x/../../../../ESCAPED"
+        config.settings.dataset.name = "x/../../../../ESCAPED"
         #expect(!config.reportName.contains("/") && !config.reportName.contains(".."))
         #expect(config.reportName.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) })
     }

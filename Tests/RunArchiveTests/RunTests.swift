@@ -47,12 +47,12 @@ struct RunTests {
         let base = S.config().units[0]
         var changed: [UnitConfig] = []
         var c = base; c.seed = 1; changed.append(c)
-        c = base; c.dataset.mean = 0.2; changed.append(c)
-        c = base; c.dataset.sha256["t10k-labels-idx1-ubyte"] = "0"; changed.append(c)
-        c = base; c.evalBatchSize = 100; changed.append(c)
-        c = base; c.reduction.shards = 2; changed.append(c)
-        c = base; c.reduction.convChunkBytes *= 2; changed.append(c)
-        c = base; c.reduction.kernelContract += 1; changed.append(c)
+        c = base; c.settings.dataset.mean = 0.2; changed.append(c)
+        c = base; c.settings.dataset.sha256["t10k-labels-idx1-ubyte"] = "0"; changed.append(c)
+        c = base; c.settings.evalBatchSize = 100; changed.append(c)
+        c = base; c.settings.reduction.shards = 2; changed.append(c)
+        c = base; c.settings.reduction.convChunkBytes *= 2; changed.append(c)
+        c = base; c.settings.reduction.kernelContract += 1; changed.append(c)
         c = base; c.model = S.second; changed.append(c)
         #expect(Set(changed.map(\.id) + [base.id]).count == changed.count + 1)
         #expect(S.config().units[0].id == base.id)
@@ -69,9 +69,68 @@ struct RunTests {
 
     @Test("the homework's unit ids are pinned: a change of what decides a result, or of how it is encoded, must be deliberate")
     func homeworkIDs() {
-        let homework = RunConfig(dataset: DatasetKind.mnist.identity, models: ModelSpec.homework, seeds: [0], epochs: 30, batchSize: 100)
-        #expect(homework.units.map(\.id.rawValue) == ["cc6ac1342a5c9286", "8091b651b48e6f3e", "8182fb5e7a60819d"])
+        let homework = RunConfig()
+        #expect(homework.units.map(\.id.rawValue) == ["e7fb97513405190a", "fa5ccb89738838e4", "53fb80343ead1f99"])
+        #expect(homework.id.rawValue == "95a7984160ffd53d")
         #expect(homework.isHomework && homework.reportName == "hw2")
+    }
+
+    @Test("a unit's id is the SHA-256 of the canonical encoding written out here, which holds no display text")
+    func canonicalEncoding() throws {
+        let expected = """
+            hw2-unit 1
+            model 6:model3
+            input 1 28 28
+            layer 1 conv 5:conv1 1 32 3 1 1
+            layer 2 relu
+            layer 3 max_pool 2
+            layer 4 residual 4:res1 32
+            layer 5 residual 4:res2 32
+            layer 6 flatten
+            layer 7 linear 3:fc1 6272 64
+            layer 8 relu
+            layer 9 linear 3:fc2 64 10
+            seed 0
+            epochs 30
+            batch_size 100
+            eval_batch_size 200
+            limit_train all
+            adam.learning_rate f64:3f50624dd2f1a9fc
+            adam.beta1 f64:3feccccccccccccd
+            adam.beta2 f64:3feff7ced916872b
+            adam.epsilon f64:3e45798ee2308c3a
+            dataset.mean f32:3e05d639
+            dataset.std f32:3e9dbf48
+            dataset.sha256 22:t10k-images-idx3-ubyte 64:0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7
+            dataset.sha256 22:t10k-labels-idx1-ubyte 64:ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2
+            dataset.sha256 23:train-images-idx3-ubyte 64:ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db
+            dataset.sha256 23:train-labels-idx1-ubyte 64:65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5
+            reduction.shards 4
+            reduction.conv_chunk_bytes 524288
+            reduction.winograd_chunk_bytes 1048576
+            reduction.kernel_contract 1
+
+            """
+        let unit = UnitConfig(model: .model3, seed: 0)
+        #expect(unit.canonicalEncoding == expected)
+        #expect(unit.id.rawValue == "53fb80343ead1f99")
+        // The title is display text: renaming a model keeps its units.
+        let renamed = UnitConfig(model: ModelSpec(id: "model3", title: "Residual net", layers: ModelSpec.model3.layers), seed: 0)
+        #expect(renamed.id == unit.id)
+        let json = String(decoding: try JSON.encode(unit), as: UTF8.self)
+        #expect(!json.contains("Model 3") && !json.contains("title") && !json.contains("summary"))
+        let decoded = try JSON.decode(UnitConfig.self, from: Data(json.utf8), path: "config.json")
+        #expect(decoded == unit && decoded.model.title == "Model 3", "the title comes back from the declaration")
+        // Every field that decides the bits moves the id.
+        var other = unit
+        other.settings.adam.learningRate = 1e-3.nextUp
+        #expect(other.id != unit.id)
+        other = unit
+        other.settings.dataset.mean = Float(0.1307).nextUp
+        #expect(other.id != unit.id)
+        other = unit
+        other.settings.reduction.kernelContract += 1
+        #expect(other.id != unit.id)
     }
 
     @Test("a study reuses a single-seed run; one more seed trains only that seed")

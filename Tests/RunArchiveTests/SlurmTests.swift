@@ -33,7 +33,7 @@ enum Cluster {
 @Suite("Slurm job arrays", .serialized, .enabled(if: Cluster.available, Cluster.reason))
 struct SlurmTests {
     static func config(epochs: Int) -> RunConfig {
-        RunConfig(dataset: DatasetKind.mnist.identity, models: [.model2], seeds: [0, 1], epochs: epochs, batchSize: 100, limitTrain: 2000)
+        RunConfig(models: [.model2], seeds: [0, 1], settings: TrainingSettings(epochs: epochs, limitTrain: 2000))
     }
 
     static func local(_ config: RunConfig) throws -> RunRecord {
@@ -66,8 +66,10 @@ struct SlurmTests {
         let config = Self.config(epochs: 1)
         let store = Synthetic.temporaryStore()
         let submission = try Self.submit(store, config)
-        #expect(try String(contentsOfFile: submission.script, encoding: .utf8).contains("#SBATCH --array=0-1"))
-        let results = try SlurmExecutor.follow(submission, every: 1)
+        let folder = store.layout.slurmFolder(config.id) as NSString
+        #expect(try String(contentsOfFile: folder.appendingPathComponent(submission.script), encoding: .utf8).contains("#SBATCH --array=0-1"))
+        #expect(SlurmExecutor.recorded(in: folder as String) == [submission], "what the job covers is read back from its record")
+        let results = try SlurmExecutor.follow(submission, in: store.layout, every: 1)
         #expect(results == [.finished, .finished], "\(results)")
         let slurm = try #require(try Self.collect(store, config))
         let local = try Self.local(config)
@@ -75,6 +77,7 @@ struct SlurmTests {
         #expect(slurm.units.map(\.weightsSha256) == local.units.map(\.weightsSha256))
         #expect(slurm.units.map(\.predictions) == local.units.map(\.predictions))
         #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.executor.hasPrefix("slurm job \(submission.jobID)_") == true })
+        #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.run == config.id }, "each task records the run it trained for")
 
         // `report verify --executor slurm`: each unit retrained by its own task, its result collected.
         let tasks = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
@@ -97,7 +100,7 @@ struct SlurmTests {
             Thread.sleep(forTimeInterval: 0.2)
         }
         try SlurmExecutor.cancel(submission.jobID)
-        let results = try SlurmExecutor.follow(submission, every: 1)
+        let results = try SlurmExecutor.follow(submission, in: store.layout, every: 1)
         guard case let .failed(unit, log, _) = results[0] else {
             Issue.record("expected the cancelled task to be reported: \(results)")
             return
@@ -107,7 +110,7 @@ struct SlurmTests {
         #expect(pending.contains(first))
         let again = try Self.submit(store, config)
         #expect(again.units == pending, "only the unfinished units are resubmitted")
-        #expect(try SlurmExecutor.follow(again, every: 1).allSatisfy { $0 == .finished })
+        #expect(try SlurmExecutor.follow(again, in: store.layout, every: 1).allSatisfy { $0 == .finished })
         let slurm = try #require(try Self.collect(store, config))
         #expect(slurm.units[0].manifest.resumedAfter.first ?? 0 >= 1, "resumed from its checkpoint")
         #expect(slurm.units.map(\.weightsSha256) == (try Self.local(config)).units.map(\.weightsSha256))

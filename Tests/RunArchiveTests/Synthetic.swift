@@ -24,15 +24,15 @@ enum Synthetic {
     static let data = LabeledData(kind: .mnist, train: images(count: 1000, seed: 1), test: images(count: 200, seed: 2))
 
     /// A small model of the same layer kinds as the homework's, fast enough for a unit test.
-    static let model = ModelSpec(id: "tiny", title: "Tiny", summary: "1 Conv, 1 Max pooling, 1 residual block, 2 FC", layers: [
+    static let model = ModelSpec(id: "tiny", title: "Tiny", layers: [
         .conv("conv1", 1, 4), .relu, .maxPool(4), .residual("res1", channels: 4), .flatten,
         .linear("fc1", 4 * 7 * 7, 16), .relu, .linear("fc2", 16, 10),
     ])
 
-    static let second = ModelSpec(id: "tiny2", title: "Tiny 2", summary: "", layers: model.layers)
+    static let second = ModelSpec(id: "tiny2", title: "Tiny 2", layers: model.layers)
 
     static func config(epochs: Int = 2, seeds: [UInt64] = [0], models: [ModelSpec] = [model]) -> RunConfig {
-        RunConfig(dataset: DatasetKind.mnist.identity, models: models, seeds: seeds, epochs: epochs, batchSize: 20)
+        RunConfig(models: models, seeds: seeds, settings: TrainingSettings(epochs: epochs, batchSize: 20))
     }
 
     static func temporaryStore() -> RunStore {
