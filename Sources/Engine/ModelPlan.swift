@@ -175,15 +175,14 @@ public struct ModelPlan: Sendable, CustomStringConvertible {
 
     /// The network as it executes, one line per step (nested convs indented).
     public var description: String {
-        let int = TextFormat.thousands(_:) as (Int) -> String
         func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
         var lines = ["\(spec.title) (\(spec.id)): \(spec.summary)",
-                     "\(int(parameterCount)) parameters, \(int(forwardMACs)) multiply-adds per sample forward; input \(spec.input)",
+                     "\(TextFormat.thousands(parameterCount)) parameters, \(TextFormat.thousands(forwardMACs)) multiply-adds per sample forward; input \(spec.input)",
                      "",
                      column("step", 6) + column("layer", 42) + column("input", 11) + column("output", 11) + column("parameters", 12) + "offset"]
         func row(_ number: String, _ text: String, _ input: Shape, _ output: Shape, _ p: ParameterInfo?) {
             lines.append(column(number, 6) + column(text, 42) + column("\(input)", 11) + column("\(output)", 11)
-                         + column(p.map { int($0.weights + $0.biases) } ?? "", 12) + (p.map { int($0.offset) } ?? ""))
+                         + column(p.map { TextFormat.thousands($0.weights + $0.biases) } ?? "", 12) + (p.map { TextFormat.thousands($0.offset) } ?? ""))
         }
         func convText(_ c: Convolution, _ indent: String) -> String {
             "\(indent)\(c.parameter.name) conv \(c.kernel)x\(c.kernel)/\(c.stride) pad \(c.padding)" + (c.fusedReLU ? " + ReLU" : "")

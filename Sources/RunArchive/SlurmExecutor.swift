@@ -136,12 +136,14 @@ public struct SlurmExecutor {
     }
 
     /// The submissions recorded in a run's slurm folder, oldest first; a
-    /// record that does not decode is skipped (it names no job to follow).
+    /// record that does not decode, or whose job id is not a Slurm job id
+    /// (digits), is skipped: it names no job to follow.
     public static func recorded(in folder: String) -> [Submission] {
         var submissions: [Submission] = []
         var number = 1
         while FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(RunLayout.submissionScript(number))) {
-            if let submission = try? JSON.decode(Submission.self, from: (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number))) {
+            if let submission = try? JSON.decode(Submission.self, from: (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number))),
+               !submission.jobID.isEmpty, submission.jobID.allSatisfy(\.isASCII), submission.jobID.allSatisfy(\.isNumber) {
                 submissions.append(submission)
             }
             number += 1
