@@ -32,6 +32,9 @@ public struct SlurmExecutor {
         public let script: String
         /// The units of the array, by task index.
         public let units: [UnitID]
+
+        /// `jobId` so that the project's snake-case coders round-trip it as `job_id`.
+        private enum CodingKeys: String, CodingKey { case run, jobID = "jobId", script, units }
     }
 
     /// A unit's task after the job left the queue.
@@ -115,7 +118,7 @@ public struct SlurmExecutor {
         try AtomicFile.createFolder(folder)
         let marker = (Self.absolute(folder) as NSString).appendingPathComponent(RunLayout.sharedMarker(UUID().uuidString))
         try AtomicFile.write("the tasks of run \(runID) look for this file to know they see the submitter's archive\n", to: marker)
-        let number = Self.recorded(in: folder).count + 1
+        let number = Self.scripts(in: folder) + 1
         let path = (folder as NSString).appendingPathComponent(RunLayout.submissionScript(number))
         try AtomicFile.write(script(units: units.map(\.id), marker: marker, taskArguments: taskArguments), to: path)
         chmod(path, 0o755)
@@ -135,25 +138,30 @@ public struct SlurmExecutor {
         return submission
     }
 
-    /// The submissions recorded in a run's slurm folder, oldest first; a
-    /// record that does not decode, or whose job id is not a Slurm job id
-    /// (digits), is skipped: it names no job to follow.
-    public static func recorded(in folder: String) -> [Submission] {
-        var submissions: [Submission] = []
-        var number = 1
-        while FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(RunLayout.submissionScript(number))) {
-            if let submission = try? JSON.decode(Submission.self, from: (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number))),
-               !submission.jobID.isEmpty, submission.jobID.allSatisfy(\.isASCII), submission.jobID.allSatisfy(\.isNumber) {
-                submissions.append(submission)
-            }
-            number += 1
+    /// How many batch scripts the folder holds (`submit-1.sh` on, without gaps).
+    static func scripts(in folder: String) -> Int {
+        var count = 0
+        while FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(RunLayout.submissionScript(count + 1))) { count += 1 }
+        return count
+    }
+
+    /// The submissions recorded for a run, oldest first. A record that does not
+    /// decode, names another run, or whose job id is not a Slurm job id
+    /// (digits) is skipped: it names no job of this run to follow.
+    public static func recorded(of run: RunID, in layout: RunLayout) -> [Submission] {
+        let folder = layout.slurmFolder(run)
+        return (0..<scripts(in: folder)).compactMap { index in
+            let number = index + 1
+            let path = (folder as NSString).appendingPathComponent(RunLayout.submissionRecord(number))
+            guard let submission = try? JSON.decode(Submission.self, from: path), submission.run == run, !submission.jobID.isEmpty,
+                  submission.jobID.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return submission
         }
-        return submissions
     }
 
     /// The run's submissions whose job is still in the queue.
     public static func queuedSubmissions(of run: RunID, in layout: RunLayout) -> [Submission] {
-        recorded(in: layout.slurmFolder(run)).filter { !((try? queued($0.jobID)) ?? [:]).isEmpty }
+        recorded(of: run, in: layout).filter { !((try? queued($0.jobID)) ?? [:]).isEmpty }
     }
 
     /// Whether a job of the run is still queued or running (for `RunStore.status`).

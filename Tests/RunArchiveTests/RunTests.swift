@@ -133,6 +133,24 @@ struct RunTests {
         #expect(other.id != unit.id)
     }
 
+    @Test("a Slurm submission is read back from its JSON record; a forged one (another run, a job id that is not digits, not JSON) is skipped")
+    func submissionRecords() throws {
+        let store = S.temporaryStore()
+        let run = S.config().id, folder = store.layout.slurmFolder(run) as NSString
+        try AtomicFile.createFolder(folder as String)
+        let good = SlurmExecutor.Submission(run: run, jobID: "42", script: RunLayout.submissionScript(1), units: S.config().units.map(\.id))
+        let forged = [good, SlurmExecutor.Submission(run: RunID(rawValue: "0123456789abcdef"), jobID: "43", script: "x", units: []),
+                      SlurmExecutor.Submission(run: run, jobID: "-h --all", script: "x", units: [])]
+        for (index, submission) in forged.enumerated() {
+            try AtomicFile.write("#!/bin/sh\n", to: folder.appendingPathComponent(RunLayout.submissionScript(index + 1)))
+            try AtomicFile.writeJSON(submission, to: folder.appendingPathComponent(RunLayout.submissionRecord(index + 1)))
+        }
+        try AtomicFile.write("#!/bin/sh\n", to: folder.appendingPathComponent(RunLayout.submissionScript(4)))
+        try AtomicFile.write("{\"run\": ", to: folder.appendingPathComponent(RunLayout.submissionRecord(4)))
+        #expect(SlurmExecutor.recorded(of: run, in: store.layout) == [good])
+        #expect(SlurmExecutor.scripts(in: folder as String) == 4, "the next submission takes number 5, whatever the records hold")
+    }
+
     @Test("a study reuses a single-seed run; one more seed trains only that seed")
     func studyReuse() throws {
         let store = S.temporaryStore()

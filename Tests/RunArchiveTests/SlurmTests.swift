@@ -68,7 +68,7 @@ struct SlurmTests {
         let submission = try Self.submit(store, config)
         let folder = store.layout.slurmFolder(config.id) as NSString
         #expect(try String(contentsOfFile: folder.appendingPathComponent(submission.script), encoding: .utf8).contains("#SBATCH --array=0-1"))
-        #expect(SlurmExecutor.recorded(in: folder as String) == [submission], "what the job covers is read back from its record")
+        #expect(SlurmExecutor.recorded(of: config.id, in: store.layout) == [submission], "what the job covers is read back from its record")
         let results = try SlurmExecutor.follow(submission, in: store.layout, every: 1)
         #expect(results == [.finished, .finished], "\(results)")
         let slurm = try #require(try Self.collect(store, config))
