@@ -100,6 +100,26 @@ public struct ModelID: RawRepresentable, Codable, Hashable, Comparable, Sendable
     public init(stringLiteral value: String) { rawValue = value }
     public var description: String { rawValue }
     public static func < (a: ModelID, b: ModelID) -> Bool { a.rawValue < b.rawValue }
+
+    /// An id names files (`figures/<id>.png`) and streams, so one read from an
+    /// archive must be a plain name: 1-64 of a-z, 0-9, `_` and `-`.
+    public static func isPlain(_ text: String) -> Bool {
+        (1...64).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard Self.isPlain(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                "a model id is 1-64 of a-z, 0-9, '_' and '-', found \(text.debugDescription)"))
+        }
+        rawValue = text
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
 }
 
 /// A model declared as data. Everything else (shapes, parameter and MAC counts,

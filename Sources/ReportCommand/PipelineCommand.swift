@@ -18,7 +18,7 @@ struct PipelineCommand: ParsableCommand {
         from its last finished epoch and ends with the same bits as an uninterrupted one.
 
         Examples:
-          report                          the homework: 3 models, 30 epochs, seed 0
+          report                          the homework: 3 models, \(Homework.epochs) epochs, seed \(SeedList(Homework.seeds))
           report --seeds 0-4              the seed study (reports/hw2-seeds0-4)
           report --epochs 2 --models 2    a quick run (reports/hw2-models2-epochs2)
         """)

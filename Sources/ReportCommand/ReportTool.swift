@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Engine
 import Foundation
+import RunArchive
 import Training
 
 @main
@@ -14,7 +15,7 @@ struct ReportTool: ParsableCommand {
         (or reuse) every model, render the figures and write reports/<name>/report.md and report.html.
 
         Examples:
-          report                       the homework: 3 models, 30 epochs, seed 0
+          report                       the homework: 3 models, \(Homework.epochs) epochs, seed \(SeedList(Homework.seeds))
           report --epochs 2            a quick run (written to reports/hw2-epochs2)
           report train --model 2 --epochs 1
           report data --verify         re-check the data's SHA-256 digests

@@ -151,6 +151,16 @@ struct RunTests {
         #expect(SlurmExecutor.scripts(in: folder as String) == 4, "the next submission takes number 5, whatever the records hold")
     }
 
+    @Test("a forged model id (a path, markup, a newline) is refused when an archive is read: ids name files")
+    func forgedModelID() throws {
+        let json = String(decoding: try JSON.encode(UnitConfig(model: .model2, seed: 0)), as: UTF8.self)
+        for forged in ["../../victim", "<b>m</b>", "model\\n2", "Model 2", ""] {
+            let data = Data(json.replacingOccurrences(of: "\"id\" : \"model2\"", with: "\"id\" : \"\(forged)\"").utf8)
+            #expect(throws: FileError.self, "\(forged)") { try JSON.decode(UnitConfig.self, from: data, path: "config.json") }
+        }
+        #expect(try JSON.decode(UnitConfig.self, from: Data(json.utf8), path: "config.json") == UnitConfig(model: .model2, seed: 0))
+    }
+
     @Test("a study reuses a single-seed run; one more seed trains only that seed")
     func studyReuse() throws {
         let store = S.temporaryStore()
