@@ -21,9 +21,9 @@ final class LayerStack {
         layers = plan.steps.map { step -> Layer in
             switch step.operation {
             case let .conv(c): return conv(c)
-            case .relu: return ReLU(size: step.input.count)
-            case let .maxPool(size): return MaxPool2D(size: size, input: step.input, output: step.output)
-            case let .residual(_, c1, c2): return Residual(conv1: conv(c1), conv2: conv(c2))
+            case .relu: return ReLU(size: step.input.count, path: kernel)
+            case let .maxPool(size): return MaxPool2D(size: size, input: step.input, output: step.output, path: kernel)
+            case let .residual(_, c1, c2): return Residual(conv1: conv(c1), conv2: conv(c2), path: kernel)
             case .flatten: return Flatten(input: step.input)
             case let .linear(p, needsInputGradient):
                 return Linear(inFeatures: p.weightShape[1], outFeatures: p.weightShape[0], offset: p.offset,

@@ -1,6 +1,8 @@
 #ifndef HW2_KERNELS_H
 #define HW2_KERNELS_H
 
+#include <stdint.h>
+
 /* The engine's matrix products and the two transcendental functions of its
  * loss, with one summation contract that every path keeps (see gemm.c):
  *
@@ -40,6 +42,74 @@ typedef struct {
  * so every path and any split of the parameters give the same bits. */
 void hw2_adam(hw2_kernel_path path, long count, const hw2_adam_step *step,
               float *params, const float *grads, float *m, float *v);
+
+/* The element-wise and fixed-graph kernels below keep a second contract:
+ * each output element goes through the same sequence of IEEE operations on
+ * every path (no contraction of a * b + c, no reassociation, the same
+ * constants), written out in the source; a path only decides how many
+ * elements run side by side. A sum over many elements (a bias gradient) is
+ * one chain from +0 in increasing index order. So, as for the GEMM, the path
+ * never changes a bit. Activations are [C, n, H, W]. */
+
+/* x = max(x, 0) (Swift's max: `0 >= x ? 0 : x`) on `count` values of each of
+ * `rows` rows, `stride` apart. */
+void hw2_relu(hw2_kernel_path path, long rows, long count, long stride, float *x);
+/* dy = y > 0 ? dy : 0, laid out as for hw2_relu. */
+void hw2_relu_mask(hw2_kernel_path path, long rows, long count, long stride, float *dy, const float *y);
+/* y = a + b (y may be a or b). */
+void hw2_add(hw2_kernel_path path, long count, const float *a, const float *b, float *y);
+/* y = max(a + b, 0), ReLU as hw2_relu. */
+void hw2_add_relu(hw2_kernel_path path, long count, const float *a, const float *b, float *y);
+/* into[r] += m[r][0] + m[r][1] + ... (each row one chain from +0), m [rows, columns]. */
+void hw2_add_row_sums(hw2_kernel_path path, long rows, long columns, const float *m, float *into);
+
+/* size x size max pooling with stride size over `planes` planes [h, w]:
+ * y [planes, h/size, w/size] and each winner's offset in its plane; ties go
+ * to the first in row-major order. Backward: dx = 0, then dx[winner] += dy. */
+void hw2_max_pool(hw2_kernel_path path, long planes, long size, long h, long w, const float *x, float *y, int32_t *arg);
+void hw2_max_pool_backward(hw2_kernel_path path, long planes, long size, long h, long w, const int32_t *arg,
+                           const float *dy, float *dx);
+
+/* A k x k convolution's geometry, for im2col and col2im. */
+typedef struct {
+    long cin, h, w, kernel, stride, padding, ho, wo;
+} hw2_conv_shape;
+
+/* col [cin*k*k, (s1-s0)*ho*wo] from x [cin, n, h, w] for samples [s0, s1):
+ * col[(c*k + ki)*k + kj][(s-s0, oy, ox)] = x[c, s, oy*stride - padding + ki, ox*stride - padding + kj], 0 outside.
+ * `padded` is scratch for one padded plane, [h + 2 padding, w + 2 padding]. */
+void hw2_im2col(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, long s1, const float *x, float *col,
+                float *padded);
+/* The adjoint: sets x's planes of samples [s0, s1) to the sum of the column
+ * entries that came from each pixel, added in (ki, kj, oy, ox) order from +0. */
+void hw2_col2im(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, long s1, const float *col, float *x,
+                float *padded);
+
+/* A 3x3, stride 1, padding 1 convolution done by Winograd's F(2x2, 3x3)
+ * (winograd.c gives the matrices and the order of every operation): h and w
+ * even, tiles T = (s1 - s0) * (h/2) * (w/2) per chunk of samples [s0, s1). */
+typedef struct {
+    long cin, cout, h, w;
+} hw2_winograd_shape;
+
+/* U [16, cout, cin] = G g G^T of weight [cout, cin, 3, 3]. */
+void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const float *weight, float *u);
+/* dweight [cout, cin, 3, 3] += G^T dU G. */
+void hw2_winograd_filter_gradient(hw2_kernel_path path, hw2_winograd_shape shape, const float *du, float *dweight);
+/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `padded` [h + 2, w + 2], `rows` [h + 2, 4, w/2]. */
+void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
+                        float *v, float *padded, float *rows);
+/* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over
+ * the tiles; scratch `rows` [h + 2, 4, w/2], `part` [16, w/2]. */
+void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
+                                 const float *dv, float *dx, float *rows, float *part);
+/* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then (relu != 0)
+ * `v < 0 ? 0 : v`, from M [16, cout, T]. */
+void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
+                         const float *bias, int relu, float *y);
+/* dM [16, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1). */
+void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
+                                  const float *dy, float *dm);
 
 /* e^x and the natural logarithm for float, from IEEE double arithmetic only
  * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
