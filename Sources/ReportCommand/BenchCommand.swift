@@ -97,8 +97,11 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runTorch(_ specs: [ModelSpec]) throws -> [Row] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("bench/torch_bench.py").path
+        // Relative to the working folder, the package root under `swift run`: the binary may have been copied elsewhere.
+        let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("bench/torch_bench.py")
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw ValidationError("--torch: expected the PyTorch benchmark at \(script); run `report bench --torch` in the package root")
+        }
         let arguments = ["python3", script, "--steps", String(steps), "--threads", String(threads.resolved),
                          "--models", specs.map(\.id.rawValue).joined(separator: ","), "--data-dir", data.folder.path]
         let result: ProcessRunner.Result

@@ -10,11 +10,14 @@ public enum ProcessRunner {
 
     /// Runs to completion, or until `timeout` seconds have passed (then the
     /// program is terminated and its status is SIGTERM's); throws only when it cannot be started.
-    public static func run(_ arguments: [String], in directory: String? = nil, timeout: Double? = nil) throws -> Result {
+    /// `environment` is laid over this process's own variables.
+    public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                           timeout: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -40,8 +43,8 @@ public enum ProcessRunner {
     }
 
     /// The first line a program prints, or nil when it cannot run or fails.
-    public static func firstLine(of arguments: [String], in directory: String? = nil) -> String? {
-        guard let result = try? run(arguments, in: directory), result.status == 0 else { return nil }
+    public static func firstLine(of arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) -> String? {
+        guard let result = try? run(arguments, in: directory, environment: environment), result.status == 0 else { return nil }
         return result.output.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
     }
 }

@@ -344,6 +344,19 @@ struct RunTests {
             #expect(errors.count == 2 && "\(errors[0])".contains("task-7_0.log") && "\(errors[1])".contains(path(c)), "\(errors)")
         }
     }
+
+    @Test("the commit is the working folder's checkout (unknown outside one), and swift --version leaves no folder behind")
+    func codeAndToolchain() throws {
+        let outside = NSTemporaryDirectory() + "hw2-nogit-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        #expect(CodeVersion.current(in: outside) == CodeVersion(gitCommit: "unknown", gitDirty: false))
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let commit = CodeVersion.current(in: package).gitCommit
+        #expect(commit.count == 40 && commit.allSatisfy(\.isHexDigit), "\(commit)")
+        let version = try #require(RunEnvironment.swiftVersion(scratchIn: outside))
+        #expect(version.contains("Swift version"), "\(version)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
 }
 
 @Suite("Seed lists")

@@ -15,7 +15,19 @@ public struct RunEnvironment: Codable, Hashable, Sendable {
 
     public static func current(workers: Int, kernel: KernelPath) -> RunEnvironment {
         RunEnvironment(cpu: cpuModel(), kernel: kernel, workers: workers,
-                       swiftVersion: ProcessRunner.firstLine(of: ["swift", "--version"]) ?? "unknown", os: osName())
+                       swiftVersion: swiftVersion() ?? "unknown", os: osName())
+    }
+
+    /// The first line of `swift --version`. The driver leaves an empty
+    /// TemporaryDirectory.* behind in TMPDIR, so it gets a folder of its own
+    /// that is removed afterwards (made in `parent`).
+    static func swiftVersion(scratchIn parent: String = NSTemporaryDirectory()) -> String? {
+        let scratch = (parent as NSString).appendingPathComponent("hw2-swift-version-\(UUID().uuidString)")
+        guard (try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)) != nil else {
+            return ProcessRunner.firstLine(of: ["swift", "--version"])
+        }
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return ProcessRunner.firstLine(of: ["swift", "--version"], environment: ["TMPDIR": scratch])
     }
 
     static func cpuModel() -> String {
@@ -33,19 +45,5 @@ public struct RunEnvironment: Codable, Hashable, Sendable {
         uname(&uts)
         let kernel = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return "\(pretty ?? "unknown"), Linux \(kernel)"
-    }
-}
-
-/// The code a unit was trained with (recorded, not part of its id: the
-/// configuration's reduction order and kernel contract decide the bits).
-public struct CodeVersion: Codable, Hashable, Sendable {
-    public var gitCommit: String
-    public var gitDirty: Bool
-
-    public static func current() -> CodeVersion {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let commit = ProcessRunner.firstLine(of: ["git", "rev-parse", "HEAD"], in: root) ?? "unknown"
-        let status = ProcessRunner.firstLine(of: ["git", "status", "--porcelain", "--untracked-files=no"], in: root)
-        return CodeVersion(gitCommit: commit, gitDirty: !(status ?? "").isEmpty)
     }
 }
