@@ -39,6 +39,12 @@ struct BenchCommand: ParsableCommand {
         var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMB: Double
     }
 
+    /// One line of bench/torch_bench.py's output (snake_case keys, as Python writes them).
+    struct TorchRow: Decodable {
+        var model: String
+        var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMemoryMb: Double
+    }
+
     func validate() throws {
         try checkAtLeast(steps, 1, "--steps")
     }
@@ -114,13 +120,14 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("bench/torch_bench.py failed (exit \(result.status)); is PyTorch installed? pip install torch==2.13.0+cpu\n\(result.errors)")
         }
         return try result.output.split(separator: "\n").map { line in
-            guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let model = json["model"] as? String, let epoch = json["epoch_seconds"] as? Double,
-                  let eval = json["eval_seconds"] as? Double, let rate = json["samples_per_second"] as? Double,
-                  let gflops = json["gflops"] as? Double, let peak = json["peak_memory_mb"] as? Double else {
-                throw ValidationError("bench/torch_bench.py printed an unexpected line: \(line)")
+            let row: TorchRow
+            do {
+                row = try JSON.decode(TorchRow.self, from: Data(line.utf8), path: "bench/torch_bench.py's output")
+            } catch {
+                throw ValidationError("bench/torch_bench.py printed an unexpected line: \(line)\n\(error)")
             }
-            return Row(model: model, epochSeconds: epoch, evalSeconds: eval, samplesPerSecond: rate, gflops: gflops, peakMB: peak)
+            return Row(model: row.model, epochSeconds: row.epochSeconds, evalSeconds: row.evalSeconds,
+                       samplesPerSecond: row.samplesPerSecond, gflops: row.gflops, peakMB: row.peakMemoryMb)
         }
     }
 }

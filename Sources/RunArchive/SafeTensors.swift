@@ -27,7 +27,7 @@ public enum SafeTensors {
     public static func encode(_ tensors: [Tensor], metadata: [String: String]) -> [UInt8] {
         var entries: [String] = []
         let meta = metadata.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(quote($0.value))" }.joined(separator: ",")
-        entries.append("\"__metadata__\":{\(meta)}")
+        entries.append("\(quote(Header.metadataKey)):{\(meta)}")
         var offset = 0
         for t in tensors {
             let bytes = 4 * t.values.count
@@ -41,38 +41,92 @@ public enum SafeTensors {
         return out
     }
 
-    /// Reads a file, checking the format's rules: the header fits, offsets are
-    /// contiguous from 0 in header order, and the data ends exactly at the file's end.
+    /// Reads a file, checking the format's rules: the header fits, the
+    /// tensors' byte ranges tile the data from 0 without gap or overlap (taken
+    /// in the order of their offsets), and the data ends exactly at the file's
+    /// end. Sizes that would overflow an Int are refused, never trapped on.
     public static func decode(_ bytes: [UInt8], path: String) throws -> (tensors: [Tensor], metadata: [String: String]) {
         func bad(_ reason: String) -> FileError { .unreadable(path: path, reason: "not a valid safetensors file: \(reason)") }
         guard bytes.count >= 8 else { throw bad("shorter than the 8-byte header length") }
         let length = Int(clamping: LittleEndian.uint64(bytes[0..<8]))
         guard length <= bytes.count - 8 else { throw bad("header length \(length) exceeds the file") }
-        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any] else {
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[8..<(8 + length)])) else {
             throw bad("the header is not a JSON object")
         }
-        let metadata = header["__metadata__"] as? [String: String] ?? [:]
         var spans: [(name: String, shape: [Int], begin: Int, end: Int)] = []
-        for (name, value) in header where name != "__metadata__" {
-            guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
-                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+        for (name, entry) in header.entries.sorted(by: { $0.key < $1.key }) {
+            guard let entry, entry.dtype == "F32", entry.dataOffsets.count == 2 else {
                 throw bad("tensor \(name) needs dtype F32, an integer shape and two data_offsets")
             }
-            guard offsets[1] - offsets[0] == 4 * shape.reduce(1, *) else { throw bad("tensor \(name): offsets do not match its shape") }
-            spans.append((name, shape, offsets[0], offsets[1]))
+            let begin = entry.dataOffsets[0], end = entry.dataOffsets[1]
+            guard let size = byteCount(entry.shape), begin >= 0, end >= begin, end - begin == size else {
+                throw bad("tensor \(name): offsets do not match its shape")
+            }
+            spans.append((name, entry.shape, begin, end))
         }
-        spans.sort { $0.begin < $1.begin }
+        spans.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         var expected = 0
         for span in spans {
             guard span.begin == expected else { throw bad("tensor \(span.name) starts at \(span.begin), expected \(expected)") }
             expected = span.end
         }
         let data = 8 + length
-        guard data + expected == bytes.count else { throw bad("data is \(bytes.count - data) bytes, the header describes \(expected)") }
+        guard expected == bytes.count - data else { throw bad("data is \(bytes.count - data) bytes, the header describes \(expected)") }
         let tensors = spans.map { span in
             Tensor(name: span.name, shape: span.shape, values: LittleEndian.floats(bytes, from: data + span.begin, count: (span.end - span.begin) / 4))
         }
-        return (tensors, metadata)
+        return (tensors, header.metadata)
+    }
+
+    /// The bytes of an F32 tensor of this shape, or nil when a dimension is
+    /// negative or the size does not fit in an Int.
+    static func byteCount(_ shape: [Int]) -> Int? {
+        var count = 4
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// One tensor as the header describes it.
+    struct Entry: Decodable {
+        var dtype: String
+        var shape: [Int]
+        var dataOffsets: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case dtype, shape
+            case dataOffsets = "data_offsets"
+        }
+    }
+
+    /// The header: `__metadata__` (strings) beside one entry per tensor name.
+    /// An entry that does not decode is kept as nil, so the error can name its tensor.
+    struct Header: Decodable {
+        static let metadataKey = "__metadata__"
+        var metadata: [String: String] = [:]
+        var entries: [String: Entry?] = [:]
+
+        struct Name: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: Name.self)
+            for key in container.allKeys {
+                if key.stringValue == Self.metadataKey {
+                    metadata = (try? container.decode([String: String].self, forKey: key)) ?? [:]
+                } else {
+                    entries[key.stringValue] = .some(try? container.decode(Entry.self, forKey: key))
+                }
+            }
+        }
     }
 
     /// A JSON string literal (names and metadata are plain ASCII here, but any text is escaped correctly).

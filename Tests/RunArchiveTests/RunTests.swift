@@ -445,4 +445,41 @@ struct FileFormatTests {
         #expect(throws: FileError.self) { try SafeTensors.decode(bytes + [0], path: "w") }
         #expect(throws: FileError.self) { try SafeTensors.decode(Array(bytes.prefix(12)), path: "w") }
     }
+
+    /// A safetensors file of this header and `data` zero bytes.
+    private func safetensorsFile(_ header: String, data: Int) -> [UInt8] {
+        withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian, Array.init) + Array(header.utf8) + [UInt8](repeating: 0, count: data)
+    }
+
+    @Test("safetensors: tensors are read in the order of their offsets, whatever the header's order; metadata apart")
+    func safetensorsOrder() throws {
+        let header = #"{"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]}}"#
+        let decoded = try SafeTensors.decode(safetensorsFile(header, data: 8), path: "w")
+        #expect(decoded.tensors.map(\.name) == ["a", "b"] && decoded.tensors[0].shape == [1, 1])
+        #expect(decoded.metadata == ["k": "v"])
+    }
+
+    @Test("safetensors: a bad header is refused with the reason, and sizes past Int are an error, not a trap", arguments: [
+        (#"{"a":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}"#, 2, "tensor a needs dtype F32"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0]}}"#, 4, "tensor a needs dtype F32, an integer shape and two data_offsets"),
+        (#"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#, 4, "tensor a needs dtype F32, an integer shape"),
+        (#"{"a":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}}"#, 0, "tensor a: offsets do not match its shape"),
+        (#"{"a":{"dtype":"F32","shape":[2147483648,2147483648,4],"data_offsets":[0,0]}}"#, 0, "tensor a: offsets do not match its shape"),
+        (#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,-4]}}"#, 0, "tensor a: offsets do not match its shape"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,9223372036854775807]}}"#, 4, "tensor a: offsets do not match its shape"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[-9223372036854775807,4]}}"#, 4, "tensor a: offsets do not match its shape"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[9223372036854775803,9223372036854775807]}}"#, 4, "tensor a starts at 9223372036854775803, expected 0"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2305843009213693950],"data_offsets":[4,9223372036854775804]}}"#, 8,
+         "data is 8 bytes, the header describes 9223372036854775804"),
+        (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 4, "starts at 0, expected 4"),
+        (#"[1,2]"#, 0, "the header is not a JSON object"),
+    ])
+    func safetensorsRefused(header: String, data: Int, reason: String) throws {
+        do {
+            _ = try SafeTensors.decode(safetensorsFile(header, data: data), path: "w.safetensors")
+            Issue.record("accepted \(header)")
+        } catch let error as FileError {
+            #expect("\(error)".hasPrefix("w.safetensors: not a valid safetensors file: ") && "\(error)".contains(reason), "\(error)")
+        }
+    }
 }
