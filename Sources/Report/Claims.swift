@@ -85,7 +85,7 @@ public struct Localized: Sendable, Hashable {
     static func + (a: Localized, b: Localized) -> Localized { Localized(a.en + b.en, a.ko + b.ko) }
 }
 
-public enum Language: String, Sendable, CaseIterable {
+public enum Language: String, Codable, Sendable, CaseIterable {
     case en, ko
 }
 

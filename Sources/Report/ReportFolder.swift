@@ -54,13 +54,10 @@ public struct ReportFolder {
         RunStore(root: (folder as NSString).appendingPathComponent("archive"))
     }
 
-    /// The language a report folder was rendered in, from its page's `<html lang="…">`
-    /// (a folder's name says nothing sure: `--name` is free).
+    /// The language a report folder was rendered in, from its record; nil for
+    /// a folder without one (not a report of ours).
     static func language(of folder: String) -> Language? {
-        guard let page = FileHandle(forReadingAtPath: (folder as NSString).appendingPathComponent("report.html")) else { return nil }
-        defer { try? page.close() }
-        let head = String(decoding: page.readData(ofLength: 512), as: UTF8.self)
-        return head.firstMatch(of: /<html lang="(?<lang>[a-z]+)"/).flatMap { Language(rawValue: String($0.output.lang)) }
+        (try? JSON.decode(ReportRecord.self, from: (folder as NSString).appendingPathComponent(ReportRecord.fileName)))?.language
     }
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }

@@ -29,12 +29,15 @@ public struct RenderedReport {
     /// When the reported run ended (an archive timestamp): the PDF's date, so
     /// rendering the same run again gives the same PDF bytes.
     public var date: String
+    public var language: Language
 
-    /// Writes every file atomically into `folder` (ReportFolder swaps whole folders).
+    /// Writes every file atomically into `folder` (ReportFolder swaps whole
+    /// folders), and the folder's record last.
     func write(to folder: String) throws {
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(path))
         }
+        try AtomicFile.writeJSON(ReportRecord(language: language), to: (folder as NSString).appendingPathComponent(ReportRecord.fileName))
     }
 }
 
@@ -107,7 +110,7 @@ public struct ReportWriter {
         }
         files["report.html"] = render(body)
         return RenderedReport(files: files, warnings: warnings, printPage: render(printBody),
-                              date: run.units.flatMap(\.manifest.sessions).compactMap(\.finished).max() ?? "")
+                              date: run.units.flatMap(\.manifest.sessions).compactMap(\.finished).max() ?? "", language: language)
     }
 
     private func path(_ name: String) -> String { (templates as NSString).appendingPathComponent(name) }

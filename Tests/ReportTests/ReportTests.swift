@@ -273,14 +273,27 @@ struct ReportTests {
         #expect(!String(decoding: try #require(unrelated.files["report.md"]), as: UTF8.self).contains("varies across seeds"),
                 "a study of other settings says nothing of this run's noise")
 
-        // A folder's language is read from its page, whatever its name.
+        // A folder's language is read from its record, whatever its name.
         let folder = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         #expect(ReportFolder.language(of: folder) == nil)
         let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko, commands: Fixture.commands)
-        try Data(try #require(ko.files["report.html"])).write(to: URL(fileURLWithPath: folder + "/report.html"))
+        try ko.write(to: folder)
         #expect(ReportFolder.language(of: folder) == .ko)
+    }
+
+    @Test("a report folder's language is its record's, not its page's; a folder without a record is not a report of ours")
+    func reportRecord() throws {
+        let folder = NSTemporaryDirectory() + "hw2-record-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko, commands: Fixture.commands)
+        try ko.write(to: folder)
+        #expect(String(decoding: try #require(FileManager.default.contents(atPath: folder + "/report.html")), as: UTF8.self).contains("<html lang=\"ko\""))
+        try AtomicFile.writeJSON(ReportRecord(language: .en), to: folder + "/" + ReportRecord.fileName)
+        #expect(ReportFolder.language(of: folder) == .en)
+        try FileManager.default.removeItem(atPath: folder + "/" + ReportRecord.fileName)
+        #expect(ReportFolder.language(of: folder) == nil, "a page alone does not make a report of ours")
     }
 
     @Test("a report folder is replaced whole: a failure midway leaves the old report, and a killed writer's left-overs are cleaned")
