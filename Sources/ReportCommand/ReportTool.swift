@@ -21,7 +21,7 @@ struct ReportTool: ParsableCommand {
           report data --verify         re-check the data's SHA-256 digests
         """,
         subcommands: [PipelineCommand.self, DataCommand.self, TrainCommand.self, RenderCommand.self,
-                      RunsCommand.self, VerifyCommand.self, ArchiveCommand.self, UnitCommand.self, ModelCommand.self, PlotCommand.self, BenchCommand.self],
+                      RunsCommand.self, VerifyCommand.self, DiffCommand.self, ArchiveCommand.self, UnitCommand.self, ModelCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: PipelineCommand.self
     )
 }

@@ -64,34 +64,22 @@ public struct Verifier {
         let trainer = try Trainer(unit: unit.config, threads: threads, kernel: kernel)
         let unitData = data.limitingTrain(unit.config.settings.limitTrain)
         let count = min(epochs ?? unit.metrics.count, unit.metrics.count)
-        var firstDiffering: Int?
-        var largest = 0.0
-        var weightsIdentical = true, predictionsIdentical = true
+        var comparison = UnitComparison()
         for (index, archived) in unit.metrics.prefix(count).enumerated() {
             guard let fresh = trainer.trainEpoch(on: unitData, observe: observe) else { break }
-            let pairs = zip(fresh.deterministicFields, archived.deterministicFields)
-            largest = max(largest, pairs.map { abs($0.1 - $1.1) }.max() ?? 0)
-            let weightsSame = fresh.weightsSha256 == archived.weightsSha256
-            let predictionsSame = index < unit.predictions.count && trainer.predictions[index] == unit.predictions[index]
-            weightsIdentical = weightsIdentical && weightsSame
-            predictionsIdentical = predictionsIdentical && predictionsSame
-            if !(pairs.allSatisfy { $0.1.bitPattern == $1.1.bitPattern } && weightsSame && predictionsSame) && firstDiffering == nil {
-                firstDiffering = archived.epoch
-            }
+            comparison.add(fresh, trainer.predictions[index], archived, index < unit.predictions.count ? unit.predictions[index] : nil)
         }
         let weightsPath = store.layout.unitFile(unit.manifest.unitId, RunLayout.weights)
         if count == unit.metrics.count, let archived = FileManager.default.contents(atPath: weightsPath) {
             let fresh = SafeTensors.tensors(of: trainer.network.plan, parameters: trainer.network.parameters)
             let stored = try SafeTensors.decode(Array(archived), path: weightsPath).tensors
             let same = Dictionary(uniqueKeysWithValues: stored.map { ($0.name, $0) }) == Dictionary(uniqueKeysWithValues: fresh.map { ($0.name, $0) })
-            if !same {
-                weightsIdentical = false
-                if firstDiffering == nil { firstDiffering = count }
-            }
+            if !same { comparison.add(.weightsFile(epoch: count)) }
         }
         return .init(model: unit.spec.id, seed: unit.seed, unitId: unit.manifest.unitId, unitFilesSha256: unit.manifest.filesSha256,
-                     epochsCompared: count, identical: firstDiffering == nil, firstDifferingEpoch: firstDiffering,
-                     largestDifference: largest, weightsIdentical: weightsIdentical, predictionsIdentical: predictionsIdentical)
+                     epochsCompared: count, identical: comparison.identical, firstDifferingEpoch: comparison.firstDifferingEpoch,
+                     largestDifference: comparison.largestDifference, weightsIdentical: comparison.weightsIdentical,
+                     predictionsIdentical: comparison.predictionsIdentical)
     }
 }
 

@@ -8,7 +8,7 @@ struct CommandLineTests {
     @Test("--help teaches: every subcommand and an example are listed")
     func help() {
         let help = ReportTool.helpMessage()
-        for command in ["run", "data", "train", "render", "runs", "verify", "archive", "plot", "bench"] {
+        for command in ["run", "data", "train", "render", "runs", "verify", "diff", "archive", "plot", "bench"] {
             #expect(help.contains("  \(command) "), "missing subcommand \(command)")
         }
         #expect(help.contains("report --epochs 2"))
