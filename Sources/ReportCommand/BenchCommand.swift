@@ -52,19 +52,19 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let specs = models.specs
         let loaded = try data.folder.load()
-        print("engine: \(threads.resolved) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
+        Console.current.line("engine: \(threads.resolved) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
         var ours: [Row] = []
         for spec in specs {
             let row = try measure(spec, loaded)
             ours.append(row)
-            print(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s  peak %4.0f MB",
+            Console.current.line(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s  peak %4.0f MB",
                          spec.id.rawValue, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops, row.peakMB))
         }
         guard torch else { return }
         let theirs = try runTorch(specs)
-        print("\nmodel    ours s/epoch  PyTorch s/epoch  speed-up  ours GFLOP/s  PyTorch GFLOP/s  ours eval s  PyTorch eval s")
+        Console.current.line("\nmodel    ours s/epoch  PyTorch s/epoch  speed-up  ours GFLOP/s  PyTorch GFLOP/s  ours eval s  PyTorch eval s")
         for (o, t) in zip(ours, theirs) {
-            print(String(format: "%@  %12.1f  %15.1f  %7.2fx  %12.1f  %15.1f  %11.2f  %14.2f",
+            Console.current.line(String(format: "%@  %12.1f  %15.1f  %7.2fx  %12.1f  %15.1f  %11.2f  %14.2f",
                          o.model, o.epochSeconds, t.epochSeconds, t.epochSeconds / o.epochSeconds, o.gflops, t.gflops, o.evalSeconds, t.evalSeconds))
         }
     }

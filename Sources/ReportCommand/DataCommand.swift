@@ -27,11 +27,11 @@ struct DataCommand: ParsableCommand {
 /// Verifies the data folder, fetching MNIST first when files are missing.
 func ensureData(_ folder: DataFolder, fetchIfMissing: Bool) throws {
     if fetchIfMissing, folder.kind == .mnist, !folder.missingFiles.isEmpty {
-        print("data: \(folder.path) lacks \(folder.missingFiles.map(\.name).joined(separator: ", ")); fetching \(folder.kind.origin)")
-        try MNISTFetcher(folder: folder).fetch { print("data: " + $0) }
+        Console.current.line("data: \(folder.path) lacks \(folder.missingFiles.map(\.name).joined(separator: ", ")); fetching \(folder.kind.origin)")
+        try MNISTFetcher(folder: folder).fetch { Console.current.line("data: " + $0) }
     }
-    print("data: checking \(folder.kind.name) in \(folder.path)")
+    Console.current.line("data: checking \(folder.kind.name) in \(folder.path)")
     _ = try folder.verify { file in
-        print("data: verified \(file.file.name) sha256 \(file.sha256) (\((file.path as NSString).lastPathComponent))")
+        Console.current.line("data: verified \(file.file.name) sha256 \(file.sha256) (\((file.path as NSString).lastPathComponent))")
     }
 }

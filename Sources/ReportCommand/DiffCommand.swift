@@ -28,7 +28,7 @@ struct DiffCommand: ParsableCommand {
         let (leftStore, leftID) = try runs.locate(left)
         let (rightStore, rightID) = try runs.locate(right)
         let diff = try RunDiff(try leftStore.record(leftID), try rightStore.record(rightID))
-        print("diff: \(left) (run \(leftID)) against \(right) (run \(rightID))")
+        Console.current.line("diff: \(left) (run \(leftID)) against \(right) (run \(rightID))")
         Self.printDiff(diff, left: left, right: right)
         guard diff.identical else { throw ExitCode.failure }
     }
@@ -36,9 +36,9 @@ struct DiffCommand: ParsableCommand {
     /// The differences and the per-unit table; `left` and `right` name the runs as the user gave them.
     static func printDiff(_ diff: RunDiff, left: String, right: String) {
         for field in diff.configDifferences {
-            print("config: \(field.path): \(field.left ?? "(absent)") vs \(field.right ?? "(absent)")")
+            Console.current.line("config: \(field.path): \(field.left ?? "(absent)") vs \(field.right ?? "(absent)")")
         }
-        print("model     seed  result")
+        Console.current.line("model     seed  result")
         for unit in diff.units {
             let result: String
             switch unit.outcome {
@@ -47,8 +47,8 @@ struct DiffCommand: ParsableCommand {
             case .onlyLeft: result = "only in \(left)"
             case .onlyRight: result = "only in \(right)"
             }
-            print(pad(unit.model.rawValue, 10) + pad(String(unit.seed), 6) + result)
+            Console.current.line(pad(unit.model.rawValue, 10) + pad(String(unit.seed), 6) + result)
         }
-        print(diff.identical ? "diff: identical" : "diff: the runs differ")
+        Console.current.line(diff.identical ? "diff: identical" : "diff: the runs differ")
     }
 }

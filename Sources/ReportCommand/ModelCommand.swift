@@ -16,6 +16,6 @@ struct ModelCommand: ParsableCommand {
     var models: ModelList = .all
 
     func run() throws {
-        print(try models.specs.map { try ModelPlan($0).description }.joined(separator: "\n\n"))
+        Console.current.line(try models.specs.map { try ModelPlan($0).description }.joined(separator: "\n\n"))
     }
 }

@@ -66,7 +66,7 @@ struct PipelineCommand: ParsableCommand {
         let store = runs.store
         let executor = RunExecutor(store: store, config: config)
         if !force, let cached = executor.cached() {
-            print("run \(config.id): finished earlier with this configuration and data; reusing it (--force retrains)")
+            Console.current.line("run \(config.id): finished earlier with this configuration and data; reusing it (--force retrains)")
             return cached
         }
         let folder = data.folder
@@ -74,12 +74,12 @@ struct PipelineCommand: ParsableCommand {
         let pending = force ? config.units : executor.pendingUnits()
         let split = jobs.split(pending: pending.count, threads: threads)
         let kernel = try threads.kernel()
-        print("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.settings.epochs) epochs, batch \(config.settings.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
+        Console.current.line("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.settings.epochs) epochs, batch \(config.settings.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
         if self.executor.executor == .slurm && !pending.isEmpty {
             guard try runOnSlurm(executor, pending: pending, threads: threads.threads ?? 1) else { return nil }
         }
         if !pending.isEmpty && self.executor.executor == .local {
-            print("run \(config.id): \(split.jobs) job(s) x \(split.threads) thread(s)\(split.chosen ? " (chosen for \(ThreadOptions.cores) cores; --jobs/--threads override)" : ""), kernel path \(kernel.rawValue)")
+            Console.current.line("run \(config.id): \(split.jobs) job(s) x \(split.threads) thread(s)\(split.chosen ? " (chosen for \(ThreadOptions.cores) cores; --jobs/--threads override)" : ""), kernel path \(kernel.rawValue)")
         }
         StopSignal.install()
         let progress = ProgressDisplay()
@@ -89,11 +89,11 @@ struct PipelineCommand: ParsableCommand {
             shouldStop: { StopSignal.isRequested })
         switch outcome {
         case let .finished(record):
-            print("run \(config.id): finished; archived in \(store.layout.runFolder(config.id))")
+            Console.current.line("run \(config.id): finished; archived in \(store.layout.runFolder(config.id))")
             return record
         case let .interrupted(id, left):
-            print("run \(id): interrupted with \(left) unit(s) unfinished; finished epochs are saved in \(store.root)")
-            print("resume with the same command: \(Self.sameCommand)")
+            Console.current.line("run \(id): interrupted with \(left) unit(s) unfinished; finished epochs are saved in \(store.root)")
+            Console.current.line("resume with the same command: \(Self.sameCommand)")
             throw ExitCode(130)
         }
     }
@@ -105,16 +105,16 @@ struct PipelineCommand: ParsableCommand {
         let again = Self.sameCommand
         var submission: SlurmExecutor.Submission?
         if let queued = run.queuedSubmissions().last {
-            print("slurm: job \(queued.jobID) of this run is still queued or running; \(executor.wait ? "following it" : "wait for it (or `scancel \(queued.jobID)`), then: \(again)")")
+            Console.current.line("slurm: job \(queued.jobID) of this run is still queued or running; \(executor.wait ? "following it" : "wait for it (or `scancel \(queued.jobID)`), then: \(again)")")
             guard executor.wait else { return false }
             submission = queued
         } else {
             try run.open()
             let slurm = executor.slurm(run.store, run: run.runID, dataDir: data.folder.path, threads: threads)
             let submitted = try slurm.submit(pending)
-            print("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script and task logs in \(run.store.layout.slurmFolder(run.runID))")
+            Console.current.line("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script and task logs in \(run.store.layout.slurmFolder(run.runID))")
             guard executor.wait else {
-                print("slurm: when it is done, collect the results and render the report with the same command: \(again)")
+                Console.current.line("slurm: when it is done, collect the results and render the report with the same command: \(again)")
                 return false
             }
             submission = submitted
@@ -122,7 +122,7 @@ struct PipelineCommand: ParsableCommand {
         guard let submission else { return false }
         let results = try SlurmExecutor.follow(submission, in: run.store.layout) { tasks in
             let states = Dictionary(grouping: tasks.values, by: { $0 }).map { "\($0.value.count) \($0.key.lowercased())" }.sorted()
-            print("slurm: job \(submission.jobID): \(states.joined(separator: ", "))")
+            Console.current.line("slurm: job \(submission.jobID): \(states.joined(separator: ", "))")
         }
         let failed = results.compactMap { result -> String? in
             if case let .failed(unit, log, status) = result { return "unit \(unit): \(status); log \(log)" }
@@ -132,7 +132,7 @@ struct PipelineCommand: ParsableCommand {
             throw ValidationError("slurm: \(failed.count) task(s) did not finish:\n  " + failed.joined(separator: "\n  ")
                                   + "\nrerun the same command to resubmit only the unfinished units: \(again)")
         }
-        print("slurm: job \(submission.jobID) finished")
+        Console.current.line("slurm: job \(submission.jobID) finished")
         return true
     }
 

@@ -34,10 +34,10 @@ struct PlotCommand: ParsableCommand {
         }
         for named in Figures.all(models) {
             let rendered = try Renderer.png(named.figure)
-            for warning in rendered.warnings { print("warning: \(warning)") }
+            for warning in rendered.warnings { Console.current.warning("warning: \(warning)") }
             let path = (folder as NSString).appendingPathComponent(named.name + ".png")
             try AtomicFile.write(rendered.png, to: path)
-            print("plot: wrote \(path)")
+            Console.current.line("plot: wrote \(path)")
         }
     }
 

@@ -12,18 +12,15 @@ final class ProgressDisplay: Sendable {
         var lastTenth: [String: Int] = [:]
     }
 
-    private let interactive = isatty(STDOUT_FILENO) == 1
+    private let console = Console.current
+    private var interactive: Bool { console.isTerminal }
     private let state = Mutex(State())
-
-    init() {
-        setvbuf(stdout, nil, _IOLBF, 0)
-    }
 
     /// A message between progress lines.
     func log(_ message: String) {
         state.withLock { _ in
-            if interactive { print("\r\u{1B}[K", terminator: "") }
-            print(message)
+            if interactive { console.write("\r\u{1B}[K") }
+            console.line(message)
         }
     }
 
@@ -36,21 +33,20 @@ final class ProgressDisplay: Sendable {
                 if interactive {
                     s.status[unit] = String(format: "%@ epoch %d %@ %3.0f%% loss %.4f %@ left",
                                             unit, epoch, bar(fraction), 100 * fraction, loss, duration(left))
-                    print("\r\u{1B}[K" + s.status.keys.sorted().compactMap { s.status[$0] }.joined(separator: " | "), terminator: "")
-                    fflush(stdout)
+                    console.write("\r\u{1B}[K" + s.status.keys.sorted().compactMap { s.status[$0] }.joined(separator: " | "))
                 } else {
                     let tenth = Int(fraction * 10)
                     if tenth != s.lastTenth[unit] && tenth < 10 {
                         s.lastTenth[unit] = tenth
-                        print(String(format: "%@ epoch %d  %@ %3d/%d  %6.0f samples/s  loss %.4f  %@ left",
+                        console.line(String(format: "%@ epoch %d  %@ %3d/%d  %6.0f samples/s  loss %.4f  %@ left",
                                      unit, epoch, bar(fraction), batch, total, rate, loss, duration(left)))
                     }
                 }
             case let .epochFinished(unit, m):
                 s.lastTenth[unit] = nil
                 s.status[unit] = nil
-                if interactive { print("\r\u{1B}[K", terminator: "") }
-                print(String(format: "%@ epoch %2d  train loss %.5f  train acc %6.2f%%  test loss %.5f  test acc %6.2f%%  (%.1fs train, %.1fs test)",
+                if interactive { console.write("\r\u{1B}[K") }
+                console.line(String(format: "%@ epoch %2d  train loss %.5f  train acc %6.2f%%  test loss %.5f  test acc %6.2f%%  (%.1fs train, %.1fs test)",
                              unit, m.epoch, m.trainLoss, 100 * m.trainAccuracy, m.testLoss, 100 * m.testAccuracy, m.trainSeconds, m.evalSeconds))
             }
         }
@@ -78,12 +74,13 @@ enum StopSignal {
     static var isRequested: Bool { requested.load(ordering: .relaxed) }
 
     static func install() {
+        let console = Console.current
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if requested.exchange(true, ordering: .relaxed) { exit(130) }
-                print("\nstopping after this batch (the same signal again quits at once)")
+                console.line("\nstopping after this batch (the same signal again quits at once)")
             }
             source.resume()
             sources.append(source)

@@ -44,15 +44,15 @@ struct ReportOptions: ParsableArguments {
             do {
                 studyRun = try ReportFolder.archivedRun((reportsDir as NSString).appendingPathComponent(study))
             } catch {
-                print("warning: the seed study in \(reportsDir)/\(study) cannot be read (\(error)); the report links to it without its spread")
+                Console.current.warning("warning: the seed study in \(reportsDir)/\(study) cannot be read (\(error)); the report links to it without its spread")
             }
         }
         let rendered = try ReportWriter(templates: templates).render(run, language: lang, commands: .of(run.config, language: lang),
                                                                       related: related, studyRun: studyRun)
-        for warning in rendered.warnings { print("warning: \(warning)") }
+        for warning in rendered.warnings { Console.current.warning("warning: \(warning)") }
         let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
         let figures = rendered.files.keys.filter { $0.hasPrefix("figures/") }.count
-        print("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(figures) figure\(figures == 1 ? "" : "s") and the run's light archive in archive/")
+        Console.current.line("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(figures) figure\(figures == 1 ? "" : "s") and the run's light archive in archive/")
         return folder
     }
 }

@@ -16,16 +16,16 @@ struct RunsCommand: ParsableCommand {
         let store = runs.store
         let ids = try store.runIDs()
         guard !ids.isEmpty else {
-            print("\(store.root): no runs yet; `report` makes one")
+            Console.current.line("\(store.root): no runs yet; `report` makes one")
             return
         }
-        print("id                started               status       epochs  seeds     final test accuracy")
+        Console.current.line("id                started               status       epochs  seeds     final test accuracy")
         for id in ids {
             let manifest: RunManifest
             do {
                 manifest = try store.runManifest(id)
             } catch {
-                print(pad(id.rawValue, 18) + "cannot be read: \(error)")
+                Console.current.line(pad(id.rawValue, 18) + "cannot be read: \(error)")
                 continue
             }
             let config = manifest.config
@@ -49,7 +49,7 @@ struct RunsCommand: ParsableCommand {
             let started = manifest.started.count > 20 ? manifest.started.prefix(19) + "Z" : manifest.started
             let columns = [pad(id.rawValue, 18), pad(started, 22), pad(((try? store.status(id, stillQueued: { SlurmExecutor.hasQueuedJob($0, in: store.layout) })) ?? manifest.status).rawValue, 13),
                            pad(String(config.settings.epochs), 8), pad(SeedList(config.seeds).description, 10)]
-            print(columns.joined() + accuracies.joined(separator: ", "))
+            Console.current.line(columns.joined() + accuracies.joined(separator: ", "))
         }
     }
 }
@@ -105,7 +105,7 @@ struct VerifyCommand: ParsableCommand {
         let verification: Verification
         if executor.executor == .slurm {
             let slurm = executor.slurm(store, run: id, dataDir: folder.path, threads: threads.threads ?? 1)
-            verification = try verifier.verifyOnSlurm(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, slurm: slurm, log: { print($0) })
+            verification = try verifier.verifyOnSlurm(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, slurm: slurm, log: { Console.current.line($0) })
         } else {
             verification = try verifier.verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(),
                                                observe: ProgressDisplay().handle)
@@ -113,14 +113,14 @@ struct VerifyCommand: ParsableCommand {
         Self.printTable(verification, run: id)
         try store.saveVerification(verification.merged(over: record.verification, order: record.units.map(\.manifest.unitId)), run: id)
         guard verification.identical else { throw ExitCode.failure }
-        print("verify: identical")
+        Console.current.line("verify: identical")
     }
 
     static func printTable(_ verification: Verification, run id: RunID) {
         if !verification.bitsPromised {
-            print("note: run \(id) was made under another reduction order or kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
+            Console.current.line("note: run \(id) was made under another reduction order or kernel contract; this engine cannot give its bits, only agreement within \(Verification.tolerance)")
         }
-        print("model     seed  epochs  result                                  largest difference")
+        Console.current.line("model     seed  epochs  result                                  largest difference")
         for r in verification.units {
             var result = r.identical ? "identical" : "differs from epoch \(r.firstDifferingEpoch ?? 0)"
             if !r.weightsIdentical { result += ", weights differ" }
@@ -129,7 +129,7 @@ struct VerifyCommand: ParsableCommand {
             if !r.identical && !verification.bitsPromised {
                 tolerance = r.largestDifference <= Verification.tolerance ? " (within tolerance)" : " (beyond tolerance)"
             }
-            print(pad(r.model.rawValue, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
+            Console.current.line(pad(r.model.rawValue, 10) + pad(String(r.seed), 6) + pad(String(r.epochsCompared), 8) + pad(result, 40)
                   + String(format: "%.3g", r.largestDifference) + tolerance)
         }
     }
@@ -168,9 +168,9 @@ struct ArchiveCommand: ParsableCommand {
         let config = try store.runManifest(id).config
         let report = (reportsDir as NSString).appendingPathComponent(config.reportName)
         let hasReport = FileManager.default.fileExists(atPath: report)
-        if !hasReport { print("note: no rendered report in \(report); `report render \(id)` makes one") }
+        if !hasReport { Console.current.line("note: no rendered report in \(report); `report render \(id)` makes one") }
         let count = try store.zip(id, report: hasReport ? report : nil, to: output)
-        print("archive: wrote \(output) (\(count) files and SHA256SUMS)")
+        Console.current.line("archive: wrote \(output) (\(count) files and SHA256SUMS)")
     }
 }
 

@@ -31,11 +31,11 @@ struct TrainCommand: ParsableCommand {
         for spec in model.specs {
             let unit = UnitConfig(model: spec, seed: seed, settings: training.settings(data))
             let trainer = try Trainer(unit: unit, threads: threads.resolved, kernel: try threads.kernel())
-            if !json { print("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }
+            if !json { Console.current.line("\(spec.title) (\(spec.summary)): \(trainer.network.parameterCount) parameters") }
             for _ in 0..<training.epochs {
                 guard let m = trainer.trainEpoch(on: loaded) else { break }
                 if !json {
-                    print(String(format: "  epoch %3d  train loss %.6f  train acc %6.2f%%  test loss %.6f  test acc %6.2f%%  %.1fs + %.1fs",
+                    Console.current.line(String(format: "  epoch %3d  train loss %.6f  train acc %6.2f%%  test loss %.6f  test acc %6.2f%%  %.1fs + %.1fs",
                                  m.epoch, m.trainLoss, 100 * m.trainAccuracy, m.testLoss, 100 * m.testAccuracy, m.trainSeconds, m.evalSeconds))
                 }
             }
@@ -45,9 +45,9 @@ struct TrainCommand: ParsableCommand {
                                       kernel: try threads.kernel(), testAccuracy: last.testAccuracy, trainLoss: last.trainLoss,
                                       testLoss: last.testLoss, weightsSha256: trainer.weightsSha256,
                                       epochSeconds: trainer.history.map(\.trainSeconds))
-                print(try summary.line())
+                Console.current.line(try summary.line())
             } else {
-                print("  weights_sha256 \(trainer.weightsSha256)")
+                Console.current.line("  weights_sha256 \(trainer.weightsSha256)")
             }
         }
     }

@@ -64,12 +64,12 @@ struct UnitCommand: ParsableCommand {
         let folder = DataFolder(kind: kind, explicit: dataDir)
         if verify, let verifyOutput {
             let unit = try store.unit(id)
-            print("unit \(id): verifying \(config.label), \(epochs.map { "\($0) epoch(s)" } ?? "every epoch")")
+            Console.current.line("unit \(id): verifying \(config.label), \(epochs.map { "\($0) epoch(s)" } ?? "every epoch")")
             let result = try Verifier.verify(unit, epochs: epochs, store: store, threads: threads.resolved, kernel: try threads.kernel(),
                                              data: try folder.load(), observe: ProgressDisplay().handle)
             try AtomicFile.writeJSON(UnitVerification(result: result, environment: .current(workers: threads.resolved, kernel: try threads.kernel()),
                                                       threads: threads.resolved), to: verifyOutput)
-            print("unit \(id): \(result.identical ? "identical" : "differs from epoch \(result.firstDifferingEpoch ?? 0)")")
+            Console.current.line("unit \(id): \(result.identical ? "identical" : "differs from epoch \(result.firstDifferingEpoch ?? 0)")")
             return
         }
         let environment = ProcessInfo.processInfo.environment
@@ -83,12 +83,12 @@ struct UnitCommand: ParsableCommand {
         runner.observe = progress.handle
         runner.shouldStop = { StopSignal.isRequested }
         StopSignal.install()
-        print("unit \(id): \(config.label), \(config.settings.epochs) epochs; \(executor), \(threads.resolved) thread(s)")
+        Console.current.line("unit \(id): \(config.label), \(config.settings.epochs) epochs; \(executor), \(threads.resolved) thread(s)")
         switch try runner.run(data: { try folder.load() }) {
-        case .found: print("unit \(id): finished earlier; nothing to train")
-        case .trained: print("unit \(id): finished")
+        case .found: Console.current.line("unit \(id): finished earlier; nothing to train")
+        case .trained: Console.current.line("unit \(id): finished")
         case let .interrupted(epochs):
-            print("unit \(id): stopped after epoch \(epochs); rerunning resumes it")
+            Console.current.line("unit \(id): stopped after epoch \(epochs); rerunning resumes it")
             throw ExitCode(130)
         }
     }

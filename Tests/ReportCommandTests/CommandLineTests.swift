@@ -71,4 +71,59 @@ struct CommandLineTests {
         let command = try ReportTool.parseAsRoot(["--epochs", "2", "--models", "2"])
         #expect(command is PipelineCommand)
     }
+
+    /// The package root, where the committed report archives are.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Parses and runs a command line as `report` would, returning what it printed and whether it exited non-zero.
+    static func run(_ arguments: [String]) throws -> (output: String, errors: String, failed: Bool) {
+        let captured = CapturedConsole()
+        var failed = false
+        var command = try ReportTool.parseAsRoot(arguments)
+        try captured.capture {
+            do {
+                try command.run()
+            } catch let exit as ExitCode where exit != .success {
+                failed = true
+            }
+        }
+        return (captured.output, captured.errors, failed)
+    }
+
+    @Test("report runs prints each run's row, and says where there is none")
+    func runs() throws {
+        let archive = Self.root + "/reports/hw2/archive"
+        let listed = try Self.run(["runs", "--runs-dir", archive])
+        #expect(listed.output == """
+            id                started               status       epochs  seeds     final test accuracy
+            95a7984160ffd53d  2026-11-29T20:17:30Z  finished     30      0         M1 99.14%, M2 99.14%, M3 99.20%
+
+            """)
+        let empty = NSTemporaryDirectory() + "hw2-no-runs-\(UUID().uuidString)"
+        #expect(try Self.run(["runs", "--runs-dir", empty]).output == "\(empty): no runs yet; `report` makes one\n")
+    }
+
+    @Test("report diff: identical archives say so and exit 0; another configuration is named field by field, its extra units by side, exit non-zero")
+    func diff() throws {
+        let hw2 = Self.root + "/reports/hw2/archive", ko = Self.root + "/reports/hw2-ko/archive", study = Self.root + "/reports/hw2-seeds0-4/archive"
+        let same = try Self.run(["diff", hw2, ko])
+        #expect(!same.failed && same.errors.isEmpty)
+        #expect(same.output == """
+            diff: \(hw2) (run 95a7984160ffd53d) against \(ko) (run 95a7984160ffd53d)
+            model     seed  result
+            model1    0     identical (30 epochs)
+            model2    0     identical (30 epochs)
+            model3    0     identical (30 epochs)
+            diff: identical
+
+            """)
+        let other = try Self.run(["diff", hw2, study])
+        #expect(other.failed)
+        let lines = other.output.split(separator: "\n").map(String.init)
+        #expect(lines.prefix(3) == ["diff: \(hw2) (run 95a7984160ffd53d) against \(study) (run af872ffd35199a20)",
+                                    "config: seeds: [0] vs [0,1,2,3,4]", "model     seed  result"])
+        #expect(lines.dropFirst(3).prefix(3).allSatisfy { $0.hasSuffix("identical (30 epochs)") })
+        #expect(lines.dropFirst(6).dropLast() == ArraySlice((1...4).flatMap { seed in (1...3).map { "model\($0)    \(seed)     only in \(study)" } }))
+        #expect(lines.last == "diff: the runs differ")
+    }
 }

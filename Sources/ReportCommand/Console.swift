@@ -1,0 +1,41 @@
+@preconcurrency import Glibc
+import Synchronization
+
+/// Where every command writes what a user reads: results and progress to
+/// standard output, warnings to standard error. One write at a time, so lines
+/// from parallel training jobs never interleave. Tests bind a capturing one
+/// (`Console.$current.withValue`) and read what a user would see.
+final class Console: Sendable {
+    enum Stream: Sendable { case output, error }
+
+    private let sink: @Sendable (Stream, String) -> Void
+    private let order = Mutex(())
+    /// Whether output goes to a terminal, where progress redraws one line in place.
+    let isTerminal: Bool
+
+    init(isTerminal: Bool = false, _ sink: @escaping @Sendable (Stream, String) -> Void) {
+        self.isTerminal = isTerminal
+        self.sink = sink
+    }
+
+    /// The process's standard output and error, flushed at every write so
+    /// that a log shows each line as it happens.
+    static let standard = Console(isTerminal: isatty(STDOUT_FILENO) == 1) { stream, text in
+        let file = stream == .output ? stdout : stderr
+        fputs(text, file)
+        fflush(file)
+    }
+
+    /// The console of the running command. Code that runs on other threads
+    /// (progress, signal handlers) takes it when it is set up.
+    @TaskLocal static var current = Console.standard
+
+    func line(_ text: String) { write(text + "\n") }
+
+    func warning(_ text: String) { write(text + "\n", to: .error) }
+
+    /// Text as it is, for a progress line redrawn in place.
+    func write(_ text: String, to stream: Stream = .output) {
+        order.withLock { _ in sink(stream, text) }
+    }
+}
