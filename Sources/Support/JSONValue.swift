@@ -78,7 +78,7 @@ public indirect enum JSONValue: Decodable, Hashable, Sendable {
         case let (.array(a), .array(b)) where a.count == b.count:
             return zip(a, b).enumerated().flatMap { $0.element.0.differences(from: $0.element.1, at: path + "[\($0.offset)]") }
         default:
-            return self == other ? [] : [Difference(path: path.isEmpty ? "(the whole)" : path, left: text, right: other.text)]
+            return self == other ? [] : [Difference(path: path.isEmpty ? "(top level)" : path, left: text, right: other.text)]
         }
     }
 }
