@@ -1,7 +1,7 @@
 /* The register-tile kernels. Each output element is one chain of fused
  * multiply-adds in increasing k; the paths and shapes differ only in how many
- * chains run side by side (4x16 scalars; 6x16 or 12x8 in AVX2 registers; 8x32
- * or 16x16 in AVX-512 registers), so they give the same bits. The compiler is told not to contract
+ * chains run side by side (4x16 scalars; 6x16, 4x24 or 12x8 in AVX2
+ * registers; 8x32 or 16x16 in AVX-512 registers), so they give the same bits. The compiler is told not to contract
  * or reassociate anything (-ffp-contract=off, no fast-math): every fma here
  * is written out. */
 #include <math.h>
@@ -77,6 +77,31 @@ static void avx2_12x8(long kc, const float *a, long rsa, long csa,
     for (int r = 0; r < 12; r++) _mm256_storeu_ps(c + r * ldc, acc[r]);
 }
 
+/* 4 rows x 3 vectors of 8: 12 accumulators like 6x16, for products whose
+ * rows come in multiples of 4 (32 or 64 channels), where 6-row tiles leave a
+ * partial one. */
+__attribute__((target("avx2,fma")))
+static void avx2_4x24(long kc, const float *a, long rsa, long csa,
+                      const float *b, long rsb, float *c, long ldc, int load_c) {
+    __m256 acc[4][3];
+    for (int r = 0; r < 4; r++)
+        for (int v = 0; v < 3; v++)
+            acc[r][v] = load_c ? _mm256_loadu_ps(c + r * ldc + 8 * v) : _mm256_setzero_ps();
+    for (long p = 0; p < kc; p++) {
+        const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), b2 = _mm256_loadu_ps(b + 16);
+        for (int r = 0; r < 4; r++) {
+            const __m256 ar = _mm256_broadcast_ss(a + r * rsa);
+            acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+            acc[r][2] = _mm256_fmadd_ps(ar, b2, acc[r][2]);
+        }
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < 4; r++)
+        for (int v = 0; v < 3; v++) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+}
+
 /* Blocks of 8x8 transposed in registers (the usual unpack / shuffle /
  * permute ladder), the rest one value at a time. */
 __attribute__((target("avx2,fma")))
@@ -116,7 +141,8 @@ static void transpose_avx2(float *panel, long ldp, const float *b, long ldb, lon
         for (long p = 0; p < kc; p++) panel[p * ldp + q] = b[q * ldb + p];
 }
 
-const hw2_path_tiles hw2_avx2_tiles = {2, {{6, 16, 8, avx2_6x16}, {12, 8, 8, avx2_12x8}}, transpose_avx2};
+const hw2_path_tiles hw2_avx2_tiles = {3, {{6, 16, 8, avx2_6x16}, {4, 24, 8, avx2_4x24}, {12, 8, 8, avx2_12x8}},
+                                         transpose_avx2};
 
 /* 8 rows x 2 vectors of 16: 16 accumulators, enough independent chains to
  * cover the FMA latency on two units, and half the registers left free. */

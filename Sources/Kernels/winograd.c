@@ -30,23 +30,11 @@
             for (long g_ = 0; g_ < (tw); g_++) step(1, g_);                           \
     } while (0)
 
-/* d B for tiles tx ... tx+G-1 of one padded row p: q [4, tw]. */
-HW2_INLINE void input_row(long G, long tx, long tw, const float *restrict p, float *restrict q) {
+/* B^T down rows 0-3 of `col` (`rs` apart) for tiles tx ... tx+G-1: out[4i*stride + k]. */
+HW2_INLINE void input_column(long G, long tx, long rs, long stride, const float *restrict col, float *restrict out) {
     for (long l = 0; l < G; l++) {
         const long k = tx + l;
-        const float d0 = p[2 * k], d1 = p[2 * k + 1], d2 = p[2 * k + 2], d3 = p[2 * k + 3];
-        q[k] = d0 - d2;
-        q[tw + k] = d1 + d2;
-        q[2 * tw + k] = d2 - d1;
-        q[3 * tw + k] = d1 - d3;
-    }
-}
-
-/* B^T down rows 0-3 of `col` (rows 4 tw apart) for tiles tx ... tx+G-1: out[4i*stride + k]. */
-HW2_INLINE void input_column(long G, long tx, long tw, long stride, const float *restrict col, float *restrict out) {
-    for (long l = 0; l < G; l++) {
-        const long k = tx + l;
-        const float r0 = col[k], r1 = col[4 * tw + k], r2 = col[8 * tw + k], r3 = col[12 * tw + k];
+        const float r0 = col[k], r1 = col[rs + k], r2 = col[2 * rs + k], r3 = col[3 * rs + k];
         out[k] = r0 - r2;
         out[4 * stride + k] = r1 + r2;
         out[8 * stride + k] = r2 - r1;
@@ -54,30 +42,44 @@ HW2_INLINE void input_column(long G, long tx, long tw, long stride, const float 
     }
 }
 
-/* V [16, cin, T] for samples [s0, s1). The transform is separable: d B for
- * each padded row (a row serves two tile rows) into `rows` [h + 2, 4, w/2],
- * then B^T down four of those rows. `padded` [h + 2, w + 2]. */
+/* V [16, cin, T] for samples [s0, s1). Each plane is padded split by column
+ * parity, even[r][m] = padded (r, 2m) and odd[r][m] = padded (r, 2m + 1),
+ * m = 0 ... w/2, so tile k's row is even[k], odd[k], even[k+1], odd[k+1] and
+ * every pass reads contiguous values. The transform is separable: d B for
+ * each padded row into `rows` [4, h + 2, w/2 + 1] (a row serves two tile
+ * rows; all rows in one flat pass, the last column of each row unused), then
+ * B^T down four of those rows. `padded` holds the two halves,
+ * [2, h + 2, w/2 + 1]; `rows` [4, h + 2, w/2 + 1]. */
 HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict x,
                                     float *restrict v, float *restrict padded, float *restrict rows) {
-    const long h = sh->h, w = sh->w, wp = w + 2, th = h / 2, tw = w / 2, tiles = th * tw;
+    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw, rs = tw + 1, half = (h + 2) * rs;
     const long t = (s1 - s0) * tiles, stride = sh->cin * t;
-    memset(padded, 0, (size_t)((h + 2) * wp) * sizeof(float));
+    float *even = padded, *odd = padded + half;
+    memset(padded, 0, (size_t)(2 * half) * sizeof(float));
     for (long c = 0; c < sh->cin; c++)
         for (long s = s0; s < s1; s++) {
-            pad_plane(x + (c * n + s) * h * w, h, w, 1, padded);
-            for (long r = 0; r < h + 2; r++) {
-                const float *p = padded + r * wp;
-                float *q = rows + r * 4 * tw;
-#define STEP(G, tx) input_row(G, tx, tw, p, q)
-                TILE_GROUPS(tw, STEP);
-#undef STEP
+            const float *plane = x + (c * n + s) * h * w;
+            for (long y = 0; y < h; y++) {
+                const float *in = plane + y * w;
+                float *e = even + (y + 1) * rs + 1, *o = odd + (y + 1) * rs;
+                for (long m = 0; m < tw; m++) {
+                    e[m] = in[2 * m + 1];
+                    o[m] = in[2 * m];
+                }
+            }
+            for (long i = 0; i < half - 1; i++) {
+                const float d0 = even[i], d1 = odd[i], d2 = even[i + 1], d3 = odd[i + 1];
+                rows[i] = d0 - d2;
+                rows[half + i] = d1 + d2;
+                rows[2 * half + i] = d2 - d1;
+                rows[3 * half + i] = d1 - d3;
             }
             float *base = v + c * t + (s - s0) * tiles;
             for (long ty = 0; ty < th; ty++)
                 for (long j = 0; j < 4; j++) {
-                    const float *col = rows + 2 * ty * 4 * tw + j * tw;
+                    const float *col = rows + j * half + 2 * ty * rs;
                     float *out = base + j * stride + ty * tw;
-#define STEP(G, tx) input_column(G, tx, tw, stride, col, out)
+#define STEP(G, tx) input_column(G, tx, rs, stride, col, out)
                     TILE_GROUPS(tw, STEP);
 #undef STEP
                 }

@@ -42,7 +42,7 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let out = Buffer<Float>()            // [cout, n, H, W] conv(x), or relu(conv(x))
     private let dInput = Buffer<Float>()         // [cin, n, H, W]
     private let padded = Buffer<Float>()         // [H + 2, W + 2] one input plane
-    private let rowScratch = Buffer<Float>()     // [H + 2, 4, W/2] each padded row times B (Kernels.h)
+    private let rowScratch = Buffer<Float>()     // [4, H + 2, W/2 + 1] each padded row times B (Kernels.h)
     private let part = Buffer<Float>()           // [16, W/2] one tile row of B dV
     private let shape: hw2_winograd_shape
 
@@ -76,7 +76,7 @@ final class WinogradConv3x3: ConvolutionLayer {
     private var tiles: Int { tilesHigh * tilesWide }
     private var path: hw2_kernel_path { gemm.path.cValue }
     private var paddedPlane: UnsafeMutablePointer<Float> { padded.reserve((input.height + 2) * (input.width + 2)) }
-    private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve((input.height + 2) * 4 * tilesWide) }
+    private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve((input.height + 2) * 4 * (tilesWide + 1)) }
     private var plane: Int { input.height * input.width }
 
     /// The chunks of a shard of n samples, in order.

@@ -17,7 +17,7 @@
 
 typedef enum {
     HW2_KERNEL_PORTABLE = 0, /* scalar fmaf, 4x16 tiles: any CPU */
-    HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA: 6x16 and 12x8 register tiles */
+    HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA: 6x16, 4x24 and 12x8 register tiles */
     HW2_KERNEL_AVX512 = 2,   /* AVX-512F: 8x32 and 16x16 tiles, and AVX2's 12x8 for narrow products */
 } hw2_kernel_path;
 
@@ -96,7 +96,7 @@ typedef struct {
 void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const float *weight, float *u);
 /* dweight [cout, cin, 3, 3] += G^T dU G. */
 void hw2_winograd_filter_gradient(hw2_kernel_path path, hw2_winograd_shape shape, const float *du, float *dweight);
-/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `padded` [h + 2, w + 2], `rows` [h + 2, 4, w/2]. */
+/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `padded` [h + 2, w + 2], `rows` [4, h + 2, w/2 + 1]. */
 void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
                         float *v, float *padded, float *rows);
 /* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over
