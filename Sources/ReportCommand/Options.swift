@@ -173,10 +173,9 @@ struct ExecutorOptions: ParsableArguments {
         }
     }
 
-    /// Array tasks that run this very `report` binary (the nodes must reach it), with these --slurm-* settings.
-    func slurm(_ store: RunStore, run: RunID, dataDir: String, threads: Int) -> SlurmExecutor {
-        SlurmExecutor(store: store, runID: run, report: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
-                      dataDir: dataDir, settings: .init(partition: slurmPartition, time: slurmTime, extra: slurmArg, threads: threads))
+    /// The --slurm-* flags as the executor's settings, with `threads` CPUs per task.
+    func slurmSettings(threads: Int) -> SlurmExecutor.Settings {
+        SlurmExecutor.Settings(partition: slurmPartition, time: slurmTime, extra: slurmArg, threads: threads)
     }
 }
 

@@ -110,7 +110,8 @@ struct PipelineCommand: ParsableCommand {
             submission = queued
         } else {
             try run.open()
-            let slurm = executor.slurm(run.store, run: run.runID, dataDir: data.folder.path, threads: threads)
+            let slurm = SlurmExecutor.runningThisBinary(store: run.store, runID: run.runID, dataDir: data.folder.path,
+                                                         settings: executor.slurmSettings(threads: threads))
             let submitted = try slurm.submit(pending)
             Console.current.line("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script and task logs in \(run.store.layout.slurmFolder(run.runID))")
             guard executor.wait else {

@@ -104,7 +104,8 @@ struct VerifyCommand: ParsableCommand {
         try ensureData(folder, fetchIfMissing: true)
         let verification: Verification
         if executor.executor == .slurm {
-            let slurm = executor.slurm(store, run: id, dataDir: folder.path, threads: threads.threads ?? 1)
+            let slurm = SlurmExecutor.runningThisBinary(store: store, runID: id, dataDir: folder.path,
+                                                         settings: executor.slurmSettings(threads: threads.threads ?? 1))
             verification = try verifier.verifyOnSlurm(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, slurm: slurm, log: { Console.current.line($0) })
         } else {
             verification = try verifier.verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(),

@@ -78,12 +78,18 @@ public struct SlurmExecutor {
         self.settings = settings
     }
 
+    /// Array tasks that run the very binary of this process, so the nodes run
+    /// the code that submitted them (they must reach its path).
+    public static func runningThisBinary(store: RunStore, runID: RunID, dataDir: String, settings: Settings) -> SlurmExecutor {
+        SlurmExecutor(store: store, runID: runID, report: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                      dataDir: dataDir, settings: settings)
+    }
+
     var folder: String { store.layout.slurmFolder(runID) }
 
     static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
-
 
     /// The batch script for these units (also the record of what ran).
     func script(units: [UnitID], marker: String, taskArguments: [String]) -> String {
