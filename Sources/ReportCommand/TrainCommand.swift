@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Engine
 import Foundation
+import Support
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -63,11 +64,6 @@ struct TrainCommand: ParsableCommand {
         var weightsSha256: String
         var epochSeconds: [Double]
 
-        func line() throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            return String(decoding: try encoder.encode(self), as: UTF8.self)
-        }
+        func line() throws -> String { try JSON.line(self) }
     }
 }

@@ -3,13 +3,24 @@ import Synchronization
 
 /// The project's one JSON dialect: snake_case keys, sorted, pretty-printed.
 public enum JSON {
-    public static func encode(_ value: some Encodable) throws -> Data {
+    /// The dialect's settings, in one place for files and for lines of output alike.
+    static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        var data = try encoder.encode(value)
+        return encoder
+    }
+
+    /// A file's contents: pretty-printed, ending in a newline.
+    public static func encode(_ value: some Encodable) throws -> Data {
+        var data = try encoder(pretty: true).encode(value)
         data.append(0x0A)
         return data
+    }
+
+    /// One line of output (no newline), for programs that read results line by line.
+    public static func line(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder(pretty: false).encode(value), as: UTF8.self)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
