@@ -328,11 +328,8 @@ public struct ClaimChecker {
     // MARK: The final models, compared on the same test images
 
     /// McNemar's exact test of two models' final predictions.
-    func mcnemar(_ first: ModelID, _ second: ModelID) -> (onlyFirst: Int, onlySecond: Int, p: Double)? {
-        guard let labels, let a = models[first]?.predictions.last, let b = models[second]?.predictions.last,
-              a.count == labels.count, b.count == labels.count else { return nil }
-        let d = Statistics.discordant(a, b, labels: labels)
-        return (d.onlyFirst, d.onlySecond, Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond))
+    func mcnemar(_ first: ModelID, _ second: ModelID) -> Statistics.McNemar? {
+        Statistics.mcnemar(models[first]?.predictions.last, models[second]?.predictions.last, labels: labels)
     }
 
     static let mcnemarRule = Localized("McNemar's exact test on the two models' final predictions of the same 10,000 test images, 5% level: holds when the claimed model is significantly better, does not hold when the other is, otherwise not decided.",

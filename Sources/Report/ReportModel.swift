@@ -158,12 +158,10 @@ struct ReportModel {
     func pairedRows() -> [ReportContext.Paired] {
         let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
         return pairs.compactMap { a, b -> ReportContext.Paired? in
-            guard let labels = run.testLabels, let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
-                  let px = x.predictions.last, let py = y.predictions.last, px.count == labels.count, py.count == labels.count else { return nil }
-            let d = Statistics.discordant(px, py, labels: labels)
-            let p = Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond)
-            return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(d.onlyFirst), onlySecond: String(d.onlySecond),
-                                        p: ClaimChecker.p(p), significant: p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
+            guard let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
+                  let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) else { return nil }
+            return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(m.onlyFirst), onlySecond: String(m.onlySecond),
+                                        p: ClaimChecker.p(m.p), significant: m.p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
         }
     }
 

@@ -47,6 +47,23 @@ enum Statistics {
         return (onlyFirst, onlySecond)
     }
 
+    /// McNemar's exact test of two classifiers' final predictions on the same
+    /// test images: the discordant pairs and the two-sided p.
+    struct McNemar {
+        let onlyFirst: Int
+        let onlySecond: Int
+        let p: Double
+    }
+
+    /// The one way the report pairs two models' predictions (claims, the paired
+    /// table, the seed study): nil when the labels or either set of predictions
+    /// is missing or not one per test image.
+    static func mcnemar(_ first: [UInt8]?, _ second: [UInt8]?, labels: [UInt8]?) -> McNemar? {
+        guard let labels, let first, let second, first.count == labels.count, second.count == labels.count else { return nil }
+        let d = discordant(first, second, labels: labels)
+        return McNemar(onlyFirst: d.onlyFirst, onlySecond: d.onlySecond, p: binomialTwoSided(d.onlyFirst, d.onlySecond))
+    }
+
     /// Student's t quantile t(0.975, df): a table to six decimals for df 1...30
     /// (every study of up to 31 seeds), and beyond it the Cornish-Fisher
     /// expansion in 1/df around the normal quantile (Abramowitz and Stegun

@@ -96,11 +96,9 @@ struct StudyModel {
                 guard let x = a.units.first(where: { $0.seed == seed }), let y = b.units.first(where: { $0.seed == seed }),
                       let fx = x.metrics.last, let fy = y.metrics.last else { return .init(difference: "-") }
                 differences.append(fx.testAccuracy - fy.testAccuracy)
-                if let labels = run.testLabels, let px = x.predictions.last, let py = y.predictions.last,
-                   px.count == labels.count, py.count == labels.count {
-                    let d = Statistics.discordant(px, py, labels: labels)
+                if let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) {
                     tested += 1
-                    if Statistics.binomialTwoSided(d.onlyFirst, d.onlySecond) < ClaimChecker.level { separated += 1 }
+                    if m.p < ClaimChecker.level { separated += 1 }
                 }
                 return .init(difference: ReportModel.signed(100 * (fx.testAccuracy - fy.testAccuracy), "%.2f"))
             }
