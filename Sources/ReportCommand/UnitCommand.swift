@@ -72,8 +72,7 @@ struct UnitCommand: ParsableCommand {
             Console.current.line("unit \(id): \(result.identical ? "identical" : "differs from epoch \(result.firstDifferingEpoch ?? 0)")")
             return
         }
-        let environment = ProcessInfo.processInfo.environment
-        let executor = environment["SLURM_ARRAY_JOB_ID"].map { "slurm job \($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "0")" } ?? "local"
+        let executor = SlurmExecutor.arrayTask(in: ProcessInfo.processInfo.environment) ?? "local"
         var runner = UnitRunner(store: store, config: config, threads: threads.resolved, kernel: try threads.kernel(), executor: executor)
         // A requeued or resubmitted task may start while its cancelled predecessor still saves its last epoch.
         runner.lockWait = 120

@@ -228,6 +228,12 @@ public struct SlurmExecutor {
         }
     }
 
+    /// The array task this process is, as a unit's manifest records where it
+    /// ran ("slurm job 812_3"); nil outside a Slurm job.
+    public static func arrayTask(in environment: [String: String]) -> String? {
+        environment["SLURM_ARRAY_JOB_ID"].map { "slurm job \($0)_\(environment["SLURM_ARRAY_TASK_ID"] ?? "0")" }
+    }
+
     public static func cancel(_ job: String) throws {
         let result = try ProcessRunner.run(["scancel", job])
         guard result.status == 0 else { throw SlurmError.command("scancel \(job)", result.errors) }
