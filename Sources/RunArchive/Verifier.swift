@@ -112,17 +112,3 @@ extension Verifier {
         return checks
     }
 }
-
-extension Verification {
-    /// This check laid over an earlier one of the same run: a narrower check
-    /// (some models or seeds) keeps the earlier results of the units it did
-    /// not retrain. `order` is the run's units, which the results follow.
-    public func merged(over earlier: Verification?, order: [UnitID]) -> Verification {
-        guard let earlier else { return self }
-        var merged = self
-        merged.bitsPromised = bitsPromised && earlier.bitsPromised
-        merged.units = order.compactMap { id in units.first { $0.unitId == id } ?? earlier.units.first { $0.unitId == id } }
-        merged.epochs = merged.units.map(\.epochsCompared).max() ?? 0
-        return merged
-    }
-}
