@@ -39,3 +39,8 @@ final class Console: Sendable {
         order.withLock { _ in sink(stream, text) }
     }
 }
+
+/// Left-aligns `text` in a column of `width` characters.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
