@@ -4,7 +4,7 @@ import Training
 
 /// Every file name of the run archive, in one place.
 ///
-///     <root>/units/<unit id>/config.json       the unit's UnitConfig; the id is the digest of its JSON
+///     <root>/units/<unit id>/config.json       the unit's UnitConfig; the id is the digest of its canonical encoding
 ///                            manifest.json     status, sessions, and the size and SHA-256 of every file below
 ///                            metrics.json      [EpochMetrics], one per finished epoch
 ///                            metrics.csv       the same, as a table
@@ -77,18 +77,5 @@ public struct RunLayout: Sendable {
 
     private func path(_ parts: String...) -> String {
         parts.reduce(root) { ($0 as NSString).appendingPathComponent($1) }
-    }
-}
-
-/// The id of a run: the first 16 hex digits of the SHA-256 of its RunConfig's JSON.
-public struct RunID: RawRepresentable, Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: RunID, b: RunID) -> Bool { a.rawValue < b.rawValue }
-
-    /// Whether a folder name can be a run id (16 lowercase hex digits).
-    public static func isWellFormed(_ name: String) -> Bool {
-        name.count == 16 && name.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 }

@@ -4,50 +4,6 @@ import Foundation
 import Support
 import Training
 
-/// One unit's results as reports and checks read them, from files that
-/// matched the manifest's digests.
-public struct UnitRecord: Hashable, Sendable {
-    public var manifest: UnitManifest
-    public var metrics: [EpochMetrics]
-    /// [epoch][test image] predicted class.
-    public var predictions: [[UInt8]]
-
-    public var config: UnitConfig { manifest.config }
-    public var spec: ModelSpec { manifest.config.model }
-    public var seed: UInt64 { manifest.config.seed }
-    /// SHA-256 of the final weights (as in metrics, little-endian Float32).
-    public var weightsSha256: String { metrics.last?.weightsSha256 ?? "" }
-}
-
-/// A run as reports read it: its manifest, its units, and the last
-/// reproducibility check when it still applies to these units.
-public struct RunRecord: Hashable, Sendable {
-    public var manifest: RunManifest
-    /// In the order of `config.units`: seed by seed, models in order.
-    public var units: [UnitRecord]
-    public var verification: Verification?
-    /// The test set's labels and images, when the archive has them (checked against the dataset's digests).
-    public var testLabels: [UInt8]?
-    public var testImages: IDX.Images?
-
-    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?, testImages: IDX.Images? = nil) {
-        self.manifest = manifest
-        self.units = units
-        self.verification = verification
-        self.testLabels = testLabels
-        self.testImages = testImages
-    }
-
-    public var config: RunConfig { manifest.config }
-    public var id: RunID { manifest.runId }
-
-    /// The units of one seed, one per model.
-    public func units(seed: UInt64) -> [UnitRecord] { units.filter { $0.seed == seed } }
-
-    /// The first seed's units: the single-seed write-up reads these.
-    public var models: [UnitRecord] { units(seed: config.seeds.first ?? 0) }
-}
-
 /// The run archive on disk (`runs/` by default; see `RunLayout`). Every read
 /// of a unit goes through `unit(_:)`, which checks each file against the
 /// manifest's size and SHA-256 before anything uses it.
