@@ -70,25 +70,6 @@ extension Claim.Verdict {
     }
 }
 
-/// English and Korean text of one sentence.
-public struct Localized: Sendable, Hashable {
-    public let en: String
-    public let ko: String
-
-    public init(_ en: String, _ ko: String) {
-        self.en = en
-        self.ko = ko
-    }
-
-    public func text(_ language: Language) -> String { language == .ko ? ko : en }
-
-    static func + (a: Localized, b: Localized) -> Localized { Localized(a.en + b.en, a.ko + b.ko) }
-}
-
-public enum Language: String, Codable, Sendable, CaseIterable {
-    case en, ko
-}
-
 /// The claims of the original write-up, checked on one seed's three models.
 /// Comparisons of two models on the same test images use McNemar's exact test
 /// on their paired predictions (the standard test for two classifiers on one
