@@ -164,12 +164,13 @@ void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape,
     winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dv, dx, rows, part);
 }
 
-/* A^T M A + b for tiles tx ... tx+G-1 of a tile row (M's 16 values `stride`
- * apart), into output rows `upper` and `lower`. */
-HW2_INLINE void output_tiles(long G, long tx, long stride, const float *restrict at, float b, int relu,
+/* A^T M A + b for the tiles [0, count) of a plane (M's 16 values `stride`
+ * apart), then ReLU when asked, into `upper` and `lower` [count, 2]: the
+ * output rows 2ty and 2ty + 1 of tile row ty are w contiguous values of each,
+ * so one flat loop covers every tile and the rows are copied out after. */
+HW2_INLINE void output_plane(long count, long stride, const float *restrict at, float b, int relu,
                              float *restrict upper, float *restrict lower) {
-    for (long l = 0; l < G; l++) {
-        const long k = tx + l;
+    for (long k = 0; k < count; k++) {
         float left[4], right[4];
         for (long i = 0; i < 4; i++) {
             const float m0 = at[(4 * i) * stride + k], m1 = at[(4 * i + 1) * stride + k],
@@ -194,87 +195,76 @@ HW2_INLINE void output_tiles(long G, long tx, long stride, const float *restrict
 
 /* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then ReLU as
  * `v < 0 ? 0 : v` when `relu` (it keeps -0 and NaN). M A along each row of a
- * tile first, then A^T down the columns. */
+ * tile first, then A^T down the columns. `rows` [2, h/2, w] is scratch. */
 HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict m,
-                                     const float *restrict bias, int relu, float *restrict y) {
-    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw;
+                                     const float *restrict bias, int relu, float *restrict y, float *restrict rows) {
+    const long h = sh->h, w = sh->w, th = h / 2, tiles = th * (w / 2);
     const long t = (s1 - s0) * tiles, stride = sh->cout * t;
+    float *upper = rows, *lower = rows + th * w;
     for (long o = 0; o < sh->cout; o++) {
         const float b = bias[o];
         for (long s = s0; s < s1; s++) {
             const float *base = m + o * t + (s - s0) * tiles;
+            if (relu)
+                output_plane(tiles, stride, base, b, 1, upper, lower);
+            else
+                output_plane(tiles, stride, base, b, 0, upper, lower);
             float *target = y + (o * n + s) * h * w;
             for (long ty = 0; ty < th; ty++) {
-                const float *at = base + ty * tw;
-                float *upper = target + 2 * ty * w, *lower = upper + w;
-                if (relu) {
-#define STEP(G, tx) output_tiles(G, tx, stride, at, b, 1, upper, lower)
-                    TILE_GROUPS(tw, STEP);
-#undef STEP
-                } else {
-#define STEP(G, tx) output_tiles(G, tx, stride, at, b, 0, upper, lower)
-                    TILE_GROUPS(tw, STEP);
-#undef STEP
-                }
+                memcpy(target + 2 * ty * w, upper + ty * w, (size_t)w * sizeof(float));
+                memcpy(target + (2 * ty + 1) * w, lower + ty * w, (size_t)w * sizeof(float));
             }
         }
     }
 }
 HW2_PATH_VARIANTS(winograd_output,
                   (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *m, const float *bias, int relu,
-                   float *y),
-                  (sh, n, s0, s1, m, bias, relu, y))
+                   float *y, float *rows),
+                  (sh, n, s0, s1, m, bias, relu, y, rows))
 
 void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y) {
-    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, m, bias, relu, y);
-}
-
-/* A dy A^T for tiles tx ... tx+G-1 of a tile row: the 2x2 blocks of rows
- * `upper` and `lower`, into dM's 16 positions `stride` apart. */
-HW2_INLINE void output_gradient_tiles(long G, long tx, long stride, const float *restrict upper,
-                                      const float *restrict lower, float *restrict at) {
-    for (long l = 0; l < G; l++) {
-        const long k = tx + l;
-        const float u0 = upper[2 * k], u1 = upper[2 * k + 1], l0 = lower[2 * k], l1 = lower[2 * k + 1];
-        const float p[4] = {u0, u0 + u1, u0 - u1, 0.0f - u1};
-        const float q[4] = {l0, l0 + l1, l0 - l1, 0.0f - l1};
-        for (long j = 0; j < 4; j++) {
-            at[j * stride + k] = p[j];
-            at[(4 + j) * stride + k] = p[j] + q[j];
-            at[(8 + j) * stride + k] = p[j] - q[j];
-            at[(12 + j) * stride + k] = 0.0f - q[j];
-        }
-    }
+                         const float *bias, int relu, float *y, float *rows) {
+    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, m, bias, relu, y, rows);
 }
 
 /* dM [16, cout, T] = A dy A^T for each 2x2 block of dy (the adjoint of the
  * output transform), A = [1 0; 1 1; 1 -1; 0 -1]: A along each row of the
- * block, then down its two rows. */
+ * block, then down its two rows. The rows of dy are first gathered into
+ * `rows` [2, h/2, w] (upper rows, then lower rows), as the output transform
+ * lays them, so one flat loop covers every tile. */
 HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1,
-                                              const float *restrict dy, float *restrict dm) {
-    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw;
+                                              const float *restrict dy, float *restrict dm, float *restrict rows) {
+    const long h = sh->h, w = sh->w, th = h / 2, tiles = th * (w / 2);
     const long t = (s1 - s0) * tiles, stride = sh->cout * t;
+    float *upper = rows, *lower = rows + th * w;
     for (long o = 0; o < sh->cout; o++)
         for (long s = s0; s < s1; s++) {
             const float *source = dy + (o * n + s) * h * w;
-            float *base = dm + o * t + (s - s0) * tiles;
             for (long ty = 0; ty < th; ty++) {
-                const float *upper = source + 2 * ty * w, *lower = upper + w;
-                float *at = base + ty * tw;
-#define STEP(G, tx) output_gradient_tiles(G, tx, stride, upper, lower, at)
-                TILE_GROUPS(tw, STEP);
-#undef STEP
+                memcpy(upper + ty * w, source + 2 * ty * w, (size_t)w * sizeof(float));
+                memcpy(lower + ty * w, source + (2 * ty + 1) * w, (size_t)w * sizeof(float));
+            }
+            float *at = dm + o * t + (s - s0) * tiles;
+            for (long k = 0; k < tiles; k++) {
+                const float u0 = upper[2 * k], u1 = upper[2 * k + 1], l0 = lower[2 * k], l1 = lower[2 * k + 1];
+                const float p[4] = {u0, u0 + u1, u0 - u1, 0.0f - u1};
+                const float q[4] = {l0, l0 + l1, l0 - l1, 0.0f - l1};
+                for (long j = 0; j < 4; j++) {
+                    at[j * stride + k] = p[j];
+                    at[(4 + j) * stride + k] = p[j] + q[j];
+                    at[(8 + j) * stride + k] = p[j] - q[j];
+                    at[(12 + j) * stride + k] = 0.0f - q[j];
+                }
             }
         }
 }
 HW2_PATH_VARIANTS(winograd_output_gradient,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dy, float *dm),
-                  (sh, n, s0, s1, dy, dm))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dy, float *dm, float *rows),
+                  (sh, n, s0, s1, dy, dm, rows))
 
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm) {
-    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dy, dm);
+                                  const float *dy, float *dm, float *rows) {
+    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dy, dm, rows);
 }
 
 /* U [16, cout, cin] = G g G^T for each filter g = weight [cout, cin, 3, 3]:

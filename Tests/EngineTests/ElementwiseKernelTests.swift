@@ -206,6 +206,8 @@ struct ElementwiseKernelTests {
             hw2_winograd_input(path.cValue, shape, n, s0, s1, x, p, &padded, &rows)
         }
 
+        var planeRows = [Float](repeating: 0, count: h * w)
+
         // Output: y = A^T M A + bias, M A along each row first, then ReLU as `v < 0 ? 0 : v`.
         let m = Self.values(16 * cout * t, seed: 12, specials: true).map { $0.isNaN ? -0.5 : $0 }
         let bias = Self.values(cout, seed: 13)
@@ -231,7 +233,7 @@ struct ElementwiseKernelTests {
                 }
             }
             Self.expectEachPath(Self.values(cout * n * h * w, seed: 14), y, "output transform, relu \(relu)") { path, p in
-                hw2_winograd_output(path.cValue, shape, n, s0, s1, m, bias, relu ? 1 : 0, p)
+                hw2_winograd_output(path.cValue, shape, n, s0, s1, m, bias, relu ? 1 : 0, p, &planeRows)
             }
         }
 
@@ -254,7 +256,7 @@ struct ElementwiseKernelTests {
             }
         }
         Self.expectEachPath([Float](repeating: 7, count: dM.count), dM, "output gradient transform") { path, p in
-            hw2_winograd_output_gradient(path.cValue, shape, n, s0, s1, dy, p)
+            hw2_winograd_output_gradient(path.cValue, shape, n, s0, s1, dy, p, &planeRows)
         }
     }
 

@@ -74,10 +74,7 @@ final class Conv2D: ConvolutionLayer {
             let samples = first..<min(first + chunk, n)
             let width = samples.count * plane
             hw2_im2col(gemm.path.cValue, shape, n, samples.lowerBound, samples.upperBound, x, col, paddedPlane)
-            for c in 0..<cout {
-                let row = y + c * columns + first * plane, b = bias[c]
-                for j in 0..<width { row[j] = b }
-            }
+            for c in 0..<cout { (y + c * columns + first * plane).update(repeating: bias[c], count: width) }
             // y[:, chunk] [cout, width] += W [cout, rows] x col [rows, width]
             gemm(m: cout, n: width, k: rows, a: weight, b: col, accumulate: true, c: y + first * plane, ldc: columns)
             if relu { ReLU.apply(y + first * plane, rows: cout, stride: columns, count: width, path: gemm.path) }

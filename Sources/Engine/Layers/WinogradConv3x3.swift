@@ -44,6 +44,7 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let padded = Buffer<Float>()         // [H + 2, W + 2] one input plane
     private let rowScratch = Buffer<Float>()     // [4, H + 2, W/2 + 1] each padded row times B (Kernels.h)
     private let part = Buffer<Float>()           // [16, W/2] one tile row of B dV
+    private let planeRows = Buffer<Float>()      // [2, H/2, W] one output plane's rows, tile row by tile row
     private let shape: hw2_winograd_shape
 
     init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil,
@@ -76,6 +77,7 @@ final class WinogradConv3x3: ConvolutionLayer {
     private var tiles: Int { tilesHigh * tilesWide }
     private var path: hw2_kernel_path { gemm.path.cValue }
     private var paddedPlane: UnsafeMutablePointer<Float> { padded.reserve((input.height + 2) * (input.width + 2)) }
+    private var outputRows: UnsafeMutablePointer<Float> { planeRows.reserve(output.height * output.width) }
     private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve((input.height + 2) * 4 * (tilesWide + 1)) }
     private var plane: Int { input.height * input.width }
 
@@ -98,7 +100,7 @@ final class WinogradConv3x3: ConvolutionLayer {
                 // M[e] [cout, t] = U[e] [cout, cin] x V[e] [cin, t]
                 gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
             }
-            hw2_winograd_output(path, shape, n, samples.lowerBound, samples.upperBound, m, bias, relu ? 1 : 0, y)
+            hw2_winograd_output(path, shape, n, samples.lowerBound, samples.upperBound, m, bias, relu ? 1 : 0, y, outputRows)
         }
         return y
     }
@@ -119,7 +121,7 @@ final class WinogradConv3x3: ConvolutionLayer {
                 ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane, path: gemm.path)
             }
             hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, paddedPlane, rows)
-            hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM)
+            hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM, outputRows)
             for e in 0..<16 {
                 // dU[e] [cout, cin] += dM[e] [cout, t] x V[e]^T [t, cin]
                 gemm(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, accumulate: true, c: dU + e * cout * cin)

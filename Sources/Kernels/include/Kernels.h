@@ -104,12 +104,12 @@ void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, 
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
                                  const float *dv, float *dx, float *rows, float *part);
 /* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then (relu != 0)
- * `v < 0 ? 0 : v`, from M [16, cout, T]. */
+ * `v < 0 ? 0 : v`, from M [16, cout, T]; scratch `rows` [h, w]. */
 void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y);
-/* dM [16, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1). */
+                         const float *bias, int relu, float *y, float *rows);
+/* dM [16, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1); scratch `rows` [h, w]. */
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm);
+                                  const float *dy, float *dm, float *rows);
 
 /* e^x and the natural logarithm for float, from IEEE double arithmetic only
  * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
