@@ -30,69 +30,67 @@
             for (long g_ = 0; g_ < (tw); g_++) step(1, g_);                           \
     } while (0)
 
-/* B^T down rows 0-3 of `col` (`rs` apart) for tiles tx ... tx+G-1: out[4i*stride + k]. */
-HW2_INLINE void input_column(long G, long tx, long rs, long stride, const float *restrict col, float *restrict out) {
-    for (long l = 0; l < G; l++) {
-        const long k = tx + l;
-        const float r0 = col[k], r1 = col[rs + k], r2 = col[2 * rs + k], r3 = col[3 * rs + k];
-        out[k] = r0 - r2;
-        out[4 * stride + k] = r1 + r2;
-        out[8 * stride + k] = r2 - r1;
-        out[12 * stride + k] = r1 - r3;
-    }
-}
-
-/* V [16, cin, T] for samples [s0, s1). Each plane is padded split by column
- * parity, even[r][m] = padded (r, 2m) and odd[r][m] = padded (r, 2m + 1),
- * m = 0 ... w/2, so tile k's row is even[k], odd[k], even[k+1], odd[k+1] and
- * every pass reads contiguous values. The transform is separable: d B for
- * each padded row into `rows` [4, h + 2, w/2 + 1] (a row serves two tile
- * rows; all rows in one flat pass, the last column of each row unused), then
- * B^T down four of those rows. `padded` holds the two halves,
- * [2, h + 2, w/2 + 1]; `rows` [4, h + 2, w/2 + 1]. */
+/* V [16, cin, T] for samples [s0, s1). Each plane is first split by the
+ * parity of its rows and columns into half-size planes [h/2 + 2, w/2] with a
+ * zero row above and below: for input row 2ty + a (a = 0, 1), tile k's four
+ * padded columns 2k ... 2k+3 are input columns 2k-1, 2k, 2k+1, 2k+2, kept as
+ * `left` (0 for k = 0), `even`, `odd` and `right` (0 for k = w/2 - 1). Then
+ * d B of every padded row is one flat loop over a half plane (`rows`, for
+ * each parity the four values j), and B^T down the four padded rows of every
+ * tile (input rows 2ty-1 ... 2ty+2, parities 1, 0, 1, 0) is another: every
+ * value goes through the same operations as in a padded plane, and every
+ * loop is contiguous. Scratch `split` and `rows` [8, h/2 + 2, w/2] each. */
 HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict x,
-                                    float *restrict v, float *restrict padded, float *restrict rows) {
-    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw, rs = tw + 1, half = (h + 2) * rs;
+                                    float *restrict v, float *restrict split, float *restrict rows) {
+    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw, half = (th + 2) * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cin * t;
-    float *even = padded, *odd = padded + half;
-    memset(padded, 0, (size_t)(2 * half) * sizeof(float));
+    memset(split, 0, (size_t)(8 * half) * sizeof(float));
     for (long c = 0; c < sh->cin; c++)
         for (long s = s0; s < s1; s++) {
             const float *plane = x + (c * n + s) * h * w;
             for (long y = 0; y < h; y++) {
                 const float *in = plane + y * w;
-                float *e = even + (y + 1) * rs + 1, *o = odd + (y + 1) * rs;
-                for (long m = 0; m < tw; m++) {
-                    e[m] = in[2 * m + 1];
-                    o[m] = in[2 * m];
+                float *left = split + (4 * (y % 2)) * half + (y / 2 + 1) * tw;
+                float *even = left + half, *odd = left + 2 * half, *right = left + 3 * half;
+                for (long k = 0; k < tw; k++) {
+                    even[k] = in[2 * k];
+                    odd[k] = in[2 * k + 1];
                 }
+                memcpy(left + 1, odd, (size_t)(tw - 1) * sizeof(float));
+                memcpy(right, even + 1, (size_t)(tw - 1) * sizeof(float));
             }
-            for (long i = 0; i < half - 1; i++) {
-                const float d0 = even[i], d1 = odd[i], d2 = even[i + 1], d3 = odd[i + 1];
-                rows[i] = d0 - d2;
-                rows[half + i] = d1 + d2;
-                rows[2 * half + i] = d2 - d1;
-                rows[3 * half + i] = d1 - d3;
+            for (long a = 0; a < 2; a++) {
+                const float *d0 = split + 4 * a * half, *d1 = d0 + half, *d2 = d0 + 2 * half, *d3 = d0 + 3 * half;
+                float *q = rows + 4 * a * half;
+                for (long i = 0; i < half; i++) {
+                    q[i] = d0[i] - d2[i];
+                    q[half + i] = d1[i] + d2[i];
+                    q[2 * half + i] = d2[i] - d1[i];
+                    q[3 * half + i] = d1[i] - d3[i];
+                }
             }
             float *base = v + c * t + (s - s0) * tiles;
-            for (long ty = 0; ty < th; ty++)
-                for (long j = 0; j < 4; j++) {
-                    const float *col = rows + j * half + 2 * ty * rs;
-                    float *out = base + j * stride + ty * tw;
-#define STEP(G, tx) input_column(G, tx, rs, stride, col, out)
-                    TILE_GROUPS(tw, STEP);
-#undef STEP
+            for (long j = 0; j < 4; j++) {
+                const float *r0 = rows + (4 + j) * half, *r1 = rows + j * half + tw, *r2 = r0 + tw, *r3 = r1 + tw;
+                float *out = base + j * stride;
+                for (long f = 0; f < tiles; f++) {
+                    const float a0 = r0[f], a1 = r1[f], a2 = r2[f], a3 = r3[f];
+                    out[f] = a0 - a2;
+                    out[4 * stride + f] = a1 + a2;
+                    out[8 * stride + f] = a2 - a1;
+                    out[12 * stride + f] = a1 - a3;
                 }
+            }
         }
 }
 HW2_PATH_VARIANTS(winograd_input,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *x, float *v, float *padded,
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *x, float *v, float *split,
                    float *rows),
-                  (sh, n, s0, s1, x, v, padded, rows))
+                  (sh, n, s0, s1, x, v, split, rows))
 
 void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *padded, float *rows) {
-    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, x, v, padded, rows);
+                        float *v, float *split, float *rows) {
+    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, x, v, split, rows);
 }
 
 /* B q for tiles tx ... tx+G-1, q's four values `from` apart, into four rows `to` apart:

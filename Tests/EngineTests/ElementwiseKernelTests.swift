@@ -201,9 +201,9 @@ struct ElementwiseKernelTests {
                 }
             }
         }
-        var padded = [Float](repeating: 0, count: (h + 2) * (w + 2)), rows = [Float](repeating: 0, count: (h + 2) * 4 * (tw + 1))
+        var split = [Float](repeating: 0, count: 8 * (th + 2) * tw), rows = split
         Self.expectEachPath([Float](repeating: 7, count: v.count), v, "input transform") { path, p in
-            hw2_winograd_input(path.cValue, shape, n, s0, s1, x, p, &padded, &rows)
+            hw2_winograd_input(path.cValue, shape, n, s0, s1, x, p, &split, &rows)
         }
 
         var planeRows = [Float](repeating: 0, count: h * w)
@@ -267,10 +267,10 @@ struct ElementwiseKernelTests {
         let shape = hw2_winograd_shape(cin: cin, cout: 1, h: h, w: w)
         let t = (s1 - s0) * (h / 2) * (w / 2)
         let x = Self.values(cin * n * h * w, seed: 16), dV = Self.values(16 * cin * t, seed: 17)
-        var padded = [Float](repeating: 0, count: (h + 2) * (w + 2)), rows = [Float](repeating: 0, count: (h + 2) * 4 * (w / 2 + 1))
+        var split = [Float](repeating: 0, count: 8 * (h / 2 + 2) * (w / 2)), rows = split
         var part = [Float](repeating: 0, count: 16 * (w / 2))
         var v = [Float](repeating: 0, count: dV.count)
-        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, x, &v, &padded, &rows)
+        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, x, &v, &split, &rows)
         let start = Self.values(x.count, seed: 18)
         var first: [Float]?
         for path in Self.paths {

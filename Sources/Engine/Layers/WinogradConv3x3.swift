@@ -41,8 +41,8 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let dU = Buffer<Float>()             // [16, cout, cin]
     private let out = Buffer<Float>()            // [cout, n, H, W] conv(x), or relu(conv(x))
     private let dInput = Buffer<Float>()         // [cin, n, H, W]
-    private let padded = Buffer<Float>()         // [H + 2, W + 2] one input plane
-    private let rowScratch = Buffer<Float>()     // [4, H + 2, W/2 + 1] each padded row times B (Kernels.h)
+    private let split = Buffer<Float>()          // [8, H/2 + 2, W/2] one input plane split by row and column parity
+    private let rowScratch = Buffer<Float>()     // [8, H/2 + 2, W/2] padded rows times B; the input gradient uses [H + 2, 4, W/2] of it
     private let part = Buffer<Float>()           // [16, W/2] one tile row of B dV
     private let planeRows = Buffer<Float>()      // [2, H/2, W] one output plane's rows, tile row by tile row
     private let shape: hw2_winograd_shape
@@ -76,9 +76,9 @@ final class WinogradConv3x3: ConvolutionLayer {
 
     private var tiles: Int { tilesHigh * tilesWide }
     private var path: hw2_kernel_path { gemm.path.cValue }
-    private var paddedPlane: UnsafeMutablePointer<Float> { padded.reserve((input.height + 2) * (input.width + 2)) }
+    private var splitPlane: UnsafeMutablePointer<Float> { split.reserve(8 * (tilesHigh + 2) * tilesWide) }
     private var outputRows: UnsafeMutablePointer<Float> { planeRows.reserve(output.height * output.width) }
-    private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve((input.height + 2) * 4 * (tilesWide + 1)) }
+    private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve(8 * (tilesHigh + 2) * tilesWide) }
     private var plane: Int { input.height * input.width }
 
     /// The chunks of a shard of n samples, in order.
@@ -95,7 +95,7 @@ final class WinogradConv3x3: ConvolutionLayer {
         let bias = params + offset + cout * cin * 9
         for samples in chunks(n) {
             let t = samples.count * tiles
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, paddedPlane, rows)
+            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, splitPlane, rows)
             for e in 0..<16 {
                 // M[e] [cout, t] = U[e] [cout, cin] x V[e] [cin, t]
                 gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
@@ -120,7 +120,7 @@ final class WinogradConv3x3: ConvolutionLayer {
                 let at = samples.lowerBound * plane
                 ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane, path: gemm.path)
             }
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, paddedPlane, rows)
+            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, splitPlane, rows)
             hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM, outputRows)
             for e in 0..<16 {
                 // dU[e] [cout, cin] += dM[e] [cout, t] x V[e]^T [t, cin]

@@ -96,9 +96,9 @@ typedef struct {
 void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const float *weight, float *u);
 /* dweight [cout, cin, 3, 3] += G^T dU G. */
 void hw2_winograd_filter_gradient(hw2_kernel_path path, hw2_winograd_shape shape, const float *du, float *dweight);
-/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `padded` [h + 2, w + 2], `rows` [4, h + 2, w/2 + 1]. */
+/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `split` and `rows` [8, h/2 + 2, w/2] each. */
 void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *padded, float *rows);
+                        float *v, float *split, float *rows);
 /* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over
  * the tiles; scratch `rows` [h + 2, 4, w/2], `part` [16, w/2]. */
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
