@@ -15,8 +15,7 @@ public final class RunLock {
     /// task finishing its batch) let go; 0 refuses at once.
     public init(acquire path: String, waiting: Double = 0) throws {
         self.path = path
-        let fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw FileError.io(path: path, reason: "cannot open the lock file: \(String(cString: strerror(errno)))") }
+        let fd = try Self.openPlainFile(path)
         let deadline = Date().addingTimeInterval(waiting)
         var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
         while !locked && Date() < deadline {
@@ -35,9 +34,28 @@ public final class RunLock {
         self.fd = fd
     }
 
+    /// Opens (or creates) the lock without following a link: in a shared runs
+    /// folder a symlink or hard link planted as `lock` would otherwise make our
+    /// truncate-and-write land on a file outside the archive.
+    private static func openPlainFile(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP
+                ? "is a symbolic link, expected the folder's lock file (a plain file); remove the link if you did not put it there"
+                : "cannot open the lock file: \(String(cString: strerror(errno)))"
+            throw FileError.io(path: path, reason: reason)
+        }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 1 else {
+            close(fd)
+            throw FileError.io(path: path, reason: "is not a plain file of its own (a link or a special file), expected the folder's lock file; remove it if you did not put it there")
+        }
+        return fd
+    }
+
     /// Is the lock at `path` held by a running process (here or on another node)?
     public static func isHeld(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }

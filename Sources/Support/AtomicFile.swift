@@ -2,22 +2,33 @@ import Foundation
 import Synchronization
 
 /// Writes that never leave a half-written file: the bytes go to a temporary
-/// file beside the target (`<name>.tmp-<pid>`), are flushed to disk, and
-/// replace the target with one rename. A crash leaves either the old file or
-/// the new one, plus at worst a temporary file that `removeStale` clears.
+/// file beside the target (`<name>.tmp-<pid>.<random>`), are flushed to disk,
+/// and replace the target with one rename. A crash leaves either the old file
+/// or the new one, plus at worst a temporary file that `removeStale` clears.
+/// The temporary file is always a new one (`O_EXCL`, no link followed) under a
+/// name nobody can guess, so a link planted in a shared folder never receives
+/// our bytes.
 public enum AtomicFile {
     /// The marker in every temporary name; readers and digests skip such files.
     public static let temporaryMarker = ".tmp-"
 
+    /// The pid lets `removeStale` tell a live writer's file from a dead one's;
+    /// the random part keeps the name from being known in advance.
     public static func temporaryPath(for path: String) -> String {
-        path + temporaryMarker + "\(ProcessInfo.processInfo.processIdentifier)"
+        path + temporaryMarker + "\(ProcessInfo.processInfo.processIdentifier)." + String(UInt64.random(in: .min ... .max), radix: 16)
     }
 
     public static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        try write(bytes, to: path, through: temporaryPath(for: path))
+    }
+
+    /// `temporary` is a parameter so that a test can plant a link at it.
+    static func write(_ bytes: some Collection<UInt8>, to path: String, through temporary: String) throws {
         try createFolder((path as NSString).deletingLastPathComponent)
-        let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileError.io(path: temporary, reason: String(cString: strerror(errno))) }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw FileError.io(path: temporary, reason: "cannot create the temporary file for \(path) (expected a new file, found \(String(cString: strerror(errno))))")
+        }
         let data = Array(bytes)
         var written = 0
         while written < data.count {
@@ -63,7 +74,7 @@ public enum AtomicFile {
     /// flushes it, so a log keeps every line written before a kill.
     public static func appendLine(_ line: String, to path: String) throws {
         try createFolder((path as NSString).deletingLastPathComponent)
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError.io(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         let bytes = Array((line + "\n").utf8)
@@ -93,7 +104,7 @@ public enum AtomicFile {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
         for case let relative as String in walker {
             guard let range = relative.range(of: temporaryMarker, options: .backwards),
-                  let pid = Int32(relative[range.upperBound...]), !ProcessCheck.isAlive(pid) else { continue }
+                  let pid = Int32(relative[range.upperBound...].prefix { $0 != "." }), !ProcessCheck.isAlive(pid) else { continue }
             unlink((folder as NSString).appendingPathComponent(relative))
         }
     }
