@@ -64,14 +64,22 @@ public struct ReportFolder {
 
     /// Writes the rendered files, report.pdf when `pdf` is on, and, through
     /// `archive`, the run's light copy into `archive/`.
+    /// Refuses before any work when `<reports>/<name>` is something else than
+    /// a report of ours (a runs archive, a home folder), so that nothing of
+    /// the user's is ever replaced.
     public func write(_ rendered: RenderedReport, pdf: Bool = false, archive: (String) throws -> Void) throws -> String {
         try AtomicFile.createFolder(reports)
+        try Self.requireOurs(path)
         cleanLeftovers()
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = (reports as NSString).appendingPathComponent(".\(name).staging-\(pid)")
         let old = (reports as NSString).appendingPathComponent(".\(name).old-\(pid)")
+        try Self.requireOurs(staging)
         try? FileManager.default.removeItem(atPath: staging)
+        try AtomicFile.createFolder(staging)
         do {
+            // The record first: it marks the staging folder as ours for a later cleanup.
+            try AtomicFile.writeJSON(ReportRecord(language: rendered.language), to: (staging as NSString).appendingPathComponent(ReportRecord.fileName))
             try rendered.write(to: staging)
             if pdf {
                 let printPage = (staging as NSString).appendingPathComponent(".print.html")
@@ -80,6 +88,7 @@ public struct ReportFolder {
                 try FileManager.default.removeItem(atPath: printPage)
             }
             try archive((staging as NSString).appendingPathComponent("archive"))
+            try Self.requireOurs(path)
             let hadOld = FileManager.default.fileExists(atPath: path)
             if hadOld, rename(path, old) != 0 { throw FileError.io(path: path, reason: "cannot move the old report aside: \(String(cString: strerror(errno)))") }
             guard rename(staging, path) == 0 else {
@@ -105,10 +114,25 @@ public struct ReportFolder {
                 let full = (reports as NSString).appendingPathComponent(entry)
                 if restore && !FileManager.default.fileExists(atPath: path) {
                     rename(full, path)
-                } else {
+                } else if (try? Self.requireOurs(full)) != nil {
                     try? FileManager.default.removeItem(atPath: full)
                 }
             }
+        }
+    }
+
+    /// Passes when nothing is at `folder` or it is a report folder of ours (a
+    /// real folder, not a link, whose record decodes); the only folders a
+    /// swap or a cleanup may remove.
+    public static func requireOurs(_ folder: String) throws {
+        var status = stat()
+        guard lstat(folder, &status) == 0 else { return }
+        let refusal = "; nothing was written over it: choose another --name or --reports-dir, or move it away yourself"
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw FileError.io(path: folder, reason: "is not a folder (a file or a link), expected a report folder of ours" + refusal)
+        }
+        guard language(of: folder) != nil else {
+            throw FileError.io(path: folder, reason: "is not a report folder (it has no \(ReportRecord.fileName)), expected one of ours" + refusal)
         }
     }
 }

@@ -25,6 +25,14 @@ struct ReportOptions: ParsableArguments {
         if let name, !ReportFolder.isPlainName(name) {
             throw ValidationError("--name: expected a plain folder name (letters, digits, '.', '_', '-'; not starting with '.'), found '\(name)'")
         }
+        // Before any training: the report would replace this folder at the end.
+        if let name {
+            do {
+                try ReportFolder.requireOurs((reportsDir as NSString).appendingPathComponent(name))
+            } catch {
+                throw ValidationError("--name \(name): \(error)")
+            }
+        }
     }
 
     /// Called by the commands that render now (not by a Slurm submission that returns at once).

@@ -48,6 +48,22 @@ struct CommandLineTests {
         }
     }
 
+    @Test("render --name of a folder that is not a report refuses before any work, naming it, and leaves it as it was")
+    func nameOfNotAReport() throws {
+        let reports = NSTemporaryDirectory() + "hw2-cli-reports-\(UUID().uuidString)"
+        let weights = reports + "/runs/units/u/weights.safetensors"
+        try FileManager.default.createDirectory(atPath: reports + "/runs/units/u", withIntermediateDirectories: true)
+        try Data("weights".utf8).write(to: URL(fileURLWithPath: weights))
+        do {
+            _ = try ReportTool.parseAsRoot(["render", Self.root + "/reports/hw2/archive", "--reports-dir", reports, "--name", "runs", "--no-pdf"])
+            Issue.record("accepted --name runs over a folder that is not a report")
+        } catch {
+            let message = ReportTool.message(for: error)
+            #expect(message.contains("--name runs") && message.contains(reports + "/runs") && message.contains("no report.json"), "\(message)")
+        }
+        #expect(FileManager.default.contents(atPath: weights) == Data("weights".utf8))
+    }
+
     @Test("model lists parse in any order, without duplicates")
     func models() throws {
         #expect(try ModelList.parse("3,1,3").map(\.id) == ["model1", "model3"])

@@ -309,10 +309,39 @@ struct ReportTests {
 
         // A writer killed between moving the old report aside and moving the new one in.
         try FileManager.default.moveItem(atPath: reports + "/hw2", toPath: reports + "/.hw2.old-999999999")
-        try FileManager.default.createDirectory(atPath: reports + "/.hw2.staging-999999998", withIntermediateDirectories: true)
+        try AtomicFile.writeJSON(ReportRecord(language: .en), to: reports + "/.hw2.staging-999999998/" + ReportRecord.fileName)
+        try FileManager.default.createDirectory(atPath: reports + "/.hw2.staging-999999997", withIntermediateDirectories: true)
         #expect(throws: Injected.self) { _ = try folder.write(rendered) { _ in throw Injected() } }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"], "the old report is back, the staging folder gone")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == [".hw2.staging-999999997", "hw2"],
+                "the old report is back, the staging folder gone; a folder without our record is left alone")
         #expect(throws: FileError.self) { try ReportFolder(reports: reports, name: "../escape") }
+    }
+
+    @Test("a folder that is not a report of ours is never replaced: the write refuses, naming it, and leaves it as it was",
+          arguments: ["folder", "link", "file"])
+    func notOurs(kind: String) throws {
+        let reports = NSTemporaryDirectory() + "hw2-reports-\(UUID().uuidString)"
+        let runs = reports + "/runs"
+        let elsewhere = reports + "/elsewhere"
+        try AtomicFile.write("weights\n", to: elsewhere + "/units/u/weights.safetensors")
+        switch kind {
+        case "folder": try AtomicFile.write("weights\n", to: runs + "/units/u/weights.safetensors")
+        case "link": try FileManager.default.createSymbolicLink(atPath: runs, withDestinationPath: elsewhere)
+        default: try AtomicFile.write("notes\n", to: runs)
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: reports).sorted()
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
+        var archived = false
+        let error = #expect(throws: FileError.self) { _ = try ReportFolder(reports: reports, name: "runs").write(rendered) { _ in archived = true } }
+        #expect(error?.description.contains(runs) == true && error?.description.contains("nothing was written over it") == true, "\(String(describing: error))")
+        #expect(!archived, "refused before any work")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == before)
+        #expect(FileManager.default.fileExists(atPath: elsewhere + "/units/u/weights.safetensors"))
+        switch kind {
+        case "folder": #expect(FileManager.default.fileExists(atPath: runs + "/units/u/weights.safetensors"))
+        case "link": #expect(try FileManager.default.destinationOfSymbolicLink(atPath: runs) == elsewhere)
+        default: #expect(try String(contentsOfFile: runs, encoding: .utf8) == "notes\n")
+        }
     }
 
     @Test("report.pdf: A4 pages, each with content, in English and Korean",
