@@ -35,7 +35,8 @@ public struct ReportFolder {
     /// `config` links to (read from each folder's archive and page).
     public static func related(to config: RunConfig, language: Language, in reports: String) -> RelatedReports {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-        let rendered = names.sorted().filter { !$0.hasPrefix(".") }.compactMap { name -> (String, RunConfig)? in
+        // Only plain names: a folder's name goes into the links of the page.
+        let rendered = names.sorted().filter(isPlainName).compactMap { name -> (String, RunConfig)? in
             let folder = (reports as NSString).appendingPathComponent(name)
             guard Self.language(of: folder) == language else { return nil }
             let store = archive(of: folder)

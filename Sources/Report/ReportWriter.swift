@@ -86,12 +86,20 @@ public struct ReportWriter {
         files["report.md"] = Array(markdown.utf8)
 
         // The page's body is the same Markdown; links between reports point at report.html there.
-        var body = MarkdownParser().html(from: markdown).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
+        // A figure's caption goes to the page as an attribute we write (Ink would copy it into
+        // alt="…" unescaped), so Ink sees the figure without it.
+        var alts: [String: String] = [:]
+        let figureless = markdown.replacing(/!\[(?<alt>(?:\\.|[^\\\]\n])*)\]\((?<name>figures\/[^)\s"]+)\)/) { match in
+            alts[String(match.output.name)] = Escape.markdownUnescaped(match.output.alt)
+            return "![](\(match.output.name))"
+        }
+        var body = MarkdownParser().html(from: figureless).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
         // Each figure is embedded (the page stands alone) and links to its full-size PNG beside the page.
-        body = body.replacing(/<img src="(?<name>figures\/[^"]+)" alt="(?<alt>[^"]*)"\/>/) { match in
+        body = body.replacing(/<img src="(?<name>figures\/[^"]+)"\/>/) { match in
             let name = String(match.output.name)
             guard let png = files[name] else { return String(match.output.0) }
-            return "<a href=\"\(name)\"><img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" alt=\"\(match.output.alt)\"/></a>"
+            return "<a href=\"\(name)\"><img width=\"\(widths[name] ?? 760)\" src=\"data:image/png;base64,\(Data(png).base64EncodedString())\""
+                + " alt=\"\(Escape.htmlAttribute(alts[name] ?? ""))\"/></a>"
         }
         let printBody = body
             .replacing(/<a href="(?<folder>\.\.\/[^"\/]+)\/report\.html">(?<text>[^<]*)<\/a>/) { "\($0.output.text) (\($0.output.folder)/)" }

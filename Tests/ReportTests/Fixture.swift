@@ -15,14 +15,15 @@ enum Fixture {
     static let environment = RunEnvironment(cpu: "Test CPU (2 cores)", kernel: .avx2, workers: 2,
                                             swiftVersion: "Swift version 6.3.1", os: "Debian GNU/Linux 12 (bookworm), Linux 6.1")
 
-    static func run(models: [ModelSpec] = Homework.models, verification: Verification? = nil) -> RunRecord {
+    static func run(models: [ModelSpec] = Homework.models, verification: Verification? = nil, environment: RunEnvironment = environment,
+                    commit: String = String(repeating: "c", count: 40)) -> RunRecord {
         let config = RunConfig(models: models, seeds: [0], settings: TrainingSettings(epochs: 6))
         let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
                                    finished: "2026-11-29T08:30:00Z",
                                    units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
         let units = config.units.enumerated().map { index, unit in
             let session = Session(firstEpoch: 1, lastEpoch: 6, started: "2026-11-29T08:0\(index):00Z", finished: "2026-11-29T08:\(index + 1)0:00Z",
-                                  code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false),
+                                  code: CodeVersion(gitCommit: commit, gitDirty: false),
                                   environment: environment, executor: "local")
             let unitManifest = UnitManifest(unitId: unit.id, status: .finished, config: unit, sessions: [session], files: [])
             let metrics = metrics(index)

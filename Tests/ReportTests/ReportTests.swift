@@ -86,6 +86,45 @@ struct ReportTests {
         #expect(html.contains("<td>1*3*3*32</td>"), "formulas keep their asterisks")
     }
 
+    /// The elements and attribute names of a page, and any tag that is not
+    /// a name followed by well-formed double-quoted attributes.
+    static func markup(_ html: String) -> (elements: Set<String>, attributes: Set<String>, malformed: [String]) {
+        var elements: Set<String> = [], attributes: Set<String> = [], malformed: [String] = []
+        for tag in html.matches(of: /<\/?(?<name>[A-Za-z][A-Za-z0-9]*)(?<rest>[^>]*)>/) {
+            elements.insert(String(tag.output.name).lowercased())
+            var rest = tag.output.rest
+            while let attribute = rest.prefixMatch(of: /\s+(?<name>[a-z-]+)(="(?<value>[^"]*)")?/) {
+                attributes.insert(String(attribute.output.name))
+                rest = rest[attribute.range.upperBound...]
+            }
+            if !(rest.isEmpty || rest == "/") && tag.output.name.lowercased() != "!doctype" { malformed.append(String(tag.output.0)) }
+        }
+        return (elements, attributes, malformed)
+    }
+
+    @Test("a forged archive's strings stay text: no element or attribute the page did not put there, the caption an escaped alt, Figure 1 kept",
+          arguments: Language.allCases)
+    func forgedStrings(language: Language) throws {
+        let hostile = "M2 \" onload=\"alert(1)\" ' <b> ` x\ny](javascript:alert(1)) <script>alert(1)</script>\u{7}"
+        let model = ModelSpec(id: "model1", title: hostile, layers: ModelSpec.model1.layers)
+        let environment = RunEnvironment(cpu: hostile, kernel: .avx2, workers: 2, swiftVersion: hostile, os: "\(hostile)\n| a | b |")
+        let forged = Fixture.run(models: [model, .model2, .model3], environment: environment, commit: "c` <img src=x onerror=alert(1)> \"")
+        let (md, html, _) = try render(forged, language)
+        let (_, normal, _) = try render(Fixture.run(), language)
+        let seen = Self.markup(html), expected = Self.markup(normal)
+        #expect(seen.malformed.isEmpty, "\(seen.malformed)")
+        #expect(seen.elements.subtracting(expected.elements).isEmpty && seen.attributes.subtracting(expected.attributes).isEmpty,
+                "\(seen.elements.subtracting(expected.elements)) \(seen.attributes.subtracting(expected.attributes))")
+        #expect(!html.lowercased().contains("<script") && !html.contains("<b>") && !html.contains("href=\"javascript"))
+        let single = hostile.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{7}", with: " ")
+        let alt = single.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        #expect(html.contains("alt=\"\(alt): "), "the caption is the title, escaped as an attribute")
+        #expect(md.contains("\n## " + Escape.markdownText(single)), "the title's heading stays one line")
+        #expect(md.contains(language == .en ? "\n*Figure 1. " : "\n*그림 1. ") && md.contains("](figures/model1.png)"))
+        #expect(!md.contains("\u{7}") && !md.contains("\n| a | b |"))
+    }
+
     @Test("a template naming a value the report does not provide is an error, not a blank")
     func missingValue() throws {
         let folder = NSTemporaryDirectory() + "hw2-templates-\(UUID().uuidString)"
