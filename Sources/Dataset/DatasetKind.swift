@@ -22,6 +22,9 @@ public struct DatasetKind: Sendable, Hashable, Codable {
 
     public var files: [File] { [trainImages, trainLabels, testImages, testLabels] }
 
+    /// Training images in either dataset's canonical file: the most a batch can hold.
+    public static let trainingImageCount = 60_000
+
     public static let mnist = DatasetKind(
         name: "mnist",
         trainImages: File(name: "train-images-idx3-ubyte", sha256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),

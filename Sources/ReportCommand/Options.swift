@@ -88,6 +88,12 @@ struct TrainingOptions: ParsableArguments {
         try checkAtLeast(epochs, 1, "--epochs")
         try checkAtLeast(batchSize, 1, "--batch-size")
         if let limitTrain { try checkAtLeast(limitTrain, 1, "--limit-train") }
+        // Before any allocation: a batch is allocated whole.
+        let images = min(limitTrain ?? DatasetKind.trainingImageCount, DatasetKind.trainingImageCount)
+        guard batchSize <= images else {
+            let what = limitTrain == nil ? "the training images" : "the training images --limit-train keeps"
+            throw ValidationError("--batch-size: expected a whole number from 1 to \(images) (\(what)), found \(batchSize)")
+        }
     }
 
     func settings(_ data: DataOptions) -> TrainingSettings {
@@ -170,6 +176,11 @@ struct ExecutorOptions: ParsableArguments {
     func validate() throws {
         if executor == .local && (wait || slurmPartition != nil || slurmTime != nil || !slurmArg.isEmpty) {
             throw ValidationError("--wait and --slurm-* need --executor slurm")
+        }
+        // Each becomes a line of the batch script or a word of sbatch's command line.
+        let values = [("--slurm-partition", slurmPartition), ("--slurm-time", slurmTime)] + slurmArg.map { ("--slurm-arg", Optional($0)) }
+        for case let (flag, value?) in values where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ValidationError("\(flag): expected one line without control characters, found \(value.debugDescription)")
         }
     }
 

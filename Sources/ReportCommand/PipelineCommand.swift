@@ -26,7 +26,7 @@ struct PipelineCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Models to train: all, or numbers like 1,3.", valueName: "list"), transform: ModelList.transform)
     var models: ModelList = .all
 
-    @Option(name: [.customLong("seeds"), .customLong("seed")], help: ArgumentHelp("Seeds of every random stream (initialisation, shuffling): one (0), a range (0-4) or a list (0,3,7).", valueName: "seeds"),
+    @Option(name: [.customLong("seeds"), .customLong("seed")], parsing: .unconditional, help: ArgumentHelp("Seeds of every random stream (initialisation, shuffling): one (0), a range (0-4) or a list (0,3,7).", valueName: "seeds"),
             transform: SeedList.transform)
     var seeds: SeedList = SeedList(Homework.seeds)
 

@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only these models (numbers like 2 or 1,3).", valueName: "list"), transform: ModelList.transform)
     var models: ModelList?
 
-    @Option(help: ArgumentHelp("Only these seeds (like 0 or 0-2).", valueName: "seeds"), transform: SeedList.transform)
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only these seeds (like 0 or 0-2).", valueName: "seeds"), transform: SeedList.transform)
     var seeds: SeedList?
 
     @OptionGroup var threads: ThreadOptions

@@ -18,7 +18,9 @@ public struct SeedList: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         func number(_ part: Substring) throws -> UInt64 {
             let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { throw ParseError.invalid(text, reason: "an empty entry") }
+            guard !trimmed.isEmpty else {
+                throw ParseError.invalid(text, reason: part.startIndex == text.startIndex && text.hasPrefix("-") ? "a seed is not negative" : "an empty entry")
+            }
             guard let value = UInt64(trimmed) else {
                 throw ParseError.invalid(text, reason: "'\(trimmed)' is not a whole number from 0 to \(UInt64.max)")
             }

@@ -38,6 +38,15 @@ struct CommandLineTests {
         (["--seeds", "5-3"], "the range 5-3 runs backwards"),
         (["--seeds", "1,1"], "seed 1 appears twice"),
         (["--jobs", "0"], "--jobs: expected a whole number of at least 1, found 0"),
+        (["--batch-size", "100000000"], "--batch-size: expected a whole number from 1 to 60000 (the training images), found 100000000"),
+        (["train", "--batch-size", "9223372036854775807"], "--batch-size: expected a whole number from 1 to 60000 (the training images), found 9223372036854775807"),
+        (["--batch-size", "200", "--limit-train", "100"], "--batch-size: expected a whole number from 1 to 100 (the training images --limit-train keeps), found 200"),
+        (["--executor", "slurm", "--slurm-time", "1:00\nid"], "--slurm-time: expected one line without control characters, found \"1:00\\nid\""),
+        (["--executor", "slurm", "--slurm-partition", "a\rb"], "--slurm-partition: expected one line without control characters"),
+        (["--executor", "slurm", "--slurm-arg=--account=ml\n#SBATCH --x"], "--slurm-arg: expected one line without control characters"),
+        (["--seeds", "-1"], "--seeds <seeds>': expected seeds like 0-4 or 0,3,7"),
+        (["--seeds", "-1"], "a seed is not negative"),
+        (["verify", "--seeds", "-1"], "a seed is not negative"),
     ])
     func badValues(arguments: [String], message: String) {
         do {
