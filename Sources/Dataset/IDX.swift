@@ -90,6 +90,30 @@ public enum IDX {
         return Array(output.prefix(Int(stream.total_out)))
     }
 
+    /// The largest IDX file of either dataset (60,000 training images): no
+    /// header may declare more.
+    public static let maximumLength = 16 + 60_000 * 28 * 28
+
+    /// The length an IDX header declares, once `bytes` hold the whole header;
+    /// nil before that or when the bytes are no IDX header (which `header` names).
+    static func declaredLength(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, bytes[2] == 0x08, (1...3).contains(bytes[3]) else { return nil }
+        let dimensions = Int(bytes[3])
+        guard bytes.count >= 4 + 4 * dimensions else { return nil }
+        var values = 1
+        for d in 0..<dimensions {
+            let size = bytes[(4 + 4 * d)..<(8 + 4 * d)].reduce(0) { $0 << 8 | Int($1) }
+            let (product, overflow) = values.multipliedReportingOverflow(by: size)
+            if overflow { return Int.max }
+            values = product
+        }
+        let (length, overflow) = values.addingReportingOverflow(4 + 4 * dimensions)
+        return overflow ? Int.max : length
+    }
+
+    /// Inflates at most what the IDX header inside declares (and never more
+    /// than `maximumLength`): a gzip bomb is refused after one chunk beyond
+    /// that, not after it has filled the memory.
     static func gunzip(_ path: String) throws -> [UInt8] {
         guard FileManager.default.isReadableFile(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
@@ -116,6 +140,16 @@ public enum IDX {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<Int(n)])
+            let declared = declaredLength(out)
+            if let declared, declared > maximumLength {
+                throw DatasetError.malformed(path: path, expected: "an IDX header declaring at most \(maximumLength) bytes (the largest dataset file)",
+                                             found: declared == Int.max ? "dimensions whose product overflows" : "one declaring \(declared) bytes")
+            }
+            if out.count > (declared ?? maximumLength) {
+                throw DatasetError.malformed(path: path, expected: declared.map { "\($0) bytes inflated, as its IDX header declares" }
+                                                 ?? "at most \(maximumLength) bytes inflated (the largest dataset file)",
+                                             found: "more (inflating stopped at \(out.count) bytes)")
+            }
         }
         // A stream cut short reads as a clean end; only the trailer proves it complete.
         guard out.count > 0 || FileManager.default.contents(atPath: path)?.isEmpty == true else {

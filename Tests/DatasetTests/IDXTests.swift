@@ -115,6 +115,24 @@ struct DataFolderTests {
         }
     }
 
+    @Test("a gzip bomb is refused once it inflates past what its IDX header declares, or past the largest dataset file",
+          arguments: [[1, 28, 28], [4_000_000_000, 28, 28], [Int(UInt32.max), Int(UInt32.max), Int(UInt32.max)]])
+    func gzipBomb(dims: [Int]) throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/t10k-images-idx3-ubyte.gz"
+        // 64 MB of zeros behind the header gzip to about 64 KB.
+        let bomb = try IDX.gzip(idx(dims, payload: [UInt8](repeating: 0, count: 64 << 20)), path: path)
+        try Data(bomb).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: DatasetError.self) { _ = try IDX.read(path) }
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix(path + ": expected "), "\(message)")
+        if dims == [1, 28, 28] {
+            #expect(message.contains("expected 800 bytes inflated, as its IDX header declares, found more"), "\(message)")
+        } else {
+            #expect(message.contains("expected an IDX header declaring at most 47040016 bytes"), "\(message)")
+        }
+    }
+
     @Test("a corrupt .gz is reported as such")
     func corruptGzip() throws {
         let folder = try temporaryFolder()
