@@ -18,9 +18,7 @@ public struct SeedList: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         func number(_ part: Substring) throws -> UInt64 {
             let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else {
-                throw ParseError.invalid(text, reason: part.startIndex == text.startIndex && text.hasPrefix("-") ? "a seed is not negative" : "an empty entry")
-            }
+            guard !trimmed.isEmpty else { throw ParseError.invalid(text, reason: "an empty entry") }
             guard let value = UInt64(trimmed) else {
                 throw ParseError.invalid(text, reason: "'\(trimmed)' is not a whole number from 0 to \(UInt64.max)")
             }
@@ -28,6 +26,7 @@ public struct SeedList: Hashable, Sendable, CustomStringConvertible {
         }
         var seeds: [UInt64] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !part.trimmingCharacters(in: .whitespaces).hasPrefix("-") else { throw ParseError.invalid(text, reason: "a seed is not negative") }
             let bounds = part.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
             if bounds.count == 2 {
                 let low = try number(bounds[0]), high = try number(bounds[1])

@@ -375,7 +375,8 @@ struct SeedListTests {
     @Test("bad seed lists are refused with the reason", arguments: [
         ("5-3", "the range 5-3 runs backwards"), ("a", "'a' is not a whole number"), ("", "an empty entry"),
         ("1,1", "seed 1 appears twice"), ("0-2,2", "seed 2 appears twice"), ("18446744073709551616", "is not a whole number"),
-        ("-1", "an empty entry"),
+        ("-1", "a seed is not negative"),
+        ("3,-1", "a seed is not negative"), ("3,", "an empty entry"),
     ])
     func bad(text: String, reason: String) {
         do {
