@@ -4,6 +4,13 @@
  * ox) order, starting from +0 for every pixel, the same on every path. */
 #include "paths.h"
 
+/* Copies plane [h, w] into the inside of padded [h + 2p, w + 2p]; the border
+ * is left alone (zeroed once by the caller, never written here). */
+HW2_INLINE void pad_plane(const float *plane, long h, long w, long p, float *padded) {
+    const long wp = w + 2 * p;
+    for (long y = 0; y < h; y++) memcpy(padded + (y + p) * wp + p, plane + y * w, (size_t)w * sizeof(float));
+}
+
 HW2_INLINE void im2col_body(const hw2_conv_shape *c, long n, long s0, long s1, const float *x, float *col, float *padded) {
     const long wp = c->w + 2 * c->padding, hp = c->h + 2 * c->padding, k = c->kernel, stride = c->stride;
     const long per = c->ho * c->wo, columns = (s1 - s0) * per;

@@ -13,13 +13,6 @@
 
 #define HW2_INLINE static inline __attribute__((always_inline))
 
-/* Copies plane [h, w] into the inside of padded [h + 2p, w + 2p]; the border
- * is left alone (zeroed once by the caller, never written here). */
-HW2_INLINE void pad_plane(const float *plane, long h, long w, long p, float *padded) {
-    const long wp = w + 2 * p;
-    for (long y = 0; y < h; y++) memcpy(padded + (y + p) * wp + p, plane + y * w, (size_t)w * sizeof(float));
-}
-
 /* The path to run: the one asked for when this CPU runs it, else portable
  * (the same bits, slower). */
 static inline int hw2_path_index(hw2_kernel_path path) {

@@ -15,8 +15,9 @@
  * written 0 - x, which turns +0 into +0. */
 #include "paths.h"
 
-/* The transforms run over the tiles of a tile row in groups of G side by side
- * (8, 4, or 1 when the row is narrower than 4): one vector lane per tile. A
+/* The input gradient's column pass runs over the tiles of a tile row in groups
+ * of G side by side (8, 4, or 1 when the row is narrower than 4): one vector
+ * lane per tile. A
  * row whose width is not a multiple of G ends with a group that overlaps the
  * one before and writes the same values again. Each group is a fixed-size
  * loop, so the compiler widens it to G lanes with no remainder. */

@@ -168,8 +168,8 @@ struct ElementwiseKernelTests {
         }
     }
 
-    /// Widths with 1, 4 and 8 tiles a row and with remainders of each.
-    static let winogradShapes: [(h: Int, w: Int)] = [(4, 6), (6, 8), (4, 18), (8, 16), (2, 28)]
+    /// Rows of 3 to 14 tiles: the input gradient's groups of 1, 4 and 8 tiles, with and without remainders.
+    static let winogradShapes: [(h: Int, w: Int)] = [(4, 6), (6, 8), (4, 12), (4, 18), (8, 16), (2, 28)]
 
     @Test("Winograd F(2x2,3x3) transforms: each value the written-out graph, rows before columns",
           arguments: winogradShapes)
@@ -260,35 +260,75 @@ struct ElementwiseKernelTests {
         }
     }
 
-    @Test("Winograd's input gradient is the input transform's adjoint, with the same bits on every path",
+    @Test("Winograd's input gradient: the written-out graph on every path, and the input transform's adjoint",
           arguments: winogradShapes)
     func winogradInputGradient(h: Int, w: Int) {
         let (cin, n, s0, s1) = (3, 4, 1, 3)
         let shape = hw2_winograd_shape(cin: cin, cout: 1, h: h, w: w)
-        let t = (s1 - s0) * (h / 2) * (w / 2)
-        let x = Self.values(cin * n * h * w, seed: 16), dV = Self.values(16 * cin * t, seed: 17)
-        var split = [Float](repeating: 0, count: 8 * (h / 2 + 2) * (w / 2)), rows = split
-        var part = [Float](repeating: 0, count: 16 * (w / 2))
-        var v = [Float](repeating: 0, count: dV.count)
-        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, x, &v, &split, &rows)
+        let (th, tw) = (h / 2, w / 2)
+        let tiles = th * tw, t = (s1 - s0) * tiles
+        let x = Self.values(cin * n * h * w, seed: 16), dV = Self.values(16 * cin * t, seed: 17, specials: true).map { $0.isNaN ? 1 : $0 }
+        // B q, B = [1 0 0 0; 0 1 -1 1; -1 1 1 0; 0 0 0 -1].
+        func spread(_ q: [Float]) -> [Float] { [q[0], q[1] - q[2] + q[3], q[1] + q[2] - q[0], 0 - q[3]] }
         let start = Self.values(x.count, seed: 18)
-        var first: [Float]?
-        for path in Self.paths {
-            var dx = start
-            hw2_winograd_input_gradient(path.cValue, shape, n, s0, s1, dV, &dx, &rows, &part)
-            // <V(x), dV> = <x, V^T(dV)> over the chunk's samples; the others are left alone.
-            var left = 0.0, right = 0.0, untouched = true
-            for i in 0..<dV.count { left += Double(v[i]) * Double(dV[i]) }
-            for c in 0..<cin {
-                for s in 0..<n {
-                    for i in 0..<(h * w) {
-                        let at = (c * n + s) * h * w + i
-                        if (s0..<s1).contains(s) { right += Double(x[at]) * Double(dx[at]) } else { untouched = untouched && dx[at] == start[at] }
+        var expected = start  // samples outside [s0, s1) keep these
+        for c in 0..<cin {
+            for s in s0..<s1 {
+                // B dV down each tile's columns, added into the padded rows from +0, tile row after tile row.
+                var rows = [[[Float]]](repeating: [[Float]](repeating: [Float](repeating: 0, count: tw), count: 4), count: h + 2)
+                for ty in 0..<th {
+                    for j in 0..<4 {
+                        for k in 0..<tw {
+                            let q = spread((0..<4).map { dV[((4 * $0 + j) * cin + c) * t + (s - s0) * tiles + ty * tw + k] })
+                            for i in 0..<4 { rows[2 * ty + i][j][k] += q[i] }
+                        }
+                    }
+                }
+                // Then B along each padded row: padded column 2k + j gets value j of tile k; a pixel
+                // is the sum of its (one or two) values in increasing j, the first taken as it is.
+                for r in 1...h {
+                    let spreadRow = (0..<tw).map { k in spread((0..<4).map { rows[r][$0][k] }) }
+                    for column in 0..<w {
+                        let terms = (0..<4).compactMap { j -> Float? in
+                            let twice = column + 1 - j
+                            return twice % 2 == 0 && twice >= 0 && twice / 2 < tw ? spreadRow[twice / 2][j] : nil
+                        }
+                        expected[((c * n + s) * h + r - 1) * w + column] = terms.dropFirst().reduce(terms[0], +)
                     }
                 }
             }
-            #expect(abs(left - right) <= 1e-4 * max(1, abs(left)) && untouched, "adjoint on \(path.rawValue): \(left) vs \(right)")
-            if let first { #expect(firstBitDifference(dx, first) == nil, "\(path.rawValue) differs from \(Self.paths[0].rawValue)") } else { first = dx }
+        }
+        var rows = [Float](repeating: 0, count: 8 * (th + 2) * tw), part = [Float](repeating: 0, count: 16 * tw)
+        Self.expectEachPath(start, expected, "input gradient transform") { path, p in
+            hw2_winograd_input_gradient(path.cValue, shape, n, s0, s1, dV, p, &rows, &part)
+        }
+
+        // <V(x), dV> = <x, V^T(dV)> over the chunk's samples, in Double: the graph is the adjoint.
+        var split = rows, v = [Float](repeating: 0, count: dV.count)
+        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, x, &v, &split, &rows)
+        var left = 0.0, right = 0.0
+        for i in 0..<dV.count { left += Double(v[i]) * Double(dV[i]) }
+        for c in 0..<cin {
+            for s in s0..<s1 {
+                for i in 0..<(h * w) { right += Double(x[(c * n + s) * h * w + i]) * Double(expected[(c * n + s) * h * w + i]) }
+            }
+        }
+        #expect(abs(left - right) <= 1e-4 * max(1, abs(left)), "adjoint: \(left) vs \(right)")
+    }
+
+    @Test("the two ReLU rules stay apart at -0: max(x, 0) gives +0, Winograd's fused `v < 0 ? 0 : v` keeps -0")
+    func reluAtNegativeZero() {
+        let minusZero: [Float] = Array(repeating: -0.0, count: 40)
+        Self.expectEachPath(minusZero, Array(repeating: 0, count: 40), "add + relu of -0 and -0") { path, p in
+            hw2_add_relu(path.cValue, 40, minusZero, minusZero, p)
+        }
+        let shape = hw2_winograd_shape(cin: 1, cout: 1, h: 2, w: 10)
+        let m = [Float](repeating: -0.0, count: 16 * 5), bias: [Float] = [-0.0]
+        var planeRows = [Float](repeating: 0, count: 20)
+        // From M = -0 only the top-left value of a block sums to -0 ((-0) - (-0) is +0 elsewhere).
+        let blocks = (0..<20).map { $0 < 10 && $0 % 2 == 0 ? Float(-0.0) : 0 }
+        Self.expectEachPath(Array(repeating: 1, count: 20), blocks, "Winograd output of -0 with ReLU") { path, p in
+            hw2_winograd_output(path.cValue, shape, 1, 0, 1, m, bias, 1, p, &planeRows)
         }
     }
 

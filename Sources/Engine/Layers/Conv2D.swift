@@ -11,7 +11,7 @@ import Kernels
 /// order: it depends on the layer's shape only, never on the thread count.
 ///
 /// With `relu`, the layer is a conv followed by ReLU, as LayerStack fuses
-/// them: max(0, .) is applied to each chunk of output, and backward masks each
+/// them: max(., 0) is applied to each chunk of output, and backward masks each
 /// chunk of gradient, while it is in cache, instead of in two more passes over
 /// the whole activation.
 final class Conv2D: ConvolutionLayer {

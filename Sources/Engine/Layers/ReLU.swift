@@ -1,6 +1,6 @@
 import Kernels
 
-/// max(0, x), in place: the output overwrites the input, and backward masks the
+/// max(x, 0) (Swift's: +0 for -0, NaN kept), in place: the output overwrites the input, and backward masks the
 /// incoming gradient where the output was zero (PyTorch's convention at 0).
 final class ReLU: Layer {
     let size: Int                                // features per sample

@@ -86,8 +86,8 @@ void hw2_col2im(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, lon
                 float *padded);
 
 /* A 3x3, stride 1, padding 1 convolution done by Winograd's F(2x2, 3x3)
- * (winograd.c gives the matrices and the order of every operation): h and w
- * even, tiles T = (s1 - s0) * (h/2) * (w/2) per chunk of samples [s0, s1). */
+ * (winograd.c gives the matrices and the order of every operation): h even,
+ * w even and at least 4, tiles T = (s1 - s0) * (h/2) * (w/2) per chunk of samples [s0, s1). */
 typedef struct {
     long cin, cout, h, w;
 } hw2_winograd_shape;
