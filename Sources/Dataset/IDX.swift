@@ -92,7 +92,7 @@ public enum IDX {
 
     /// The largest IDX file of either dataset (60,000 training images): no
     /// header may declare more.
-    public static let maximumLength = 16 + 60_000 * 28 * 28
+    public static let maximumLength = 16 + DatasetKind.trainingImageCount * 28 * 28
 
     /// The length an IDX header declares, once `bytes` hold the whole header;
     /// nil before that or when the bytes are no IDX header (which `header` names).

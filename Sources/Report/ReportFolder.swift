@@ -77,7 +77,11 @@ public struct ReportFolder {
         let old = (reports as NSString).appendingPathComponent(".\(name).old-\(pid)")
         try Self.requireOurs(staging)
         try? FileManager.default.removeItem(atPath: staging)
-        try AtomicFile.createFolder(staging)
+        // mkdir, not a create that accepts what is there: a link planted at the
+        // staging name since the removal is refused instead of written through.
+        guard mkdir(staging, 0o755) == 0 else {
+            throw FileError.io(path: staging, reason: "cannot create the staging folder: \(String(cString: strerror(errno)))")
+        }
         do {
             // The record first: it marks the staging folder as ours for a later cleanup.
             try AtomicFile.writeJSON(ReportRecord(language: rendered.language), to: (staging as NSString).appendingPathComponent(ReportRecord.fileName))
@@ -113,9 +117,10 @@ public struct ReportFolder {
             for (marker, restore) in [(".\(name).staging-", false), (".\(name).old-", true)] where entry.hasPrefix(marker) {
                 guard let pid = Int32(entry.dropFirst(marker.count)), !ProcessCheck.isAlive(pid) else { continue }
                 let full = (reports as NSString).appendingPathComponent(entry)
+                guard (try? Self.requireOurs(full)) != nil else { continue }
                 if restore && !FileManager.default.fileExists(atPath: path) {
                     rename(full, path)
-                } else if (try? Self.requireOurs(full)) != nil {
+                } else {
                     try? FileManager.default.removeItem(atPath: full)
                 }
             }

@@ -32,12 +32,11 @@ public struct RenderedReport {
     public var language: Language
 
     /// Writes every file atomically into `folder` (ReportFolder swaps whole
-    /// folders), and the folder's record last.
+    /// folders and writes the folder's record before these).
     func write(to folder: String) throws {
         for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
             try AtomicFile.write(bytes, to: (folder as NSString).appendingPathComponent(path))
         }
-        try AtomicFile.writeJSON(ReportRecord(language: language), to: (folder as NSString).appendingPathComponent(ReportRecord.fileName))
     }
 }
 

@@ -312,22 +312,21 @@ struct ReportTests {
         #expect(!String(decoding: try #require(unrelated.files["report.md"]), as: UTF8.self).contains("varies across seeds"),
                 "a study of other settings says nothing of this run's noise")
 
-        // A folder's language is read from its record, whatever its name.
-        let folder = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(ReportFolder.language(of: folder) == nil)
+        // A folder's language is read from the record its writer leaves, whatever its name.
+        let reports = NSTemporaryDirectory() + "hw2-related-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        #expect(ReportFolder.language(of: reports + "/any-name") == nil)
         let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko, commands: Fixture.commands)
-        try ko.write(to: folder)
+        let folder = try ReportFolder(reports: reports, name: "any-name").write(ko) { _ in }
         #expect(ReportFolder.language(of: folder) == .ko)
     }
 
     @Test("a report folder's language is its record's, not its page's; a folder without a record is not a report of ours")
     func reportRecord() throws {
-        let folder = NSTemporaryDirectory() + "hw2-record-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let reports = NSTemporaryDirectory() + "hw2-record-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: reports) }
         let ko = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .ko, commands: Fixture.commands)
-        try ko.write(to: folder)
+        let folder = try ReportFolder(reports: reports, name: "hw2").write(ko) { _ in }
         #expect(String(decoding: try #require(FileManager.default.contents(atPath: folder + "/report.html")), as: UTF8.self).contains("<html lang=\"ko\""))
         try AtomicFile.writeJSON(ReportRecord(language: .en), to: folder + "/" + ReportRecord.fileName)
         #expect(ReportFolder.language(of: folder) == .en)
@@ -381,6 +380,19 @@ struct ReportTests {
         case "link": #expect(try FileManager.default.destinationOfSymbolicLink(atPath: runs) == elsewhere)
         default: #expect(try String(contentsOfFile: runs, encoding: .utf8) == "notes\n")
         }
+    }
+
+    @Test("a folder planted as a dead writer's old report is not put in place of the report, nor removed")
+    func plantedOldReport() throws {
+        let reports = NSTemporaryDirectory() + "hw2-planted-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: reports) }
+        let planted = reports + "/.hw2.old-2147483000"  // a pid no process has
+        try FileManager.default.createDirectory(atPath: planted, withIntermediateDirectories: true)
+        try AtomicFile.write(Array("not a report".utf8), to: planted + "/notes.txt")
+        let en = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
+        let folder = try ReportFolder(reports: reports, name: "hw2").write(en) { _ in }
+        #expect(ReportFolder.language(of: folder) == .en)
+        #expect(FileManager.default.contents(atPath: planted + "/notes.txt") == Data("not a report".utf8))
     }
 
     @Test("report.pdf: A4 pages, each with content, in English and Korean",
