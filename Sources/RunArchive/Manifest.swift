@@ -19,6 +19,25 @@ public struct FileRecord: Codable, Hashable, Sendable {
         self.init(path: path, bytes: contents.count, sha256: Digest.sha256(contents))
     }
 
+    /// A recorded path is read back only as a plain file name inside the
+    /// unit's folder: a forged `../../victim.txt` (or an absolute path) would
+    /// otherwise make readers check, copy or name a file outside the archive.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        bytes = try container.decode(Int.self, forKey: .bytes)
+        sha256 = try container.decode(String.self, forKey: .sha256)
+        let plain = !path.isEmpty && path != "." && path != ".." && !path.contains("/")
+            && !path.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard plain else {
+            throw DecodingError.dataCorruptedError(forKey: .path, in: container,
+                                                   debugDescription: "expected a plain file name inside the unit's folder, found \(path.debugDescription)")
+        }
+        guard bytes >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .bytes, in: container, debugDescription: "expected a size of 0 or more, found \(bytes)")
+        }
+    }
+
     /// Compares bytes read from disk (nil: missing) with this record.
     func mismatch(_ contents: Data?, at fullPath: String) -> Mismatch? {
         guard let contents else { return Mismatch(path: fullPath, kind: .missing) }

@@ -33,6 +33,19 @@ struct IntegrityTests {
         #expect(JSON.snakeCase("filesSha256") == "files_sha256" && JSON.snakeCase("kernelSHA") == "kernel_sha" && JSON.snakeCase("URLPath") == "url_path")
     }
 
+    @Test("a manifest's file paths are plain names inside the unit's folder: a forged ../ or absolute path is refused, naming it",
+          arguments: ["../../victim.txt", "/etc/passwd", "..", "a/b", ""])
+    func manifestPaths(path: String) throws {
+        let json = #"{"path": "\#(path)", "bytes": 1, "sha256": "00"}"#
+        let result = Result { try JSON.decode(FileRecord.self, from: Data(json.utf8), path: "runs/x/manifest.json") }
+        guard case let .failure(error) = result else {
+            Issue.record("\(path.debugDescription) was accepted as a manifest path")
+            return
+        }
+        #expect("\(error)".contains("runs/x/manifest.json") && "\(error)".contains("expected a plain file name"), "\(error)")
+        #expect((try? JSON.decode(FileRecord.self, from: Data(#"{"path": "weights.safetensors", "bytes": 1, "sha256": "00"}"#.utf8), path: "m")) != nil)
+    }
+
     @Test("a failure at any write, then a rerun: the same bits as an undisturbed run, no temporary file left")
     func failureAtEveryWrite() throws {
         let config = S.config(epochs: 2)
