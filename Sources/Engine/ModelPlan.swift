@@ -39,7 +39,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
 public struct ModelPlan: Sendable, CustomStringConvertible {
     public enum Algorithm: String, Sendable {
         case im2col = "im2col + GEMM"
-        case winograd = "Winograd F(2x2,3x3), 16 GEMMs"
+        case winograd = "Winograd F(4x4,3x3), 36 GEMMs"
     }
 
     public struct Convolution: Sendable {

@@ -1,290 +1,301 @@
-/* The transforms of Winograd's F(2x2, 3x3) (Lavin and Gray 2016), forward and
- * adjoint, for a 3x3 convolution with stride 1 and padding 1 over activations
- * [channels, n, h, w] with h and w even. Tile (ty, tx) covers input rows
- * 2ty-1 ... 2ty+2 and columns 2tx-1 ... 2tx+2; its 16 transformed values go to
- * [16, channels, T] (T = the chunk's tiles, sample-major, then ty, then tx),
- * so each of the 16 positions is one GEMM over the channels.
+/* The transforms of Winograd's F(4x4, 3x3) (Lavin and Gray 2016; points 0,
+ * 1, -1, 2, -2 and infinity), forward and adjoint, for a 3x3 convolution with
+ * stride 1 and padding 1 over activations [channels, n, h, w]. Output tile
+ * (ty, tx) covers rows 4ty ... 4ty+3 and columns 4tx ... 4tx+3 (those past h
+ * or w are computed and dropped); it reads input rows 4ty-1 ... 4ty+4 and
+ * columns 4tx-1 ... 4tx+4, zero outside the image. A plane has th x tw tiles
+ * (th = ceil(h/4), tw = ceil(w/4)); a tile's 36 transformed values go to
+ * [36, channels, T] (T = the chunk's tiles, sample-major, then ty, then tx),
+ * so each of the 36 positions is one GEMM over the channels.
  *
- *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]    V = B^T d B
- *   G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]  U = G g G^T
- *   A^T = [1 1 1 0; 0 1 -1 -1]                        y = A^T M A
+ *   B^T = [4  0 -5  0 1 0]   G = [ 1/4     0     0]   A^T = [1 1  1 1  1 0]
+ *         [0 -4 -4  1 1 0]       [-1/6  -1/6  -1/6]         [0 1 -1 2 -2 0]
+ *         [0  4 -4 -1 1 0]       [-1/6   1/6  -1/6]         [0 1  1 4  4 0]
+ *         [0 -2 -1  2 1 0]       [1/24  1/12   1/6]         [0 1 -1 8 -8 1]
+ *         [0  2 -1 -2 1 0]       [1/24 -1/12   1/6]
+ *         [0  4  0 -5 0 1]       [   0     0     1]
  *
- * Each value is a fixed graph of IEEE additions, subtractions and halvings,
- * written out below in the order it is evaluated (left to right, rows of a
- * tile before its columns), the same on every path (paths.h). Negation is
- * written 0 - x, which turns +0 into +0. */
+ *   V = B^T d B    U = G g G^T    y = A^T M A
+ *
+ * Every transform is a 1-D transform of six (or three, or four) values
+ * applied along the rows of a tile, then down its columns, each a fixed
+ * graph of IEEE operations written out below (multiplications by 2, 4 and 8
+ * are exact; 1/6 and 1/24 are the nearest floats), the same on every path
+ * (paths.h). Each pass is a flat loop over a plane's tiles, so a path runs
+ * as many tiles side by side as its vectors hold. Negation is written 0 - x,
+ * which turns +0 into +0. */
 #include "paths.h"
 
-/* The input gradient's column pass runs over the tiles of a tile row in groups
- * of G side by side (8, 4, or 1 when the row is narrower than 4): one vector
- * lane per tile. A
- * row whose width is not a multiple of G ends with a group that overlaps the
- * one before and writes the same values again. Each group is a fixed-size
- * loop, so the compiler widens it to G lanes with no remainder. */
-#define TILE_GROUPS(tw, step)                                                          \
-    do {                                                                              \
-        if ((tw) >= 8)                                                                \
-            for (long g_ = 0; g_ < (tw); g_ += 8) step(8, g_ < (tw) - 8 ? g_ : (tw) - 8); \
-        else if ((tw) >= 4)                                                           \
-            for (long g_ = 0; g_ < (tw); g_ += 4) step(4, g_ < (tw) - 4 ? g_ : (tw) - 4); \
-        else                                                                          \
-            for (long g_ = 0; g_ < (tw); g_++) step(1, g_);                           \
-    } while (0)
+static const float SIXTH = 1.0f / 6.0f;
 
-/* V [16, cin, T] for samples [s0, s1). Each plane is first split by the
- * parity of its rows and columns into half-size planes [h/2 + 2, w/2] with a
- * zero row above and below: for input row 2ty + a (a = 0, 1), tile k's four
- * padded columns 2k ... 2k+3 are input columns 2k-1, 2k, 2k+1, 2k+2, kept as
- * `left` (0 for k = 0), `even`, `odd` and `right` (0 for k = w/2 - 1). Then
- * d B of every padded row is one flat loop over a half plane (`rows`, for
- * each parity the four values j), and B^T down the four padded rows of every
- * tile (input rows 2ty-1 ... 2ty+2, parities 1, 0, 1, 0) is another: every
- * value goes through the same operations as in a padded plane, and every
- * loop is contiguous. Scratch `split` and `rows` [8, h/2 + 2, w/2] each. */
+/* Tiles of a plane per side. */
+static long tiles_along(long size) { return (size + 3) / 4; }
+
+long hw2_winograd_scratch(hw2_winograd_shape shape, long samples) {
+    const long th = tiles_along(shape.h), tw = tiles_along(shape.w);
+    return 72 * samples * th * tw + (4 * th + 2) * (4 * tw + 2);
+}
+
+/* B^T d: six values of a tile's row (or column) of input. */
+HW2_INLINE void input_1d(const float d[6], float v[6]) {
+    v[0] = (d[4] - d[2]) + 4.0f * (d[0] - d[2]);
+    v[1] = (d[3] + d[4]) - 4.0f * (d[1] + d[2]);
+    v[2] = (d[4] - d[3]) + 4.0f * (d[1] - d[2]);
+    v[3] = (d[4] - d[2]) + 2.0f * (d[3] - d[1]);
+    v[4] = (d[4] - d[2]) - 2.0f * (d[3] - d[1]);
+    v[5] = (d[5] - d[3]) + 4.0f * (d[1] - d[3]);
+}
+
+/* B w, the adjoint of input_1d. */
+HW2_INLINE void input_gradient_1d(const float w[6], float d[6]) {
+    d[0] = 4.0f * w[0];
+    d[1] = 4.0f * ((w[2] - w[1]) + w[5]) + 2.0f * (w[4] - w[3]);
+    d[2] = ((0.0f - 4.0f * w[0]) - 4.0f * (w[1] + w[2])) - ((w[3] + w[4]) + w[0]);
+    d[3] = ((w[1] - w[2]) + 2.0f * (w[3] - w[4])) - (4.0f * w[5] + w[5]);
+    d[4] = (w[0] + (w[1] + w[2])) + (w[3] + w[4]);
+    d[5] = w[5];
+}
+
+/* A^T m: four outputs from six transformed values. */
+HW2_INLINE void output_1d(const float m[6], float y[4]) {
+    const float a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], d = m[3] - m[4];
+    y[0] = (m[0] + a) + c;
+    y[1] = b + 2.0f * d;
+    y[2] = a + 4.0f * c;
+    y[3] = (b + 8.0f * d) + m[5];
+}
+
+/* A z, the adjoint of output_1d. */
+HW2_INLINE void output_gradient_1d(const float z[4], float m[6]) {
+    const float even = z[0] + z[2], odd = z[1] + z[3];
+    const float even4 = z[0] + 4.0f * z[2], odd4 = 2.0f * z[1] + 8.0f * z[3];
+    m[0] = z[0];
+    m[1] = even + odd;
+    m[2] = even - odd;
+    m[3] = even4 + odd4;
+    m[4] = even4 - odd4;
+    m[5] = z[3];
+}
+
+/* G g: six values from a row (or column) of three filter taps. */
+HW2_INLINE void filter_1d(const float g[3], float u[6]) {
+    const float outer = g[0] + g[2], quarter = 0.25f * g[0] + g[2], half = 0.5f * g[1];
+    u[0] = 0.25f * g[0];
+    u[1] = (0.0f - (outer + g[1])) * SIXTH;
+    u[2] = (g[1] - outer) * SIXTH;
+    u[3] = (quarter + half) * SIXTH;
+    u[4] = (quarter - half) * SIXTH;
+    u[5] = g[2];
+}
+
+/* G^T u, the adjoint of filter_1d. */
+HW2_INLINE void filter_gradient_1d(const float u[6], float g[3]) {
+    const float p = u[1] + u[2], q = u[3] + u[4], dp = u[1] - u[2], dq = u[3] - u[4];
+    g[0] = 0.25f * u[0] + (0.25f * q - p) * SIXTH;
+    g[1] = (0.5f * dq - dp) * SIXTH;
+    g[2] = (q - p) * SIXTH + u[5];
+}
+
+/* One pass of a 1-D transform over every tile of a plane: for each of
+ * `groups` groups (the rows of a tile, or its columns) the `in_count` values
+ * from[(group * from_group + item * from_item) * from_stride + tile] go
+ * through `transform`, and its `out_count` values go to `to` likewise. The
+ * loop over tiles is innermost and flat, so it runs in vectors. */
+#define PASS(transform, in_count, out_count, groups, from, from_group, from_item, from_stride, to, to_group, to_item, \
+             to_stride, tiles)                                                                                        \
+    for (long g_ = 0; g_ < (groups); g_++)                                                                            \
+        for (long f_ = 0; f_ < (tiles); f_++) {                                                                       \
+            float in_[6], out_[6];                                                                                    \
+            for (long i_ = 0; i_ < (in_count); i_++)                                                                  \
+                in_[i_] = (from)[(g_ * (from_group) + i_ * (from_item)) * (from_stride) + f_];                        \
+            transform(in_, out_);                                                                                     \
+            for (long o_ = 0; o_ < (out_count); o_++)                                                                 \
+                (to)[(g_ * (to_group) + o_ * (to_item)) * (to_stride) + f_] = out_[o_];                               \
+        }
+
+/* The tiles of plane `s` of a chunk: its columns of a [rows, T] matrix. */
+#define SAMPLE(s) (((s) - s0) * tiles)
+
+/* Gathers `size` x `size` tiles with stride 4 from a padded
+ * plane into `to` [size * size, T]: to[size * i + k] holds padded row
+ * 4ty + i, column 4tx + k of each tile of the plane. */
+HW2_INLINE void gather_tiles(long size, long th, long tw, long width, const float *restrict padded, float *restrict to,
+                             long t) {
+    for (long i = 0; i < size; i++)
+        for (long ty = 0; ty < th; ty++) {
+            const float *line = padded + (4 * ty + i) * width;
+            float *at = to + size * i * t + ty * tw;
+            for (long k = 0; k < size; k++)
+                for (long tx = 0; tx < tw; tx++) at[k * t + tx] = line[4 * tx + k];
+        }
+}
+
+/* V [36, cin, T] = B^T d B for samples [s0, s1). For each channel, every
+ * plane of the chunk is copied into a zeroed padded plane `padded`
+ * [4th + 2, 4tw + 2] (the image at row 1, column 1) and its tiles gathered
+ * into `patch` [36, T]; then the chunk's tiles go along rows into `temp`
+ * [36, T], then down columns into V. */
 HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict x,
-                                    float *restrict v, float *restrict split, float *restrict rows) {
-    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw, half = (th + 2) * tw;
-    const long t = (s1 - s0) * tiles, stride = sh->cin * t;
-    memset(split, 0, (size_t)(8 * half) * sizeof(float));
-    for (long c = 0; c < sh->cin; c++)
+                                    float *restrict v, float *restrict scratch) {
+    const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
+    const long t = (s1 - s0) * tiles, stride = sh->cin * t, width = 4 * tw + 2;
+    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
+    memset(padded, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
+    for (long c = 0; c < sh->cin; c++) {
         for (long s = s0; s < s1; s++) {
             const float *plane = x + (c * n + s) * h * w;
-            for (long y = 0; y < h; y++) {
-                const float *in = plane + y * w;
-                float *left = split + (4 * (y % 2)) * half + (y / 2 + 1) * tw;
-                float *even = left + half, *odd = left + 2 * half, *right = left + 3 * half;
-                for (long k = 0; k < tw; k++) {
-                    even[k] = in[2 * k];
-                    odd[k] = in[2 * k + 1];
-                }
-                memcpy(left + 1, odd, (size_t)(tw - 1) * sizeof(float));
-                memcpy(right, even + 1, (size_t)(tw - 1) * sizeof(float));
-            }
-            for (long a = 0; a < 2; a++) {
-                const float *d0 = split + 4 * a * half, *d1 = d0 + half, *d2 = d0 + 2 * half, *d3 = d0 + 3 * half;
-                float *q = rows + 4 * a * half;
-                for (long i = 0; i < half; i++) {
-                    q[i] = d0[i] - d2[i];
-                    q[half + i] = d1[i] + d2[i];
-                    q[2 * half + i] = d2[i] - d1[i];
-                    q[3 * half + i] = d1[i] - d3[i];
-                }
-            }
-            float *base = v + c * t + (s - s0) * tiles;
-            for (long j = 0; j < 4; j++) {
-                const float *r0 = rows + (4 + j) * half, *r1 = rows + j * half + tw, *r2 = r0 + tw, *r3 = r1 + tw;
-                float *out = base + j * stride;
-                for (long f = 0; f < tiles; f++) {
-                    const float a0 = r0[f], a1 = r1[f], a2 = r2[f], a3 = r3[f];
-                    out[f] = a0 - a2;
-                    out[4 * stride + f] = a1 + a2;
-                    out[8 * stride + f] = a2 - a1;
-                    out[12 * stride + f] = a1 - a3;
-                }
-            }
+            for (long r = 0; r < h; r++) memcpy(padded + (r + 1) * width + 1, plane + r * w, (size_t)w * sizeof(float));
+            gather_tiles(6, th, tw, width, padded, patch + SAMPLE(s), t);
         }
+        PASS(input_1d, 6, 6, 6, patch, 6, 1, t, temp, 6, 1, t, t)
+        PASS(input_1d, 6, 6, 6, temp, 1, 6, t, v + c * t, 1, 6, stride, t)
+    }
 }
 HW2_PATH_VARIANTS(winograd_input,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *x, float *v, float *split,
-                   float *rows),
-                  (sh, n, s0, s1, x, v, split, rows))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *x, float *v, float *scratch),
+                  (sh, n, s0, s1, x, v, scratch))
 
 void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *split, float *rows) {
-    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, x, v, split, rows);
+                        float *v, float *scratch) {
+    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, x, v, scratch);
 }
 
-/* B q for tiles tx ... tx+G-1, q's four values `from` apart, into four rows `to` apart:
- * B = [1 0 0 0; 0 1 -1 1; -1 1 1 0; 0 0 0 -1]. */
-HW2_INLINE void spread(long G, long tx, long from, long to, const float *restrict at, float *restrict out) {
-    for (long l = 0; l < G; l++) {
-        const long k = tx + l;
-        const float a = at[k], b = at[from + k], c = at[2 * from + k], d = at[3 * from + k];
-        out[k] = a;
-        out[to + k] = b - c + d;
-        out[2 * to + k] = b + c - a;
-        out[3 * to + k] = 0.0f - d;
-    }
-}
-
-/* dx = sum over tiles of B dV B^T (the adjoint of the input transform) for
- * samples [s0, s1), also in two passes. Down the columns: B dV of each tile
- * row is added into `rows` [h + 2, 4, w/2] (tile rows overlap by two padded
- * rows). Along each row: B^T spreads each tile's four values over its four
- * pixels and neighbouring tiles (overlapping by two) are added.
- * `part` [16, w/2]. */
+/* dx = the sum over tiles of B dV B^T (the adjoint of the input transform)
+ * for samples [s0, s1): for each channel, B along each row of the chunk's
+ * tiles (into `temp` [36, T]), then down their columns (into `patch`
+ * [36, T]); then each plane's tiles are added into a zeroed padded plane
+ * `sum` [4th + 2, 4tw + 2], tile after tile in (ty, tx) order, so a pixel's
+ * (up to four) values are added in that order; its inside is dx. */
 HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1,
-                                             const float *restrict dv, float *restrict dx, float *restrict rows,
-                                             float *restrict part) {
-    const long h = sh->h, w = sh->w, th = h / 2, tw = w / 2, tiles = th * tw;
-    const long t = (s1 - s0) * tiles, stride = sh->cin * t;
-    for (long c = 0; c < sh->cin; c++)
+                                             const float *restrict dv, float *restrict dx, float *restrict scratch) {
+    const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
+    const long t = (s1 - s0) * tiles, stride = sh->cin * t, width = 4 * tw + 2;
+    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict sum = scratch + 72 * t;
+    for (long c = 0; c < sh->cin; c++) {
+        PASS(input_gradient_1d, 6, 6, 6, dv + c * t, 6, 1, stride, temp, 6, 1, t, t)
+        PASS(input_gradient_1d, 6, 6, 6, temp, 1, 6, t, patch, 1, 6, t, t)
         for (long s = s0; s < s1; s++) {
-            memset(rows, 0, (size_t)((h + 2) * 4 * tw) * sizeof(float));
-            const float *base = dv + c * t + (s - s0) * tiles;
-            for (long ty = 0; ty < th; ty++) {
-                for (long j = 0; j < 4; j++) {
-                    const float *at = base + j * stride + ty * tw;
-                    float *out = part + j * tw;
-#define STEP(G, tx) spread(G, tx, 4 * stride, 4 * tw, at, out)
-                    TILE_GROUPS(tw, STEP);
-#undef STEP
+            memset(sum, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
+            for (long ty = 0; ty < th; ty++)
+                for (long i = 0; i < 6; i++) {
+                    float *row = sum + (4 * ty + i) * width;
+                    const float *from = patch + 6 * i * t + SAMPLE(s) + ty * tw;
+                    for (long tx = 0; tx < tw; tx++)
+                        for (long k = 0; k < 6; k++) row[4 * tx + k] = row[4 * tx + k] + from[k * t + tx];
                 }
-                float *into = rows + 2 * ty * 4 * tw;
-                for (long i = 0; i < 16 * tw; i++) into[i] = into[i] + part[i];
-            }
-            for (long r = 1; r <= h; r++) {
-                const float *row = rows + r * 4 * tw;
-#define STEP(G, tx) spread(G, tx, tw, tw, row, part)
-                TILE_GROUPS(tw, STEP);
-#undef STEP
-                /* Padded column 2k + j gets value j of tile k: pixel 2k (padded 2k + 1) from
-                 * tiles k (j = 1) and k - 1 (j = 3); pixel 2k + 1 from tiles k + 1 (j = 0) and k (j = 2). */
-                const float *v0 = part, *v1 = part + tw, *v2 = part + 2 * tw, *v3 = part + 3 * tw;
-                float *target = dx + (c * n + s) * h * w + (r - 1) * w;
-                target[0] = v1[0];
-                target[1] = v0[1] + v2[0];
-                for (long k = 1; k < tw - 1; k++) {
-                    target[2 * k] = v1[k] + v3[k - 1];
-                    target[2 * k + 1] = v0[k + 1] + v2[k];
-                }
-                target[w - 2] = v1[tw - 1] + v3[tw - 2];
-                target[w - 1] = v2[tw - 1];
-            }
+            float *plane = dx + (c * n + s) * h * w;
+            for (long r = 0; r < h; r++) memcpy(plane + r * w, sum + (r + 1) * width + 1, (size_t)w * sizeof(float));
         }
+    }
 }
 HW2_PATH_VARIANTS(winograd_input_gradient,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dv, float *dx, float *rows,
-                   float *part),
-                  (sh, n, s0, s1, dv, dx, rows, part))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dv, float *dx, float *scratch),
+                  (sh, n, s0, s1, dv, dx, scratch))
 
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                 const float *dv, float *dx, float *rows, float *part) {
-    winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dv, dx, rows, part);
+                                 const float *dv, float *dx, float *scratch) {
+    winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dv, dx, scratch);
 }
 
-/* A^T M A + b for the tiles [0, count) of a plane (M's 16 values `stride`
- * apart), then ReLU when asked, into `upper` and `lower` [count, 2]: the
- * output rows 2ty and 2ty + 1 of tile row ty are w contiguous values of each,
- * so one flat loop covers every tile and the rows are copied out after. */
-HW2_INLINE void output_plane(long count, long stride, const float *restrict at, float b, int relu,
-                             float *restrict upper, float *restrict lower) {
-    for (long k = 0; k < count; k++) {
-        float left[4], right[4];
-        for (long i = 0; i < 4; i++) {
-            const float m0 = at[(4 * i) * stride + k], m1 = at[(4 * i + 1) * stride + k],
-                        m2 = at[(4 * i + 2) * stride + k], m3 = at[(4 * i + 3) * stride + k];
-            left[i] = m0 + m1 + m2;
-            right[i] = m1 - m2 - m3;
+/* A^T of `temp` [24, T] (the rows already times A) down each tile's columns,
+ * plus b, then ReLU when asked, into `patch` [16, T]. */
+HW2_INLINE void output_columns(long t, const float *restrict temp, float b, int relu, float *restrict patch) {
+    for (long k = 0; k < 4; k++)
+        for (long f = 0; f < t; f++) {
+            float q[6], e[4];
+            for (long i = 0; i < 6; i++) q[i] = temp[(4 * i + k) * t + f];
+            output_1d(q, e);
+            for (long l = 0; l < 4; l++) {
+                const float value = e[l] + b;
+                patch[(4 * l + k) * t + f] = relu && value < 0.0f ? 0.0f : value;
+            }
         }
-        float y00 = left[0] + left[1] + left[2] + b, y10 = left[1] - left[2] - left[3] + b;
-        float y01 = right[0] + right[1] + right[2] + b, y11 = right[1] - right[2] - right[3] + b;
-        if (relu) {
-            y00 = y00 < 0.0f ? 0.0f : y00;
-            y01 = y01 < 0.0f ? 0.0f : y01;
-            y10 = y10 < 0.0f ? 0.0f : y10;
-            y11 = y11 < 0.0f ? 0.0f : y11;
-        }
-        upper[2 * k] = y00;
-        upper[2 * k + 1] = y01;
-        lower[2 * k] = y10;
-        lower[2 * k + 1] = y11;
-    }
 }
 
 /* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then ReLU as
- * `v < 0 ? 0 : v` when `relu` (it keeps -0 and NaN). M A along each row of a
- * tile first, then A^T down the columns. `rows` [2, h/2, w] is scratch. */
+ * `v < 0 ? 0 : v` when `relu` (it keeps -0 and NaN): for each output
+ * channel, A along each row of the chunk's tiles (into `temp` [24, T]),
+ * then down their columns (into `patch` [16, T]); then each plane's tiles
+ * are laid out in `padded` [4th, 4tw], whose part inside h x w is y. */
 HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict m,
-                                     const float *restrict bias, int relu, float *restrict y, float *restrict rows) {
-    const long h = sh->h, w = sh->w, th = h / 2, tiles = th * (w / 2);
-    const long t = (s1 - s0) * tiles, stride = sh->cout * t;
-    float *upper = rows, *lower = rows + th * w;
+                                     const float *restrict bias, int relu, float *restrict y, float *restrict scratch) {
+    const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
+    const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
+    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     for (long o = 0; o < sh->cout; o++) {
-        const float b = bias[o];
+        PASS(output_1d, 6, 4, 6, m + o * t, 6, 1, stride, temp, 4, 1, t, t)
+        if (relu)
+            output_columns(t, temp, bias[o], 1, patch);
+        else
+            output_columns(t, temp, bias[o], 0, patch);
         for (long s = s0; s < s1; s++) {
-            const float *base = m + o * t + (s - s0) * tiles;
-            if (relu)
-                output_plane(tiles, stride, base, b, 1, upper, lower);
-            else
-                output_plane(tiles, stride, base, b, 0, upper, lower);
-            float *target = y + (o * n + s) * h * w;
-            for (long ty = 0; ty < th; ty++) {
-                memcpy(target + 2 * ty * w, upper + ty * w, (size_t)w * sizeof(float));
-                memcpy(target + (2 * ty + 1) * w, lower + ty * w, (size_t)w * sizeof(float));
-            }
+            for (long ty = 0; ty < th; ty++)
+                for (long l = 0; l < 4; l++) {
+                    float *line = padded + (4 * ty + l) * width;
+                    const float *from = patch + 4 * l * t + SAMPLE(s) + ty * tw;
+                    for (long tx = 0; tx < tw; tx++)
+                        for (long k = 0; k < 4; k++) line[4 * tx + k] = from[k * t + tx];
+                }
+            float *plane = y + (o * n + s) * h * w;
+            for (long r = 0; r < h; r++) memcpy(plane + r * w, padded + r * width, (size_t)w * sizeof(float));
         }
     }
 }
 HW2_PATH_VARIANTS(winograd_output,
                   (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *m, const float *bias, int relu,
-                   float *y, float *rows),
-                  (sh, n, s0, s1, m, bias, relu, y, rows))
+                   float *y, float *scratch),
+                  (sh, n, s0, s1, m, bias, relu, y, scratch))
 
 void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y, float *rows) {
-    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, m, bias, relu, y, rows);
+                         const float *bias, int relu, float *y, float *scratch) {
+    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, m, bias, relu, y, scratch);
 }
 
-/* dM [16, cout, T] = A dy A^T for each 2x2 block of dy (the adjoint of the
- * output transform), A = [1 0; 1 1; 1 -1; 0 -1]: A along each row of the
- * block, then down its two rows. The rows of dy are first gathered into
- * `rows` [2, h/2, w] (upper rows, then lower rows), as the output transform
- * lays them, so one flat loop covers every tile. */
+/* dM [36, cout, T] = A dy A^T for each tile of dy (the adjoint of the output
+ * transform): for each output channel, every plane of the chunk is copied
+ * into `padded` [4th, 4tw], zero past h and w (those outputs were dropped,
+ * so their gradient is 0), and its tiles gathered into `patch` [16, T];
+ * then A along each row of the chunk's tiles (into `temp` [24, T]), then
+ * down their columns. */
 HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1,
-                                              const float *restrict dy, float *restrict dm, float *restrict rows) {
-    const long h = sh->h, w = sh->w, th = h / 2, tiles = th * (w / 2);
-    const long t = (s1 - s0) * tiles, stride = sh->cout * t;
-    float *upper = rows, *lower = rows + th * w;
-    for (long o = 0; o < sh->cout; o++)
+                                              const float *restrict dy, float *restrict dm, float *restrict scratch) {
+    const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
+    const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
+    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
+    memset(padded, 0, (size_t)(4 * th * width) * sizeof(float));
+    for (long o = 0; o < sh->cout; o++) {
         for (long s = s0; s < s1; s++) {
-            const float *source = dy + (o * n + s) * h * w;
-            for (long ty = 0; ty < th; ty++) {
-                memcpy(upper + ty * w, source + 2 * ty * w, (size_t)w * sizeof(float));
-                memcpy(lower + ty * w, source + (2 * ty + 1) * w, (size_t)w * sizeof(float));
-            }
-            float *at = dm + o * t + (s - s0) * tiles;
-            for (long k = 0; k < tiles; k++) {
-                const float u0 = upper[2 * k], u1 = upper[2 * k + 1], l0 = lower[2 * k], l1 = lower[2 * k + 1];
-                const float p[4] = {u0, u0 + u1, u0 - u1, 0.0f - u1};
-                const float q[4] = {l0, l0 + l1, l0 - l1, 0.0f - l1};
-                for (long j = 0; j < 4; j++) {
-                    at[j * stride + k] = p[j];
-                    at[(4 + j) * stride + k] = p[j] + q[j];
-                    at[(8 + j) * stride + k] = p[j] - q[j];
-                    at[(12 + j) * stride + k] = 0.0f - q[j];
-                }
-            }
+            const float *plane = dy + (o * n + s) * h * w;
+            for (long r = 0; r < h; r++) memcpy(padded + r * width, plane + r * w, (size_t)w * sizeof(float));
+            gather_tiles(4, th, tw, width, padded, patch + SAMPLE(s), t);
         }
+        PASS(output_gradient_1d, 4, 6, 4, patch, 4, 1, t, temp, 6, 1, t, t)
+        PASS(output_gradient_1d, 4, 6, 6, temp, 1, 6, t, dm + o * t, 1, 6, stride, t)
+    }
 }
 HW2_PATH_VARIANTS(winograd_output_gradient,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dy, float *dm, float *rows),
-                  (sh, n, s0, s1, dy, dm, rows))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dy, float *dm, float *scratch),
+                  (sh, n, s0, s1, dy, dm, scratch))
 
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm, float *rows) {
-    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dy, dm, rows);
+                                  const float *dy, float *dm, float *scratch) {
+    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dy, dm, scratch);
 }
 
-/* U [16, cout, cin] = G g G^T for each filter g = weight [cout, cin, 3, 3]:
- * g G^T along each row of g, then G down the columns. */
-HW2_INLINE void winograd_filters_body(long filters, const float *weight, float *u) {
-    for (long f = 0; f < filters; f++) {
-        const float *g = weight + f * 9;
-        float r[3][4];
-        for (long i = 0; i < 3; i++) {
-            const float a = g[3 * i], b = g[3 * i + 1], c = g[3 * i + 2];
-            r[i][0] = a;
-            r[i][1] = 0.5f * (a + b + c);
-            r[i][2] = 0.5f * (a - b + c);
-            r[i][3] = c;
-        }
-        for (long j = 0; j < 4; j++) {
-            u[j * filters + f] = r[0][j];
-            u[(4 + j) * filters + f] = 0.5f * (r[0][j] + r[1][j] + r[2][j]);
-            u[(8 + j) * filters + f] = 0.5f * (r[0][j] - r[1][j] + r[2][j]);
-            u[(12 + j) * filters + f] = r[2][j];
-        }
+/* Filters are transformed FILTER_BLOCK at a time, side by side, so that each
+ * of the 36 rows of U (or of dU) is read or written a cache line at a time. */
+enum { FILTER_BLOCK = 16 };
+
+/* U [36, cout, cin] = G g G^T for each filter g = weight [cout, cin, 3, 3]:
+ * G along each row of g, then down the columns. */
+HW2_INLINE void winograd_filters_body(long filters, const float *restrict weight, float *restrict u) {
+    for (long f0 = 0; f0 < filters; f0 += FILTER_BLOCK) {
+        const long count = filters - f0 < FILTER_BLOCK ? filters - f0 : FILTER_BLOCK;
+        float taps[9 * FILTER_BLOCK], rows[18 * FILTER_BLOCK]; /* [9, block] and [3, 6, block] */
+        for (long l = 0; l < count; l++)
+            for (long q = 0; q < 9; q++) taps[q * FILTER_BLOCK + l] = weight[(f0 + l) * 9 + q];
+        PASS(filter_1d, 3, 6, 3, taps, 3, 1, FILTER_BLOCK, rows, 6, 1, FILTER_BLOCK, count)
+        PASS(filter_1d, 3, 6, 6, rows, 1, 6, FILTER_BLOCK, u + f0, 1, 6, filters, count)
     }
 }
 HW2_PATH_VARIANTS(winograd_filters, (long filters, const float *weight, float *u), (filters, weight, u))
@@ -295,23 +306,14 @@ void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const 
 
 /* dweight [cout, cin, 3, 3] += G^T dU G (the adjoint of the filter
  * transform): G^T down the columns of dU first, then along the rows. */
-HW2_INLINE void winograd_filter_gradient_body(long filters, const float *du, float *dweight) {
-    for (long f = 0; f < filters; f++) {
-        float rows[3][4];
-        for (long j = 0; j < 4; j++) {
-            const float u0 = du[j * filters + f], u1 = du[(4 + j) * filters + f], u2 = du[(8 + j) * filters + f],
-                        u3 = du[(12 + j) * filters + f];
-            rows[0][j] = u0 + 0.5f * (u1 + u2);
-            rows[1][j] = 0.5f * (u1 - u2);
-            rows[2][j] = 0.5f * (u1 + u2) + u3;
-        }
-        float *g = dweight + f * 9;
-        for (long i = 0; i < 3; i++) {
-            const float a = rows[i][0], b = rows[i][1], c = rows[i][2], d = rows[i][3];
-            g[3 * i] = g[3 * i] + (a + 0.5f * (b + c));
-            g[3 * i + 1] = g[3 * i + 1] + 0.5f * (b - c);
-            g[3 * i + 2] = g[3 * i + 2] + (0.5f * (b + c) + d);
-        }
+HW2_INLINE void winograd_filter_gradient_body(long filters, const float *restrict du, float *restrict dweight) {
+    for (long f0 = 0; f0 < filters; f0 += FILTER_BLOCK) {
+        const long count = filters - f0 < FILTER_BLOCK ? filters - f0 : FILTER_BLOCK;
+        float rows[18 * FILTER_BLOCK], taps[9 * FILTER_BLOCK]; /* [3, 6, block] and [9, block] */
+        PASS(filter_gradient_1d, 6, 3, 6, du + f0, 1, 6, filters, rows, 1, 6, FILTER_BLOCK, count)
+        PASS(filter_gradient_1d, 6, 3, 3, rows, 6, 1, FILTER_BLOCK, taps, 3, 1, FILTER_BLOCK, count)
+        for (long l = 0; l < count; l++)
+            for (long q = 0; q < 9; q++) dweight[(f0 + l) * 9 + q] = dweight[(f0 + l) * 9 + q] + taps[q * FILTER_BLOCK + l];
     }
 }
 HW2_PATH_VARIANTS(winograd_filter_gradient, (long filters, const float *du, float *dweight), (filters, du, dweight))

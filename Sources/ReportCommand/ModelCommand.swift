@@ -8,7 +8,7 @@ struct ModelCommand: ParsableCommand {
         discussion: """
         One line per executed step with its input and output shape, its parameters and \
         their offset in the flat parameter vector; each convolution says its algorithm \
-        (im2col + GEMM, or Winograd F(2x2,3x3) as 16 GEMMs) and whether its ReLU is fused.
+        (im2col + GEMM, or Winograd F(4x4,3x3) as 36 GEMMs) and whether its ReLU is fused.
         Example: report model 3
         """)
 

@@ -31,7 +31,7 @@ struct ModelSpecTests {
         #expect(plan.parameters.map(\.offset) == [0, 320, 9568, 18816, 28064, 37312, 438_784])
         #expect(plan.parameters[5].fanInShape == [32, 14, 14])
         let text = plan.description
-        #expect(text.contains("res1.conv1 conv 3x3/1 pad 1 + ReLU") && text.contains("as Winograd F(2x2,3x3)"))
+        #expect(text.contains("res1.conv1 conv 3x3/1 pad 1 + ReLU") && text.contains("as Winograd F(4x4,3x3)"))
         #expect(text.contains("439,434 parameters"))
     }
 

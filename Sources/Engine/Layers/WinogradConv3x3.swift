@@ -1,11 +1,13 @@
 import Kernels
 
 /// 3x3 convolution, stride 1, padding 1, by Winograd's minimal filtering
-/// F(2x2, 3x3) (Lavin and Gray 2016): every 2x2 block of output is computed
-/// from a 4x4 block of input with 16 multiplies per channel pair instead of 36.
-/// Each of the 16 positions of the transformed tile is one SGEMM over the
-/// channels, so the work of im2col + one big SGEMM becomes cheap transforms +
-/// 16 SGEMMs with 2.25x fewer multiply-adds, in forward and in both gradients.
+/// F(4x4, 3x3) (Lavin and Gray 2016): every 4x4 block of output is computed
+/// from a 6x6 block of input with 36 multiplies per channel pair instead of
+/// 144. Each of the 36 positions of the transformed tile is one SGEMM over
+/// the channels, so the work of im2col + one big SGEMM becomes cheap
+/// transforms + 36 SGEMMs with 4x fewer multiply-adds (a little less where
+/// the plane's side is not a multiple of 4 and the last tiles are padded), in
+/// forward and in both gradients.
 ///
 ///     forward  U = G g G^T (per filter)   V = B^T d B (per input tile)
 ///              M[e] = U[e] x V[e]         y = A^T M A + bias
@@ -14,14 +16,17 @@ import Kernels
 ///
 /// Same parameters and layout as Conv2D (weight [cout, cin, 3, 3], bias [cout]);
 /// the results agree to float rounding, not to the bit. Like Conv2D it works a
-/// chunk of samples at a time, so a chunk's transformed tiles stay in L2, and
+/// chunk of samples at a time, so a chunk's transformed tiles stay in cache, and
 /// it transforms the input again in backward rather than keeping it.
 /// The weight gradient is summed chunk after chunk in the transformed domain
-/// and taken back to 3x3 once per shard. Needs an even H and an even W of at
-/// least 8 (see `fits`).
+/// and taken back to 3x3 once per shard.
 final class WinogradConv3x3: ConvolutionLayer {
     /// Bytes of transformed input and output tiles per chunk.
     static let chunkBytes = 1024 * 1024
+    /// Outputs per side of a tile: F(4x4, 3x3).
+    static let tileSize = 4
+    /// Transformed values per tile, (4 + 3 - 1)^2: one GEMM each.
+    static let positions = 36
 
     let cin, cout: Int
     let input: Shape, output: Shape
@@ -34,23 +39,18 @@ final class WinogradConv3x3: ConvolutionLayer {
     let tilesHigh, tilesWide: Int
 
     private var x: UnsafeMutablePointer<Float>?  // [cin, n, H, W] the input, owned by the previous layer
-    private let u = Buffer<Float>()              // [16, cout, cin] transformed filters
-    private let v = Buffer<Float>()              // [16, cin, T] transformed input tiles of a chunk (T tiles)
-    private let m = Buffer<Float>()              // [16, cout, T] transformed output tiles, then their gradient
-    private let dV = Buffer<Float>()             // [16, cin, T]
-    private let dU = Buffer<Float>()             // [16, cout, cin]
+    private let u = Buffer<Float>()              // [36, cout, cin] transformed filters
+    private let v = Buffer<Float>()              // [36, cin, T] transformed input tiles of a chunk (T tiles)
+    private let m = Buffer<Float>()              // [36, cout, T] transformed output tiles, then their gradient
+    private let dV = Buffer<Float>()             // [36, cin, T]
+    private let dU = Buffer<Float>()             // [36, cout, cin]
     private let out = Buffer<Float>()            // [cout, n, H, W] conv(x), or relu(conv(x))
     private let dInput = Buffer<Float>()         // [cin, n, H, W]
-    private let split = Buffer<Float>()          // [8, H/2 + 2, W/2] one input plane split by row and column parity
-    private let rowScratch = Buffer<Float>()     // [8, H/2 + 2, W/2] padded rows times B; the input gradient uses [H + 2, 4, W/2] of it
-    private let part = Buffer<Float>()           // [16, W/2] one tile row of B dV
-    private let planeRows = Buffer<Float>()      // [2, H/2, W] one output plane's rows, tile row by tile row
+    private let scratch = Buffer<Float>()        // [hw2_winograd_scratch] a chunk's tiles between the passes of a transform, and one padded plane
     private let shape: hw2_winograd_shape
 
     init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil,
          path: KernelPath = .fastest) {
-        precondition(size.height % 2 == 0 && size.width % 2 == 0 && size.width >= 8,
-                     "F(2x2, 3x3) here needs an even height and an even width of at least 8")
         self.cin = cin
         self.cout = cout
         input = Shape(cin, size.height, size.width)
@@ -60,25 +60,22 @@ final class WinogradConv3x3: ConvolutionLayer {
         self.relu = relu
         gemm = GEMM(path: path)
         shape = hw2_winograd_shape(cin: cin, cout: cout, h: size.height, w: size.width)
-        tilesHigh = size.height / 2
-        tilesWide = size.width / 2
-        let bytesPerSample = 16 * (cin + cout) * tilesHigh * tilesWide * MemoryLayout<Float>.size
+        tilesHigh = (size.height + Self.tileSize - 1) / Self.tileSize
+        tilesWide = (size.width + Self.tileSize - 1) / Self.tileSize
+        let bytesPerSample = Self.positions * (cin + cout) * tilesHigh * tilesWide * MemoryLayout<Float>.size
         self.chunk = chunk ?? max(1, Self.chunkBytes / bytesPerSample)
     }
 
     /// Where LayerStack may use this layer instead of Conv2D: the homework's
-    /// 3x3 convolutions past the first (with one input channel, the 16 SGEMMs
+    /// 3x3 convolutions past the first (with one input channel, the 36 SGEMMs
     /// would be outer products and im2col is faster).
     static func fits(cin: Int, kernel: Int, stride: Int, padding: Int, input: Shape) -> Bool {
-        kernel == 3 && stride == 1 && padding == 1 && cin >= 8 && input.height % 2 == 0 && input.width % 2 == 0
-            && input.width >= 8
+        kernel == 3 && stride == 1 && padding == 1 && cin >= 8
     }
 
     private var tiles: Int { tilesHigh * tilesWide }
     private var path: hw2_kernel_path { gemm.path.cValue }
-    private var splitPlane: UnsafeMutablePointer<Float> { split.reserve(8 * (tilesHigh + 2) * tilesWide) }
-    private var outputRows: UnsafeMutablePointer<Float> { planeRows.reserve(output.height * output.width) }
-    private var rows: UnsafeMutablePointer<Float> { rowScratch.reserve(8 * (tilesHigh + 2) * tilesWide) }
+    private var planeScratch: UnsafeMutablePointer<Float> { scratch.reserve(hw2_winograd_scratch(shape, chunk)) }
     private var plane: Int { input.height * input.width }
 
     /// The chunks of a shard of n samples, in order.
@@ -89,18 +86,18 @@ final class WinogradConv3x3: ConvolutionLayer {
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         self.x = x
         let most = min(chunk, n) * tiles
-        let (u, v, m) = (u.reserve(16 * cout * cin), v.reserve(16 * cin * most), m.reserve(16 * cout * most))
+        let (u, v, m) = (u.reserve(Self.positions * cout * cin), v.reserve(Self.positions * cin * most), m.reserve(Self.positions * cout * most))
         let y = out.reserve(cout * n * plane)
         hw2_winograd_filters(path, shape, params + offset, u)
         let bias = params + offset + cout * cin * 9
         for samples in chunks(n) {
             let t = samples.count * tiles
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, splitPlane, rows)
-            for e in 0..<16 {
+            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, planeScratch)
+            for e in 0..<Self.positions {
                 // M[e] [cout, t] = U[e] [cout, cin] x V[e] [cin, t]
                 gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
             }
-            hw2_winograd_output(path, shape, n, samples.lowerBound, samples.upperBound, m, bias, relu ? 1 : 0, y, outputRows)
+            hw2_winograd_output(path, shape, n, samples.lowerBound, samples.upperBound, m, bias, relu ? 1 : 0, y, planeScratch)
         }
         return y
     }
@@ -109,10 +106,10 @@ final class WinogradConv3x3: ConvolutionLayer {
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         guard let x else { preconditionFailure("WinogradConv3x3.backward before forward") }
         let most = min(chunk, n) * tiles
-        let (u, v, dM) = (u.pointer, v.reserve(16 * cin * most), m.reserve(16 * cout * most))
-        let dU = dU.reserve(16 * cout * cin)
-        dU.update(repeating: 0, count: 16 * cout * cin)
-        let dV = needsInputGradient ? dV.reserve(16 * cin * most) : nil
+        let (u, v, dM) = (u.pointer, v.reserve(Self.positions * cin * most), m.reserve(Self.positions * cout * most))
+        let dU = dU.reserve(Self.positions * cout * cin)
+        dU.update(repeating: 0, count: Self.positions * cout * cin)
+        let dV = needsInputGradient ? dV.reserve(Self.positions * cin * most) : nil
         let dx = needsInputGradient ? dInput.reserve(cin * n * plane) : nil
         for samples in chunks(n) {
             let t = samples.count * tiles
@@ -120,18 +117,18 @@ final class WinogradConv3x3: ConvolutionLayer {
                 let at = samples.lowerBound * plane
                 ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane, path: gemm.path)
             }
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, splitPlane, rows)
-            hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM, outputRows)
-            for e in 0..<16 {
+            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, planeScratch)
+            hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM, planeScratch)
+            for e in 0..<Self.positions {
                 // dU[e] [cout, cin] += dM[e] [cout, t] x V[e]^T [t, cin]
                 gemm(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, accumulate: true, c: dU + e * cout * cin)
             }
             guard let dV, let dx else { continue }
-            for e in 0..<16 {
+            for e in 0..<Self.positions {
                 // dV[e] [cin, t] = U[e]^T [cin, cout] x dM[e] [cout, t]
                 gemm(transA: true, m: cin, n: t, k: cout, a: u + e * cout * cin, b: dM + e * cout * t, accumulate: false, c: dV + e * cin * t)
             }
-            hw2_winograd_input_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dV, dx, rows, part.reserve(16 * tilesWide))
+            hw2_winograd_input_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dV, dx, planeScratch)
         }
         hw2_winograd_filter_gradient(path, shape, dU, grads + offset)
         hw2_add_row_sums(path, cout, n * plane, dy, grads + offset + cout * cin * 9)

@@ -13,7 +13,7 @@
  * many outputs are computed side by side, so every path gives the same bits. */
 
 /* Bump when any result of these functions may change: it is part of every run id. */
-#define HW2_KERNEL_CONTRACT 1
+#define HW2_KERNEL_CONTRACT 2
 
 typedef enum {
     HW2_KERNEL_PORTABLE = 0, /* scalar fmaf, 4x16 tiles: any CPU */
@@ -85,31 +85,33 @@ void hw2_im2col(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, lon
 void hw2_col2im(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, long s1, const float *col, float *x,
                 float *padded);
 
-/* A 3x3, stride 1, padding 1 convolution done by Winograd's F(2x2, 3x3)
- * (winograd.c gives the matrices and the order of every operation): h even,
- * w even and at least 4, tiles T = (s1 - s0) * (h/2) * (w/2) per chunk of samples [s0, s1). */
+/* A 3x3, stride 1, padding 1 convolution done by Winograd's F(4x4, 3x3)
+ * (winograd.c gives the matrices and the order of every operation): tiles of
+ * 4x4 outputs, ceil(h/4) x ceil(w/4) per plane, T = (s1 - s0) * that per
+ * chunk of samples [s0, s1). Every transform takes a `scratch` of
+ * hw2_winograd_scratch(shape, s1 - s0) floats (or more). */
 typedef struct {
     long cin, cout, h, w;
 } hw2_winograd_shape;
 
-/* U [16, cout, cin] = G g G^T of weight [cout, cin, 3, 3]. */
+long hw2_winograd_scratch(hw2_winograd_shape shape, long samples);
+/* U [36, cout, cin] = G g G^T of weight [cout, cin, 3, 3]. */
 void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const float *weight, float *u);
 /* dweight [cout, cin, 3, 3] += G^T dU G. */
 void hw2_winograd_filter_gradient(hw2_kernel_path path, hw2_winograd_shape shape, const float *du, float *dweight);
-/* V [16, cin, T] = B^T d B of x [cin, n, h, w]; scratch `split` and `rows` [8, h/2 + 2, w/2] each. */
+/* V [36, cin, T] = B^T d B of x [cin, n, h, w]. */
 void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *split, float *rows);
-/* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over
- * the tiles; scratch `rows` [h + 2, 4, w/2], `part` [16, w/2]. */
+                        float *v, float *scratch);
+/* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over the tiles. */
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                 const float *dv, float *dx, float *rows, float *part);
+                                 const float *dv, float *dx, float *scratch);
 /* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then (relu != 0)
- * `v < 0 ? 0 : v`, from M [16, cout, T]; scratch `rows` [h, w]. */
+ * `v < 0 ? 0 : v`, from M [36, cout, T]. */
 void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y, float *rows);
-/* dM [16, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1); scratch `rows` [h, w]. */
+                         const float *bias, int relu, float *y, float *scratch);
+/* dM [36, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1). */
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm, float *rows);
+                                  const float *dy, float *dm, float *scratch);
 
 /* e^x and the natural logarithm for float, from IEEE double arithmetic only
  * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
