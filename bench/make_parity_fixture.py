@@ -8,6 +8,14 @@ parameter gradient (its sum, sum of absolute values, and 8 sampled entries),
 and the same summary of every parameter after 3 Adam steps on that batch
 (torch.optim.Adam, lr 1e-3, betas 0.9/0.999, eps 1e-8).
 
+Three Adam steps amplify tiny gradient differences: an entry whose gradient
+is near zero, or changes sign between steps, moves by up to lr = 1e-3 on a
+rounding error. So for each sampled parameter the fixture also records its
+`spread`: how far it moves, in float64, when every gradient entry of every
+step is perturbed by up to 1e-6 of its tensor's largest entry (float32
+rounding of a sum of a few hundred terms), over 8 perturbed runs. An engine
+that computes the same thing with other rounding may differ by that much.
+
 Run once with PyTorch 2.13 CPU:  python3 bench/make_parity_fixture.py
 """
 import json
@@ -39,9 +47,9 @@ def summary(t):
             "values": [flat[p].item() for p in picks]}
 
 
-def build(name):
+def build(name, dtype=torch.float32):
     torch.manual_seed(0)
-    model = MODELS[name]()
+    model = MODELS[name]().to(dtype)
     with torch.no_grad():
         for index, (key, p) in enumerate(model.state_dict().items()):
             fan_in = int(np.prod(p.shape[1:])) if p.dim() > 1 else None
@@ -50,6 +58,32 @@ def build(name):
             bound = np.float32(1) / np.sqrt(np.float32(fan_in))
             p.copy_(torch.from_numpy(unit(p.numel(), index) * bound).reshape(p.shape))
     return model
+
+
+def adam_steps(name, images, labels, dtype=torch.float32, noise=None):
+    """The model after 3 Adam steps on the batch; `noise` (a generator) perturbs every gradient."""
+    model = build(name, dtype)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    for _ in range(3):
+        optimizer.zero_grad()
+        F.nll_loss(model(images.to(dtype)), labels).backward()
+        if noise is not None:
+            for p in model.parameters():
+                u = torch.rand(p.grad.shape, generator=noise, dtype=dtype) * 2 - 1
+                p.grad.add_(u * 1e-6 * p.grad.abs().max())
+        optimizer.step()
+    return model
+
+
+def spread(name, images, labels):
+    """For each parameter tensor, the largest move of each sampled entry over 8 perturbed float64 runs."""
+    exact = dict(adam_steps(name, images, labels, torch.float64).named_parameters())
+    noise = torch.Generator().manual_seed(0)
+    moved = {k: torch.zeros_like(p) for k, p in exact.items()}
+    for _ in range(8):
+        for k, p in adam_steps(name, images, labels, torch.float64, noise).named_parameters():
+            moved[k] = torch.maximum(moved[k], (p - exact[k]).abs())
+    return {k: [m.detach().flatten()[i].item() for i in summary(m)["indices"]] for k, m in moved.items()}
 
 
 def main():
@@ -66,13 +100,9 @@ def main():
             "loss": loss.item(),
             "gradients": {k: summary(p.grad) for k, p in model.named_parameters()},
         }
-        model = build(name)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
-        for _ in range(3):
-            optimizer.zero_grad()
-            F.nll_loss(model(images), labels).backward()
-            optimizer.step()
-        entry["after_3_adam_steps"] = {k: summary(p) for k, p in model.named_parameters()}
+        model = adam_steps(name, images, labels)
+        moves = spread(name, images, labels)
+        entry["after_3_adam_steps"] = {k: dict(summary(p), spread=moves[k]) for k, p in model.named_parameters()}
         fixture["models"][name] = entry
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "EngineTests", "Fixtures", "torch_parity.json")
     with open(out, "w") as f:

@@ -8,7 +8,11 @@ import Testing
 /// absolute floor); gradient entries 1e-4 of the tensor's largest sampled
 /// magnitude plus 1e-4 relative, gradient sums 1e-4 of the absolute sum;
 /// parameters after 3 Adam steps 1e-5 absolute (an Adam step moves each by
-/// at most about lr = 1e-3).
+/// at most about lr = 1e-3) plus the entry's recorded `spread`: how far
+/// PyTorch in float64 moves it when the gradients are perturbed by float32
+/// rounding (an entry whose gradient is near zero or changes sign between
+/// steps moves by up to lr on a rounding error, so no implementation that
+/// rounds differently can promise 1e-5 for it).
 @Suite("Parity with PyTorch")
 struct TorchParityTests {
     struct Summary: Decodable {
@@ -16,6 +20,8 @@ struct TorchParityTests {
         let absSum: Double
         let indices: [Int]
         let values: [Double]
+        /// After 3 Adam steps only: how far each sampled entry moves under rounding-sized gradient perturbations.
+        let spread: [Double]?
     }
 
     struct ModelFixture: Decodable {
@@ -119,9 +125,11 @@ struct TorchParityTests {
         }
         for (name, values) in Self.tensors(network, network.parameters) {
             let want = try #require(expected.after3AdamSteps[name])
+            let spread = try #require(want.spread, "fixture lacks the spread of \(name) after 3 steps")
             for (i, index) in want.indices.enumerated() {
                 let got = Double(values[values.startIndex + index])
-                #expect(abs(got - want.values[i]) <= 1e-5, "\(spec.id) \(name)[\(index)] after 3 steps: \(got) vs \(want.values[i])")
+                #expect(abs(got - want.values[i]) <= 1e-5 + spread[i],
+                        "\(spec.id) \(name)[\(index)] after 3 steps: \(got) vs \(want.values[i]) (spread \(spread[i]))")
             }
             let sum = values.reduce(0.0) { $0 + Double($1) }
             #expect(abs(sum - want.sum) <= 1e-5 * Double(values.count), "\(spec.id) \(name) sum after 3 steps")
