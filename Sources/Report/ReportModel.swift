@@ -227,7 +227,6 @@ struct ReportModel {
             limitTrain: config.settings.limitTrain.map(String.init) ?? t("all", "전체"),
             datasetDigests: config.settings.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
             evalBatch: String(config.settings.evalBatchSize),
-            convChunk: TextFormat.thousands(config.settings.reduction.convChunkBytes), winogradChunk: TextFormat.thousands(config.settings.reduction.winogradChunkBytes),
             machine: Self.machines(sessions.map(\.environment), language: language),
             contract: String(config.settings.reduction.kernelContract),
             guarantee: config.settings.reduction != .current

@@ -77,8 +77,7 @@ struct StudyModel {
             regenerate: commands.regenerate, verifyFirstEpoch: commands.verifyFirstEpoch,
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             machine: ReportModel.machines(sessions.map(\.environment), language: language),
-            shards: String(config.settings.reduction.shards), convChunk: TextFormat.thousands(config.settings.reduction.convChunkBytes),
-            winogradChunk: TextFormat.thousands(config.settings.reduction.winogradChunkBytes), evalBatch: String(config.settings.evalBatchSize),
+            shards: String(config.settings.reduction.shards), evalBatch: String(config.settings.evalBatchSize),
             contract: String(config.settings.reduction.kernelContract),
             started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
             trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))

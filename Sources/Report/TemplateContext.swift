@@ -69,7 +69,7 @@ struct ReportContext: TemplateContext {
         struct Resumed { let title, after: String }
         let adam, shards, normalisation, limitTrain: String
         let datasetDigests: [DatasetDigest]
-        let evalBatch, convChunk, winogradChunk, machine, contract, guarantee, toolchain, commit, started, finished: String
+        let evalBatch, machine, contract, guarantee, toolchain, commit, started, finished: String
         let weights: [Weights]
         let resumed: [Resumed]
     }
@@ -152,6 +152,6 @@ struct StudyContext: TemplateContext {
     let hasSeedReports: Bool
     let regenerate, verifyFirstEpoch: String
     let units: [Unit]
-    let machine, shards, convChunk, winogradChunk, evalBatch, contract: String
+    let machine, shards, evalBatch, contract: String
     let started, finished, trainingHours: String
 }

@@ -66,12 +66,10 @@ extension UnitConfig {
         fields += s.dataset.sha256.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }.map {
             CanonicalField("dataset.sha256 " + CanonicalField.string($0.key), CanonicalField.string($0.value), shown: $0.value)
         }
-        fields += [
-            CanonicalField("reduction.shards", s.reduction.shards),
-            CanonicalField("reduction.conv_chunk_bytes", s.reduction.convChunkBytes),
-            CanonicalField("reduction.winograd_chunk_bytes", s.reduction.winogradChunkBytes),
-            CanonicalField("reduction.kernel_contract", s.reduction.kernelContract),
-        ]
+        fields.append(CanonicalField("reduction.shards", s.reduction.shards))
+        fields += [("reduction.conv_chunk_bytes", s.reduction.convChunkBytes), ("reduction.winograd_chunk_bytes", s.reduction.winogradChunkBytes)]
+            .compactMap { key, value in value.map { CanonicalField(key, $0) } }
+        fields.append(CanonicalField("reduction.kernel_contract", s.reduction.kernelContract))
         return fields
     }
 

@@ -127,11 +127,39 @@ struct GradientCheckTests {
         #expect(fused.grads == pair.grads)
     }
 
-    @Test("Winograd F(2x2, 3x3) conv in chunks of 1 and 2 samples", arguments: [1, 2])
+    /// 5 x 6 pads to two tiles of 4 x 4 each way: the outputs past the plane are computed and dropped.
+    @Test("Winograd F(4x4, 3x3) conv in chunks of 1 and 2 samples, on a plane that is not a multiple of 4", arguments: [1, 2])
     func winograd(chunk: Int) {
         var g = GradientCheck()
-        let layer = WinogradConv3x3(cin: 2, cout: 3, size: Shape(2, 4, 8), offset: 0, needsInputGradient: true, chunk: chunk)
-        g.check(layer, n: 3, inputCount: 64, outputCount: 96, parameterCount: 3 * 2 * 9 + 3)
+        let layer = WinogradConv3x3(cin: 2, cout: 3, size: Shape(2, 5, 6), offset: 0, needsInputGradient: true, chunk: chunk)
+        g.check(layer, n: 3, inputCount: 60, outputCount: 90, parameterCount: 3 * 2 * 9 + 3)
+    }
+
+    /// Why the chunk sizes are not part of a unit's id: a weight gradient's
+    /// FMA chain continues from one chunk to the next, and everything else is
+    /// per sample, so any chunking gives the same bits.
+    @Test("the chunk size changes no bit: output, input gradient and parameter gradient, both convolutions")
+    func chunkingKeepsBits() {
+        var g = GradientCheck()
+        let (n, size, cin, cout) = (5, Shape(9, 6, 7), 9, 4)
+        let params = g.values(cout * cin * 9 + cout, scale: 0.5), x = g.values(n * size.count)
+        let r = g.values(n * cout * size.height * size.width)
+        func run(_ chunk: Int, winograd: Bool) -> [[Float]] {
+            let layer: Layer = winograd
+                ? WinogradConv3x3(cin: cin, cout: cout, size: size, offset: 0, needsInputGradient: true, relu: true, chunk: chunk)
+                : Conv2D(cin: cin, cout: cout, kernel: 3, stride: 1, padding: 1, input: size, output: Shape(cout, size.height, size.width),
+                         offset: 0, needsInputGradient: true, relu: true, chunk: chunk)
+            let result = forwardBackward([layer], n: n, x: x, params: params, dy: r)
+            return [result.y, result.dx, result.grads]
+        }
+        for winograd in [false, true] {
+            let whole = run(n, winograd: winograd)
+            for chunk in [1, 2, 3] {
+                for (name, (a, b)) in zip(["output", "input gradient", "parameter gradient"], zip(run(chunk, winograd: winograd), whole)) {
+                    #expect(firstBitDifference(a, b) == nil, "\(winograd ? "Winograd" : "im2col") \(name), chunks of \(chunk)")
+                }
+            }
+        }
     }
 
     /// The two algorithms round differently, so they agree to a tolerance: 1e-5
