@@ -114,6 +114,8 @@ static const hw2_path_tiles *tiles_of(hw2_kernel_path path) {
 #if defined(__x86_64__)
     if (path == HW2_KERNEL_AVX512) return &hw2_avx512_tiles;
     if (path == HW2_KERNEL_AVX2) return &hw2_avx2_tiles;
+#elif defined(__aarch64__)
+    if (path == HW2_KERNEL_NEON) return &hw2_neon_tiles;
 #endif
     return &hw2_portable_tiles;
 }
@@ -158,6 +160,9 @@ static int cpu_runs(hw2_kernel_path path) {
     case HW2_KERNEL_AVX512:
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#elif defined(__aarch64__)
+    case HW2_KERNEL_NEON:
+        return 1; /* Advanced SIMD, with its fused multiply-add, is mandatory on AArch64 */
 #endif
     default:
         return 0;
@@ -166,8 +171,8 @@ static int cpu_runs(hw2_kernel_path path) {
 
 int hw2_kernel_supported(hw2_kernel_path path) {
     /* The CPU does not change while the process runs: ask it once per path. */
-    static int known[3] = {-1, -1, -1};
-    if ((unsigned)path > HW2_KERNEL_AVX512) return 0;
+    static int known[HW2_PATH_COUNT] = {-1, -1, -1, -1};
+    if ((unsigned)path >= HW2_PATH_COUNT) return 0;
     int runs = __atomic_load_n(&known[path], __ATOMIC_RELAXED);
     if (runs < 0) {
         runs = cpu_runs(path);

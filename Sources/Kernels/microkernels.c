@@ -1,7 +1,8 @@
 /* The register-tile kernels. Each output element is one chain of fused
  * multiply-adds in increasing k; the paths and shapes differ only in how many
  * chains run side by side (4x16 scalars; 6x16, 4x24 or 12x8 in AVX2
- * registers; 8x32 or 16x16 in AVX-512 registers), so they give the same bits. The compiler is told not to contract
+ * registers; 8x32 or 16x16 in AVX-512 registers; 8x12 or 12x8 in NEON
+ * registers), so they give the same bits. The compiler is told not to contract
  * or reassociate anything (-ffp-contract=off, no fast-math): every fma here
  * is written out. */
 #include <math.h>
@@ -9,6 +10,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 /* fmaf is IEEE 754's fusedMultiplyAdd, exactly specified (one rounding), so
@@ -185,5 +188,72 @@ static void avx512_16x16(long kc, const float *a, long rsa, long csa,
 /* Every CPU with AVX-512F also has AVX2 and FMA (hw2_kernel_supported checks). */
 const hw2_path_tiles hw2_avx512_tiles = {3, {{8, 32, 16, avx512_8x32}, {16, 16, 16, avx512_16x16}, {12, 8, 8, avx2_12x8}},
                                            transpose_avx2};
+
+#elif defined(__aarch64__)
+
+/* MR rows x NV vectors of 4, broadcasting each row's value of A from memory
+ * as the x86 kernels do; MR and NV are constants at each use, so the loops
+ * unroll and the accumulators live in registers. */
+static inline __attribute__((always_inline)) void neon_tile(const int MR, const int NV, long kc, const float *a, long rsa,
+                                                            long csa, const float *b, long rsb, float *c, long ldc,
+                                                            int load_c) {
+    float32x4_t acc[12][3], bv[3];
+    for (int r = 0; r < MR; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = load_c ? vld1q_f32(c + r * ldc + 4 * v) : vdupq_n_f32(0.0f);
+    for (long p = 0; p < kc; p++) {
+        for (int v = 0; v < NV; v++) bv[v] = vld1q_f32(b + 4 * v);
+        for (int r = 0; r < MR; r++) {
+            const float32x4_t ar = vld1q_dup_f32(a + r * rsa);
+            for (int v = 0; v < NV; v++) acc[r][v] = vfmaq_f32(acc[r][v], ar, bv[v]);
+        }
+        a += csa;
+        b += rsb;
+    }
+    for (int r = 0; r < MR; r++)
+        for (int v = 0; v < NV; v++) vst1q_f32(c + r * ldc + 4 * v, acc[r][v]);
+}
+
+/* 8 rows x 3 vectors: 24 accumulators, 3 loads of B and 8 broadcasts of A per
+ * step, within AArch64's 32 vector registers. 24 independent chains cover the
+ * FMA latency (about 4 cycles) on cores with up to 4 FMA pipes (16 chains in
+ * flight), and each row of B, 12 floats, serves 8 rows of A. */
+static void neon_8x12(long kc, const float *a, long rsa, long csa,
+                      const float *b, long rsb, float *c, long ldc, int load_c) {
+    neon_tile(8, 3, kc, a, rsa, csa, b, rsb, c, ldc, load_c);
+}
+
+/* 12 rows x 2 vectors: also 24 accumulators, for products only a few columns wide. */
+static void neon_12x8(long kc, const float *a, long rsa, long csa,
+                      const float *b, long rsb, float *c, long ldc, int load_c) {
+    neon_tile(12, 2, kc, a, rsa, csa, b, rsb, c, ldc, load_c);
+}
+
+/* Blocks of 4x4 transposed in registers (pairs of 32-bit, then 64-bit
+ * transposes), the rest one value at a time. */
+static void transpose_neon(float *panel, long ldp, const float *b, long ldb, long kc, long nr) {
+    const long nr4 = nr & ~3L, kc4 = kc & ~3L;
+    for (long j = 0; j < nr4; j += 4) {
+        for (long p = 0; p < kc4; p += 4) {
+            const float *s = b + j * ldb + p;
+            const float32x4_t r0 = vld1q_f32(s), r1 = vld1q_f32(s + ldb), r2 = vld1q_f32(s + 2 * ldb),
+                              r3 = vld1q_f32(s + 3 * ldb);
+            const float64x2_t t0 = vreinterpretq_f64_f32(vtrn1q_f32(r0, r1)),
+                              t1 = vreinterpretq_f64_f32(vtrn2q_f32(r0, r1)),
+                              t2 = vreinterpretq_f64_f32(vtrn1q_f32(r2, r3)),
+                              t3 = vreinterpretq_f64_f32(vtrn2q_f32(r2, r3));
+            float *d = panel + p * ldp + j;
+            vst1q_f32(d, vreinterpretq_f32_f64(vtrn1q_f64(t0, t2)));
+            vst1q_f32(d + ldp, vreinterpretq_f32_f64(vtrn1q_f64(t1, t3)));
+            vst1q_f32(d + 2 * ldp, vreinterpretq_f32_f64(vtrn2q_f64(t0, t2)));
+            vst1q_f32(d + 3 * ldp, vreinterpretq_f32_f64(vtrn2q_f64(t1, t3)));
+        }
+        for (long q = j; q < j + 4; q++)
+            for (long p = kc4; p < kc; p++) panel[p * ldp + q] = b[q * ldb + p];
+    }
+    for (long q = nr4; q < nr; q++)
+        for (long p = 0; p < kc; p++) panel[p * ldp + q] = b[q * ldb + p];
+}
+
+const hw2_path_tiles hw2_neon_tiles = {2, {{8, 12, 4, neon_8x12}, {12, 8, 4, neon_12x8}}, transpose_neon};
 
 #endif

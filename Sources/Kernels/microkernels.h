@@ -36,6 +36,8 @@ extern const hw2_path_tiles hw2_portable_tiles;
 #if defined(__x86_64__)
 extern const hw2_path_tiles hw2_avx2_tiles;
 extern const hw2_path_tiles hw2_avx512_tiles;
+#elif defined(__aarch64__)
+extern const hw2_path_tiles hw2_neon_tiles;
 #endif
 
 #endif

@@ -19,7 +19,11 @@ typedef enum {
     HW2_KERNEL_PORTABLE = 0, /* scalar fmaf, 4x16 tiles: any CPU */
     HW2_KERNEL_AVX2 = 1,     /* AVX2 + FMA: 6x16, 4x24 and 12x8 register tiles */
     HW2_KERNEL_AVX512 = 2,   /* AVX-512F: 8x32 and 16x16 tiles, and AVX2's 12x8 for narrow products */
+    HW2_KERNEL_NEON = 3,     /* AArch64 Advanced SIMD: 8x12 and 12x8 register tiles */
 } hw2_kernel_path;
+
+/* How many paths there are: tables indexed by path have this many entries. */
+#define HW2_PATH_COUNT 4
 
 /* Whether this CPU (and OS) can run the path. */
 int hw2_kernel_supported(hw2_kernel_path path);
