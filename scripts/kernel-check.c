@@ -243,49 +243,58 @@ static uint64_t sweep(float (*f)(float)) {
 static uint64_t check_exp(hw2_kernel_path path) { (void)path; return sweep(hw2_expf); }
 static uint64_t check_log(hw2_kernel_path path) { (void)path; return sweep(hw2_logf); }
 
-/* The Winograd transforms of winograd.c (F(2x2, 3x3)): the filter transform
- * and its adjoint, the input transform and its adjoint, the output transform
- * (with and without ReLU) and its adjoint, for samples [1, 3) of 3, on planes
- * whose tile rows are 2, 3, 5, 7 and 14 tiles wide (the adjoint's groups of
- * 8, 4 and 1 tiles, and their overlapping last group). */
+/* The Winograd transforms of winograd.c (F(4x4, 3x3)): the filter transform
+ * and its adjoint (21 filters: a block of 16 and a partial one), the input
+ * transform and its adjoint, the output transform (with and without ReLU)
+ * and its adjoint, for samples [1, 3) of 3, on planes whose sides are and are
+ * not multiples of 4. */
 static uint64_t check_winograd(hw2_kernel_path path) {
-    static const long planes[][2] = {{4, 4}, {6, 6}, {4, 10}, {8, 14}, {28, 28}};
-    const long n = 3, s0 = 1, s1 = 3, cin = 3, cout = 2;
+    static const long planes[][2] = {{4, 4}, {5, 7}, {8, 12}, {14, 14}, {3, 28}, {28, 9}};
+    const long n = 3, s0 = 1, s1 = 3, cin = 3, cout = 7, filters = cin * cout;
     uint64_t h = FNV_BASIS;
     state = 9;
     for (size_t s = 0; s < sizeof planes / sizeof planes[0]; s++) {
-        const long height = planes[s][0], width = planes[s][1], tw = width / 2;
-        const long t = (s1 - s0) * (height / 2) * tw;
+        const long height = planes[s][0], width = planes[s][1];
+        const long t = (s1 - s0) * ((height + 3) / 4) * ((width + 3) / 4);
         const hw2_winograd_shape shape = {cin, cout, height, width};
-        float *weight = floats(cout * cin * 9, finite_value), *u = malloc((size_t)(16 * cout * cin) * sizeof(float));
-        hw2_winograd_filters(path, shape, weight, u);
-        h = fnv1a(h, u, (size_t)(16 * cout * cin) * sizeof(float));
-        float *du = floats(16 * cout * cin, finite_value);
-        hw2_winograd_filter_gradient(path, shape, du, weight);
-        h = fnv1a(h, weight, (size_t)(cout * cin * 9) * sizeof(float));
+        float *scratch = malloc((size_t)hw2_winograd_scratch(shape, s1 - s0) * sizeof(float));
 
-        const long pixels = cin * n * height * width, halves = 8 * (height / 2 + 2) * tw;
-        float *x = floats(pixels, finite_value), *v = malloc((size_t)(16 * cin * t) * sizeof(float));
-        float *split = malloc((size_t)halves * sizeof(float)), *rows = malloc((size_t)halves * sizeof(float));
-        hw2_winograd_input(path, shape, n, s0, s1, x, v, split, rows);
-        h = fnv1a(h, v, (size_t)(16 * cin * t) * sizeof(float));
-        float *dv = floats(16 * cin * t, finite_value), *gradient_rows = malloc((size_t)((height + 2) * 4 * tw) * sizeof(float)),
-              *part = malloc((size_t)(16 * tw) * sizeof(float));
-        hw2_winograd_input_gradient(path, shape, n, s0, s1, dv, x, gradient_rows, part);
+        float *weight = floats(filters * 9, finite_value), *u = malloc((size_t)(36 * filters) * sizeof(float));
+        hw2_winograd_filters(path, shape, weight, u);
+        h = fnv1a(h, u, (size_t)(36 * filters) * sizeof(float));
+        float *du = floats(36 * filters, finite_value);
+        hw2_winograd_filter_gradient(path, shape, du, weight);
+        h = fnv1a(h, weight, (size_t)(filters * 9) * sizeof(float));
+
+        const long pixels = cin * n * height * width;
+        float *x = floats(pixels, finite_value), *v = malloc((size_t)(36 * cin * t) * sizeof(float));
+        hw2_winograd_input(path, shape, n, s0, s1, x, v, scratch);
+        h = fnv1a(h, v, (size_t)(36 * cin * t) * sizeof(float));
+        float *dv = floats(36 * cin * t, finite_value);
+        hw2_winograd_input_gradient(path, shape, n, s0, s1, dv, x, scratch);
         h = fnv1a(h, x, (size_t)pixels * sizeof(float));
 
         const long outputs = cout * n * height * width;
-        float *mm = floats(16 * cout * t, finite_value), *bias = floats(cout, finite_value), *y = floats(outputs, finite_value),
-              *plane = malloc((size_t)(height * width) * sizeof(float)), *dm = malloc((size_t)(16 * cout * t) * sizeof(float));
+        float *m = floats(36 * cout * t, finite_value), *bias = floats(cout, finite_value),
+              *y = floats(outputs, finite_value), *dm = malloc((size_t)(36 * cout * t) * sizeof(float));
         for (int relu = 0; relu <= 1; relu++) {
-            hw2_winograd_output(path, shape, n, s0, s1, mm, bias, relu, y, plane);
+            hw2_winograd_output(path, shape, n, s0, s1, m, bias, relu, y, scratch);
             h = fnv1a(h, y, (size_t)outputs * sizeof(float));
         }
-        hw2_winograd_output_gradient(path, shape, n, s0, s1, y, dm, plane);
-        h = fnv1a(h, dm, (size_t)(16 * cout * t) * sizeof(float));
+        hw2_winograd_output_gradient(path, shape, n, s0, s1, y, dm, scratch);
+        h = fnv1a(h, dm, (size_t)(36 * cout * t) * sizeof(float));
 
-        free(weight); free(u); free(du); free(x); free(v); free(split); free(rows);
-        free(dv); free(gradient_rows); free(part); free(mm); free(bias); free(y); free(plane); free(dm);
+        free(scratch);
+        free(weight);
+        free(u);
+        free(du);
+        free(x);
+        free(v);
+        free(dv);
+        free(m);
+        free(bias);
+        free(y);
+        free(dm);
     }
     return h;
 }
