@@ -5,9 +5,9 @@ import Kernels
 /// products. Every path keeps the one summation contract of Kernels.h, so the
 /// path decides the speed and never a bit of a result.
 public enum KernelPath: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
-    case portable, avx2, avx512
+    case portable, avx2, avx512, neon
 
-    /// Forces a path: `HW2_KERNEL=portable|avx2|avx512`.
+    /// Forces a path: `HW2_KERNEL=portable|avx2|avx512|neon`.
     public static let environmentVariable = "HW2_KERNEL"
 
     /// The version of the summation contract. It is part of every run id, so a
@@ -17,8 +17,21 @@ public enum KernelPath: String, CaseIterable, Codable, Sendable, CustomStringCon
     /// Whether this CPU can run the path.
     public var isSupported: Bool { hw2_kernel_supported(cValue) != 0 }
 
-    /// The widest path this CPU runs.
-    public static let fastest: KernelPath = allCases.last { $0.isSupported } ?? .portable
+    /// The paths built for this architecture, slowest first; the CPU may lack
+    /// some of them (AVX-512 on most x86-64 CPUs). Advanced SIMD is part of
+    /// every AArch64 CPU, so there neon always runs.
+    public static let native: [KernelPath] = {
+        #if arch(x86_64)
+        [.portable, .avx2, .avx512]
+        #elseif arch(arm64)
+        [.portable, .neon]
+        #else
+        [.portable]
+        #endif
+    }()
+
+    /// The fastest path this CPU runs.
+    public static let fastest: KernelPath = native.last { $0.isSupported } ?? .portable
 
     /// The path `HW2_KERNEL` names, or the fastest one when it is unset or empty.
     public static func selected(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> KernelPath {
@@ -33,6 +46,7 @@ public enum KernelPath: String, CaseIterable, Codable, Sendable, CustomStringCon
         case .portable: "portable (scalar fmaf)"
         case .avx2: "avx2 (AVX2 and FMA)"
         case .avx512: "avx512 (AVX-512F)"
+        case .neon: "neon (AArch64 Advanced SIMD)"
         }
     }
 
@@ -41,6 +55,7 @@ public enum KernelPath: String, CaseIterable, Codable, Sendable, CustomStringCon
         case .portable: HW2_KERNEL_PORTABLE
         case .avx2: HW2_KERNEL_AVX2
         case .avx512: HW2_KERNEL_AVX512
+        case .neon: HW2_KERNEL_NEON
         }
     }
 }

@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
         fewer multiplies than that, so the figure measures work done, not arithmetic \
         executed. With --torch, runs \
         bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio. The first \
-        line names the kernel path; HW2_KERNEL=avx2 (or portable, avx512) times another.
+        line names the kernel path; HW2_KERNEL=avx2 (or portable, avx512, neon) times another.
         Build with -c release for figures worth quoting: swift run -c release report bench --torch
         """)
 

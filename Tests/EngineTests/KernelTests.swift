@@ -200,9 +200,40 @@ struct KernelTests {
         #expect(try KernelPath.selected(environment: [:]) == .fastest)
         #expect(try KernelPath.selected(environment: ["HW2_KERNEL": "portable"]) == .portable)
         #expect(throws: KernelError.unknown("sse")) { try KernelPath.selected(environment: ["HW2_KERNEL": "sse"]) }
-        #expect("\(KernelError.unknown("sse"))".contains("portable, avx2, avx512"))
+        #expect("\(KernelError.unknown("sse"))".contains("portable, avx2, avx512, neon"))
+        #expect(try KernelPath.selected(environment: ["HW2_KERNEL": KernelPath.fastest.rawValue]) == .fastest)
         for path in KernelPath.allCases where !path.isSupported {
             #expect(throws: KernelError.unsupported(path)) { try KernelPath.selected(environment: ["HW2_KERNEL": path.rawValue]) }
+        }
+    }
+
+    @Test("the paths of this architecture: neon on every AArch64 CPU and none other, the fastest one chosen")
+    func native() {
+        #if arch(arm64)
+        #expect(KernelPath.native == [.portable, .neon] && KernelPath.fastest == .neon)
+        #elseif arch(x86_64)
+        #expect(KernelPath.native == [.portable, .avx2, .avx512])
+        #expect(KernelPath.fastest == (KernelPath.avx512.isSupported ? .avx512 : KernelPath.avx2.isSupported ? .avx2 : .portable))
+        #endif
+        for path in KernelPath.allCases where !KernelPath.native.contains(path) {
+            #expect(!path.isSupported, "\(path.rawValue) is another architecture's path")
+        }
+        #expect(KernelPath.portable.isSupported)
+    }
+
+    @Test("a path this CPU cannot run is run as the portable one: the same bits")
+    func unsupportedPaths() {
+        let x = Self.values(300, seed: 11).enumerated().map { $0.offset % 3 == 0 ? -$0.element : $0.element }
+        let a = Self.values(13 * 17, seed: 12), b = Self.values(17 * 9, seed: 13)
+        func run(_ path: KernelPath) -> [Float] {
+            var relu = x, c = [Float](repeating: 0, count: 13 * 9)
+            hw2_relu(path.cValue, 1, relu.count, relu.count, &relu)
+            hw2_sgemm(path.cValue, 0, 0, 13, 9, 17, a, 17, b, 9, 0, &c, 9)
+            return relu + c
+        }
+        let portable = run(.portable)
+        for path in KernelPath.allCases where !path.isSupported {
+            #expect(firstBitDifference(run(path), portable) == nil, "\(path.rawValue)")
         }
     }
 }

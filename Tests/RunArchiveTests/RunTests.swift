@@ -361,6 +361,21 @@ struct RunTests {
         #expect(version.contains("Swift version"), "\(version)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     }
+
+    /// An x86-64 kernel's /proc/cpuinfo names the CPU; an AArch64 kernel's
+    /// gives only numbers, and lscpu names the core from them.
+    @Test("the CPU's name from /proc/cpuinfo (x86-64) or lscpu (AArch64), whatever this machine is")
+    func cpuName() {
+        let x86 = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7R32\nflags\t\t: fpu avx2\n"
+        let arm = "processor\t: 0\nBogoMIPS\t: 243.75\nFeatures\t: fp asimd evtstrm\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n"
+        let lscpu = "Architecture:            aarch64\n  CPU op-mode(s):        32-bit, 64-bit\nVendor ID:               ARM\n  Model name:            Neoverse-N1\n    Model:               1\n"
+        #expect(RunEnvironment.field("model name", in: x86) == "AMD EPYC 7R32")
+        #expect(RunEnvironment.field("model name", in: arm) == nil)
+        #expect(RunEnvironment.field("Model name", in: lscpu) == "Neoverse-N1")
+        #expect(RunEnvironment.field("Model name", in: "Model name:   \n") == nil)
+        let here = RunEnvironment.cpuModel()
+        #expect(!here.hasPrefix("unknown") && !here.hasPrefix(" ") && here.hasSuffix(" cores)"), "\(here)")
+    }
 }
 
 @Suite("Seed lists")

@@ -14,8 +14,17 @@ enum Cluster {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static var report: String? {
-        [".build/debug/report", ".build/x86_64-unknown-linux-gnu/debug/report"].map { root.appendingPathComponent($0).path }
+        [".build/debug/report", ".build/\(architecture)-unknown-linux-gnu/debug/report"].map { root.appendingPathComponent($0).path }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The first part of the build folder's target triple.
+    static var architecture: String {
+        #if arch(arm64)
+        "aarch64"
+        #else
+        "x86_64"
+        #endif
     }
 
     static var data: DataFolder {
