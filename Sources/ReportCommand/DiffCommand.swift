@@ -13,7 +13,7 @@ struct DiffCommand: ParsableCommand {
         identical or the first difference, names the units only one run has, and exits \
         non-zero on any difference.
         Example (a run regenerated here against the committed one):
-          report diff reports/hw2/archive runs/95a7984160ffd53d
+          report diff reports/hw2/archive runs/5f671e9d23643ce5
         """)
 
     @Argument(help: ArgumentHelp("Run id, unique prefix, or archive folder such as reports/hw2/archive.", valueName: "run"))

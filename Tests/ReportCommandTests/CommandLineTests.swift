@@ -121,7 +121,7 @@ struct CommandLineTests {
         let listed = try Self.run(["runs", "--runs-dir", archive])
         #expect(listed.output == """
             id                started               status       epochs  seeds     final test accuracy
-            95a7984160ffd53d  2026-11-29T20:17:30Z  finished     30      0         M1 99.14%, M2 99.14%, M3 99.20%
+            5f671e9d23643ce5  2026-12-04T18:48:25Z  finished     30      0         M1 99.01%, M2 99.28%, M3 99.22%
 
             """)
         let empty = NSTemporaryDirectory() + "hw2-no-runs-\(UUID().uuidString)"
@@ -134,7 +134,7 @@ struct CommandLineTests {
         let same = try Self.run(["diff", hw2, ko])
         #expect(!same.failed && same.errors.isEmpty)
         #expect(same.output == """
-            diff: \(hw2) (run 95a7984160ffd53d) against \(ko) (run 95a7984160ffd53d)
+            diff: \(hw2) (run 5f671e9d23643ce5) against \(ko) (run 5f671e9d23643ce5)
             model     seed  result
             model1    0     identical (30 epochs)
             model2    0     identical (30 epochs)
@@ -145,10 +145,16 @@ struct CommandLineTests {
         let other = try Self.run(["diff", hw2, study])
         #expect(other.failed)
         let lines = other.output.split(separator: "\n").map(String.init)
-        #expect(lines.prefix(3) == ["diff: \(hw2) (run 95a7984160ffd53d) against \(study) (run af872ffd35199a20)",
-                                    "config: seeds: [0] vs [0,1,2,3,4]", "model     seed  result"])
-        #expect(lines.dropFirst(3).prefix(3).allSatisfy { $0.hasSuffix("identical (30 epochs)") })
-        #expect(lines.dropFirst(6).dropLast() == ArraySlice((1...4).flatMap { seed in (1...3).map { "model\($0)    \(seed)     only in \(study)" } }))
+        // The committed study was trained under kernel contract 1, the reference under 2:
+        // the contract and the chunk sizes that contract 1 recorded are named, and seed 0 differs.
+        #expect(lines.prefix(6) == ["diff: \(hw2) (run 5f671e9d23643ce5) against \(study) (run af872ffd35199a20)",
+                                    "config: seeds: [0] vs [0,1,2,3,4]",
+                                    "config: settings.reduction.conv_chunk_bytes: (absent) vs 524288",
+                                    "config: settings.reduction.kernel_contract: 2 vs 1",
+                                    "config: settings.reduction.winograd_chunk_bytes: (absent) vs 1048576",
+                                    "model     seed  result"])
+        #expect(lines.dropFirst(6).prefix(3).allSatisfy { $0.contains("    0     differs: epoch 1: train_loss ") })
+        #expect(lines.dropFirst(9).dropLast() == ArraySlice((1...4).flatMap { seed in (1...3).map { "model\($0)    \(seed)     only in \(study)" } }))
         #expect(lines.last == "diff: the runs differ")
     }
 }
