@@ -12,13 +12,18 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Trains each model for --steps batches on MNIST (after 3 untimed warm-up steps) and \
         prints seconds per 600-step epoch, evaluation seconds for the 10,000 test images, \
-        samples per second, effective GFLOP/s and the process's peak memory. Effective \
-        GFLOP/s counts a training step as 3x the forward MACs of a direct convolution, \
-        2 FLOPs each, for both engines alike; the engine's Winograd convolutions execute \
-        fewer multiplies than that, so the figure measures work done, not arithmetic \
-        executed. With --torch, runs \
-        bench/torch_bench.py (PyTorch CPU) the same way and prints the ratio. The first \
-        line names the kernel path; HW2_KERNEL=avx2 (or portable, avx512, neon) times another.
+        samples per second, effective GFLOP/s, the fraction of the machine's peak and the \
+        process's peak memory. Effective GFLOP/s counts a training step as 3x the forward \
+        MACs of a direct convolution, 2 FLOPs each, for both engines alike; the engine's \
+        Winograd convolutions execute fewer multiplies than that, so the figure measures \
+        work done, not arithmetic executed, and its fraction of peak can pass what direct \
+        convolution could reach. The peak is measured, not computed from a clock: the \
+        kernels' FMA loop on the same path and threads.
+        With --torch, runs bench/torch_bench.py the same way in each of PyTorch's CPU \
+        configurations (eager NCHW, eager channels_last, torch.compile where it works) and \
+        prints the speed-up against eager PyTorch and against PyTorch's fastest \
+        configuration for each model. The first line names the kernel path; \
+        HW2_KERNEL=avx2 (or portable, avx512, neon) times another.
         Build with -c release for figures worth quoting: swift run -c release report bench --torch
         """)
 
@@ -39,10 +44,26 @@ struct BenchCommand: ParsableCommand {
         var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMB: Double
     }
 
-    /// One line of bench/torch_bench.py's output (snake_case keys, as Python writes them).
+    /// One line of bench/torch_bench.py's output (snake_case keys, as Python
+    /// writes them): a configuration's timings, or why it did not run here.
     struct TorchRow: Decodable {
         var model: String
-        var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMemoryMb: Double
+        var config: String
+        var error: String?
+        var torch: String?
+        var epochSeconds, evalSeconds, samplesPerSecond, gflops, peakMemoryMb: Double?
+
+        var row: Row? {
+            guard error == nil, let epochSeconds, let evalSeconds, let samplesPerSecond, let gflops, let peakMemoryMb else { return nil }
+            return Row(model: model, epochSeconds: epochSeconds, evalSeconds: evalSeconds,
+                       samplesPerSecond: samplesPerSecond, gflops: gflops, peakMB: peakMemoryMb)
+        }
+    }
+
+    /// PyTorch's configurations timed for one model: eager NCHW, and the fastest one.
+    struct TorchModel {
+        var eager: Row?
+        var best: (config: String, row: Row)?
     }
 
     func validate() throws {
@@ -52,21 +73,47 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let specs = models.specs
         let loaded = try data.folder.load()
-        Console.current.line("engine: \(threads.resolved) worker(s), kernel path \(try threads.kernel()), \(steps) timed steps")
+        let kernel = try threads.kernel()
+        Console.current.line("engine: \(threads.resolved) worker(s), kernel path \(kernel), \(steps) timed steps")
+        let peak = PeakThroughput.measure(path: kernel, threads: threads.resolved)
+        Console.current.line(String(format: "peak: %.1f GFLOP/s (the kernels' FMA loop on %@, %d thread(s))", peak, kernel.rawValue, threads.resolved))
         var ours: [Row] = []
         for spec in specs {
             let row = try measure(spec, loaded)
             ours.append(row)
-            Console.current.line(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s  peak %4.0f MB",
-                         spec.id.rawValue, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops, row.peakMB))
+            Console.current.line(String(format: "%@  %6.1f s/epoch  %5.2f s eval  %6.0f samples/s  %5.1f GFLOP/s (%2.0f%% of peak)  peak %4.0f MB",
+                         spec.id.rawValue, row.epochSeconds, row.evalSeconds, row.samplesPerSecond, row.gflops,
+                         100 * row.gflops / peak, row.peakMB))
         }
         guard torch else { return }
         let theirs = try runTorch(specs)
-        Console.current.line("\nmodel    ours s/epoch  PyTorch s/epoch  speed-up  ours GFLOP/s  PyTorch GFLOP/s  ours eval s  PyTorch eval s")
-        for (o, t) in zip(ours, theirs) {
-            Console.current.line(String(format: "%@  %12.1f  %15.1f  %7.2fx  %12.1f  %15.1f  %11.2f  %14.2f",
-                         o.model, o.epochSeconds, t.epochSeconds, t.epochSeconds / o.epochSeconds, o.gflops, t.gflops, o.evalSeconds, t.evalSeconds))
+        for row in theirs {
+            if let error = row.error {
+                Console.current.line("PyTorch \(row.model) \(row.config): did not run here: \(error)")
+            } else if let timed = row.row {
+                Console.current.line(String(format: "PyTorch %@ %@  %6.1f s/epoch  %5.2f s eval  %5.1f GFLOP/s (%2.0f%% of peak)",
+                                            row.model, row.config, timed.epochSeconds, timed.evalSeconds, timed.gflops, 100 * timed.gflops / peak))
+            }
         }
+        let version = theirs.lazy.compactMap(\.torch).first ?? "?"
+        Console.current.line("\nPyTorch \(version), seconds per epoch; speed-up = PyTorch's seconds / ours")
+        Console.current.line("model    ours  eager  speed-up  best (configuration)    speed-up")
+        for o in ours {
+            let timed = Self.torchModel(o.model, theirs)
+            let eager = timed.eager.map { String(format: "%5.1f  %7.2fx", $0.epochSeconds, $0.epochSeconds / o.epochSeconds) } ?? "    -         -"
+            let best = timed.best.map { best in
+                (String(format: "%5.1f", best.row.epochSeconds) + " (\(best.config))").padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(format: "  %7.2fx", best.row.epochSeconds / o.epochSeconds)
+            } ?? "    -                          -"
+            Console.current.line(String(format: "%@  %5.1f  %@  %@", o.model, o.epochSeconds, eager, best))
+        }
+    }
+
+    /// The eager row and the fastest configuration that ran, for one model.
+    static func torchModel(_ model: String, _ rows: [TorchRow]) -> TorchModel {
+        let timed = rows.filter { $0.model == model }.compactMap { row in row.row.map { (config: row.config, row: $0) } }
+        return TorchModel(eager: timed.first { $0.config == "eager" }?.row,
+                          best: timed.min { $0.row.epochSeconds < $1.row.epochSeconds })
     }
 
     private func measure(_ spec: ModelSpec, _ data: LabeledData) throws -> Row {
@@ -102,7 +149,7 @@ struct BenchCommand: ParsableCommand {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    private func runTorch(_ specs: [ModelSpec]) throws -> [Row] {
+    private func runTorch(_ specs: [ModelSpec]) throws -> [TorchRow] {
         // Relative to the working folder, the package root under `swift run`: the binary may have been copied elsewhere.
         let script = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("bench/torch_bench.py")
         guard FileManager.default.fileExists(atPath: script) else {
@@ -120,14 +167,11 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("bench/torch_bench.py failed (exit \(result.status)); is PyTorch installed? pip install torch==2.13.0+cpu\n\(result.errors)")
         }
         return try result.output.split(separator: "\n").map { line in
-            let row: TorchRow
             do {
-                row = try JSON.decode(TorchRow.self, from: Data(line.utf8), path: "bench/torch_bench.py's output")
+                return try JSON.decode(TorchRow.self, from: Data(line.utf8), path: "bench/torch_bench.py's output")
             } catch {
                 throw ValidationError("bench/torch_bench.py printed an unexpected line: \(line)\n\(error)")
             }
-            return Row(model: row.model, epochSeconds: row.epochSeconds, evalSeconds: row.evalSeconds,
-                       samplesPerSecond: row.samplesPerSecond, gflops: row.gflops, peakMB: row.peakMemoryMb)
         }
     }
 }

@@ -236,4 +236,13 @@ struct KernelTests {
             #expect(firstBitDifference(run(path), portable) == nil, "\(path.rawValue)")
         }
     }
+
+    @Test("the peak loop counts the FLOPs of its path's vector width: 12 chains, 2 per lane per FMA")
+    func peakLoopCount() {
+        let lanes: [KernelPath: Double] = [.portable: 1, .avx2: 8, .avx512: 16, .neon: 4]
+        for path in Self.paths {
+            #expect(hw2_fma_peak_loop(path.cValue, 1000) == 2 * 12 * (lanes[path] ?? 0) * 1000, "\(path)")
+        }
+        #expect(PeakThroughput.measure(path: .portable, threads: 1) > 0)
+    }
 }

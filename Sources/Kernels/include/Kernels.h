@@ -28,6 +28,12 @@ typedef enum {
 /* Whether this CPU (and OS) can run the path. */
 int hw2_kernel_supported(hw2_kernel_path path);
 
+/* Runs `iterations` rounds of independent fused multiply-add chains on the
+ * path's widest vectors and returns the floating-point operations done (2 per
+ * lane per FMA): timed by the caller, the core's measured peak. Benchmark
+ * only (peak.c). */
+double hw2_fma_peak_loop(hw2_kernel_path path, long iterations);
+
 /* C [m, n] (row stride ldc) = or += op(A) [m, k] x op(B) [k, n], row-major.
  * op(A)[i][p] = a[transA ? p*lda + i : i*lda + p], and likewise for B.
  * Only the m x n block of C is written. A path this CPU cannot run is run as
