@@ -20,6 +20,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable {
 public struct Mismatch: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         case missing
+        /// A link or a special file where the manifest records a plain file: never read, so nothing of what it points at is shown.
+        case notPlain
         case size(expected: Int, found: Int)
         case digest(expected: String, found: String)
     }
@@ -30,6 +32,7 @@ public struct Mismatch: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .missing: return "\(path): missing (the manifest records it)"
+        case .notPlain: return "\(path): a link or not a regular file, the manifest records a plain file inside the archive"
         case let .size(expected, found): return "\(path): \(found) bytes, the manifest records \(expected)"
         case let .digest(expected, found): return "\(path): SHA-256 \(found), the manifest records \(expected)"
         }

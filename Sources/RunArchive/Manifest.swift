@@ -70,12 +70,14 @@ public struct Session: Codable, Hashable, Sendable {
 
 /// The record of a unit that lets anyone check it: its configuration, every
 /// training session, and the size and SHA-256 of every file it wrote.
-public struct UnitManifest: Codable, Hashable, Sendable {
+public struct UnitManifest: Codable, Hashable, Sendable, Sealable {
     public var unitId: UnitID
     public var status: Status
     public var config: UnitConfig
     public var sessions: [Session]
     public var files: [FileRecord]
+    /// The seal of the file's own fields (`SealedJSON`); nil until written, and in archives older than seals.
+    public var fieldsSha256: String? = nil
 
     /// Where the results came from: trained in one go, or resumed after which epochs.
     public var resumedAfter: [Int] { sessions.dropFirst().map { $0.firstEpoch - 1 } }
@@ -108,7 +110,7 @@ public enum UnitOrigin: String, Codable, Sendable {
 }
 
 /// A run: a set of units (models x seeds) and where each came from.
-public struct RunManifest: Codable, Hashable, Sendable {
+public struct RunManifest: Codable, Hashable, Sendable, Sealable {
     public struct Unit: Codable, Hashable, Sendable {
         public var model: ModelID
         public var seed: UInt64
@@ -122,6 +124,8 @@ public struct RunManifest: Codable, Hashable, Sendable {
     public var started: String
     public var finished: String?
     public var units: [Unit]
+    /// The seal of the file's own fields (`SealedJSON`); nil until written, and in archives older than seals.
+    public var fieldsSha256: String? = nil
 
     static func now() -> String { RunManifestDate.now() }
 }

@@ -55,7 +55,7 @@ public struct RunExecutor {
             })
         do {
             try AtomicFile.writeJSON(config, to: store.layout.runFile(runID, RunLayout.config))
-            try AtomicFile.writeJSON(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
+            try SealedJSON.write(manifest, to: store.layout.runFile(runID, RunLayout.manifest))
         } catch {
             lock.release()
             throw error
@@ -84,7 +84,7 @@ public struct RunExecutor {
             outcomes = try executor.run(config.units, for: runID, force: force, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
         } catch {
             manifest.status = .failed
-            try? AtomicFile.writeJSON(manifest, to: manifestPath)
+            try? SealedJSON.write(manifest, to: manifestPath)
             throw error
         }
         var left = 0
@@ -97,7 +97,7 @@ public struct RunExecutor {
         }
         manifest.status = left == 0 ? .finished : .interrupted
         manifest.finished = left == 0 ? RunManifest.now() : nil
-        try AtomicFile.writeJSON(manifest, to: manifestPath)
+        try SealedJSON.write(manifest, to: manifestPath)
         guard left == 0 else { return .interrupted(runID, unitsLeft: left) }
         return .finished(try store.record(runID, requireWeights: true))
     }

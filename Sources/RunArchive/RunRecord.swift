@@ -10,13 +10,18 @@ public struct RunRecord: Hashable, Sendable {
     /// The test set's labels and images, when the archive has them (checked against the dataset's digests).
     public var testLabels: [UInt8]?
     public var testImages: IDX.Images?
+    /// The SHA-256 of each file of the run's folder as it was checked, by
+    /// name: a copy takes these files only, and only while they still match.
+    public var checkedRunFiles: [String: String]
 
-    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?, testImages: IDX.Images? = nil) {
+    public init(manifest: RunManifest, units: [UnitRecord], verification: Verification?, testLabels: [UInt8]?, testImages: IDX.Images? = nil,
+                checkedRunFiles: [String: String] = [:]) {
         self.manifest = manifest
         self.units = units
         self.verification = verification
         self.testLabels = testLabels
         self.testImages = testImages
+        self.checkedRunFiles = checkedRunFiles
     }
 
     public var config: RunConfig { manifest.config }

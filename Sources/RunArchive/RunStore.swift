@@ -47,22 +47,35 @@ public struct RunStore: Sendable {
         return matches[0]
     }
 
-    public func runManifest(_ id: RunID) throws -> RunManifest {
+    /// A file of the archive, read only when it and every folder on its way are plain (no link).
+    func contents(_ path: String) throws -> Data {
+        guard let data = try PlainFile.read(path, under: root) else { throw FileError.missing(path: path) }
+        return data
+    }
+
+    public func runManifest(_ id: RunID) throws -> RunManifest { try runManifestWithBytes(id).manifest }
+
+    /// The manifest, checked, and the bytes it was read from (what a copy carries).
+    func runManifestWithBytes(_ id: RunID) throws -> (manifest: RunManifest, bytes: Data) {
         let path = layout.runFile(id, RunLayout.manifest)
-        let manifest = try JSON.decode(RunManifest.self, from: path)
+        let bytes = try contents(path)
+        let manifest = try SealedJSON.decode(RunManifest.self, from: bytes, path: path)
         guard manifest.runId == id, manifest.config.id == id else {
             throw FileError.unreadable(path: path, reason: "records run \(manifest.runId) with a configuration whose id is \(manifest.config.id), expected \(id)")
         }
-        return manifest
+        return (manifest, bytes)
     }
 
-    public func unitManifest(_ id: UnitID) throws -> UnitManifest {
-        let manifest = try JSON.decode(UnitManifest.self, from: layout.unitFile(id, RunLayout.manifest))
+    public func unitManifest(_ id: UnitID) throws -> UnitManifest { try unitManifestWithBytes(id).manifest }
+
+    func unitManifestWithBytes(_ id: UnitID) throws -> (manifest: UnitManifest, bytes: Data) {
+        let path = layout.unitFile(id, RunLayout.manifest)
+        let bytes = try contents(path)
+        let manifest = try SealedJSON.decode(UnitManifest.self, from: bytes, path: path)
         guard manifest.unitId == id, manifest.config.id == id else {
-            throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest),
-                                       reason: "records unit \(manifest.unitId) with a configuration whose id is \(manifest.config.id), expected \(id)")
+            throw FileError.unreadable(path: path, reason: "records unit \(manifest.unitId) with a configuration whose id is \(manifest.config.id), expected \(id)")
         }
-        return manifest
+        return (manifest, bytes)
     }
 
     /// The manifest's status, except that a "running" run whose writer is gone
@@ -89,7 +102,12 @@ public struct RunStore: Sendable {
     /// weights of a light copy.
     func checkedContents(_ manifest: UnitManifest, _ record: FileRecord, requireWeights: Bool) -> Result<Data?, Mismatch> {
         let path = layout.unitFile(manifest.unitId, record.path)
-        let contents = FileManager.default.contents(atPath: path)
+        let contents: Data?
+        do {
+            contents = try PlainFile.read(path, under: root)
+        } catch {
+            return .failure(Mismatch(path: path, kind: .notPlain))
+        }
         if contents == nil && record.path == RunLayout.weights && !requireWeights { return .success(nil) }
         if let mismatch = record.mismatch(contents, at: path) { return .failure(mismatch) }
         return .success(contents)
@@ -113,12 +131,20 @@ public struct RunStore: Sendable {
         try unitWithFiles(id, requireWeights: requireWeights).record
     }
 
+    /// The unit and the checked bytes of its files by name, its manifest's included.
     func unitWithFiles(_ id: UnitID, requireWeights: Bool = false) throws -> (record: UnitRecord, files: [String: Data]) {
-        let manifest = try unitManifest(id)
+        let (manifest, manifestBytes) = try unitManifestWithBytes(id)
         guard manifest.status == .finished else {
             throw ArchiveError.unfinished("unit \(id) (\(manifest.config.label)) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
         }
         let files = try checkedFiles(manifest, requireWeights: requireWeights)
+        let configPath = layout.unitFile(id, RunLayout.config)
+        guard let configData = files[RunLayout.config] else {
+            throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest), reason: "records no \(RunLayout.config)")
+        }
+        guard try JSON.decode(UnitConfig.self, from: configData, path: configPath) == manifest.config else {
+            throw FileError.unreadable(path: configPath, reason: "differs from the configuration its manifest records, expected the same")
+        }
         let metricsPath = layout.unitFile(id, RunLayout.metrics), predictionsPath = layout.unitFile(id, RunLayout.predictions)
         guard let metricsData = files[RunLayout.metrics], let predictionData = files[RunLayout.predictions] else {
             throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest), reason: "records no \(RunLayout.metrics) or \(RunLayout.predictions)")
@@ -133,37 +159,64 @@ public struct RunStore: Sendable {
         }
         let perEpoch = bytes.count / metrics.count
         let predictions = (0..<metrics.count).map { Array(bytes[($0 * perEpoch)..<(($0 + 1) * perEpoch)]) }
-        return (UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions), files)
+        return (UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions), files.merging([RunLayout.manifest: manifestBytes]) { old, _ in old })
     }
 
     /// A finished run with every unit checked. A verification recorded
-    /// before a unit was retrained no longer applies and is left out.
+    /// before a unit was retrained no longer applies and is left out. The
+    /// record keeps the digest of each run file as it was checked, so a copy
+    /// takes exactly those bytes.
     public func record(_ id: RunID, requireWeights: Bool = false) throws -> RunRecord {
-        let manifest = try runManifest(id)
+        let (manifest, manifestBytes) = try runManifestWithBytes(id)
         guard manifest.status == .finished else {
             throw ArchiveError.unfinished("run \(id) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
         }
+        var checked = [RunLayout.manifest: Digest.sha256(manifestBytes)]
+        let configPath = layout.runFile(id, RunLayout.config)
+        let configBytes = try contents(configPath)
+        guard try JSON.decode(RunConfig.self, from: configBytes, path: configPath) == manifest.config else {
+            throw FileError.unreadable(path: configPath, reason: "differs from the configuration \(layout.runFile(id, RunLayout.manifest)) records, expected the same")
+        }
+        checked[RunLayout.config] = Digest.sha256(configBytes)
         let units = try manifest.config.units.map { try unit($0.id, requireWeights: requireWeights) }
         let verifyPath = layout.runFile(id, RunLayout.verification)
-        var verification = FileManager.default.fileExists(atPath: verifyPath) ? try JSON.decode(Verification.self, from: verifyPath) : nil
+        let verifyBytes = try PlainFile.read(verifyPath, under: root)
+        var verification = try verifyBytes.map { try SealedJSON.decode(Verification.self, from: $0, path: verifyPath) }
         let current = Dictionary(uniqueKeysWithValues: units.map { ($0.manifest.unitId, $0.manifest.filesSha256) })
         if let v = verification, !v.units.allSatisfy({ current[$0.unitId] == $0.unitFilesSha256 }) { verification = nil }
-        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: try testLabels(id, manifest.config),
-                         testImages: try testImages(id, manifest.config))
+        if verification != nil, let verifyBytes { checked[RunLayout.verification] = Digest.sha256(verifyBytes) }
+        let labels = try testLabels(id, manifest.config), images = try testImages(id, manifest.config)
+        if let labels { checked[RunLayout.testLabels] = labels.digest }
+        if let images { checked[RunLayout.testImages] = images.digest }
+        return RunRecord(manifest: manifest, units: units, verification: verification, testLabels: labels?.labels,
+                         testImages: images?.images, checkedRunFiles: checked)
+    }
+
+    /// The manifests (and verification) of a checked run that carry no seal
+    /// because they were written before seals: still read, but their sessions,
+    /// machine, origins and times are covered by no digest.
+    public func unsealedFiles(_ record: RunRecord) -> [String] {
+        var files = record.manifest.fieldsSha256 == nil ? [layout.runFile(record.id, RunLayout.manifest)] : []
+        files += record.units.filter { $0.manifest.fieldsSha256 == nil }.map { layout.unitFile($0.manifest.unitId, RunLayout.manifest) }
+        if let verification = record.verification, verification.fieldsSha256 == nil { files.append(layout.runFile(record.id, RunLayout.verification)) }
+        return files
     }
 
     /// The run's copy of the test labels, refused unless its SHA-256 is the dataset's.
-    func testLabels(_ id: RunID, _ config: RunConfig) throws -> [UInt8]? {
+    /// With the SHA-256 of the file's bytes as read.
+    func testLabels(_ id: RunID, _ config: RunConfig) throws -> (labels: [UInt8], digest: String)? {
         let path = layout.runFile(id, RunLayout.testLabels)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try IDX.labels(try datasetCopy(try IDX.read(path), DatasetKind.testLabelsName, config, path: path), path: path)
+        guard let data = try PlainFile.read(path, under: root) else { return nil }
+        return (try IDX.labels(try datasetCopy([UInt8](data), DatasetKind.testLabelsName, config, path: path), path: path), Digest.sha256(data))
     }
 
     /// The run's copy of the test images (gzipped), refused unless their SHA-256 (uncompressed) is the dataset's.
-    func testImages(_ id: RunID, _ config: RunConfig) throws -> IDX.Images? {
+    /// With the SHA-256 of the gzip file's bytes as read.
+    func testImages(_ id: RunID, _ config: RunConfig) throws -> (images: IDX.Images, digest: String)? {
         let path = layout.runFile(id, RunLayout.testImages)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try IDX.images(try datasetCopy(try IDX.read(path), DatasetKind.testImagesName, config, path: path), path: path)
+        guard let data = try PlainFile.read(path, under: root) else { return nil }
+        let images = try IDX.images(try datasetCopy(try IDX.read(path), DatasetKind.testImagesName, config, path: path), path: path)
+        return (images, Digest.sha256(data))
     }
 
     /// Keeps the dataset's test labels beside a run (the IDX file itself, whose
@@ -189,7 +242,7 @@ public struct RunStore: Sendable {
     }
 
     public func saveVerification(_ verification: Verification, run id: RunID) throws {
-        try AtomicFile.writeJSON(verification, to: layout.runFile(id, RunLayout.verification))
+        try SealedJSON.write(verification, to: layout.runFile(id, RunLayout.verification))
     }
 
     /// A finished, checked unit with this configuration, or nil.

@@ -102,7 +102,7 @@ public struct UnitRunner {
                 if status != .running { manifest.sessions[last].finished = RunManifest.now() }
             }
             manifest.files = try records()
-            try AtomicFile.writeJSON(manifest, to: path(RunLayout.manifest))
+            try SealedJSON.write(manifest, to: path(RunLayout.manifest))
         }
 
         do {

@@ -1,8 +1,9 @@
 import Engine
+import Support
 import Training
 
 /// The last reproducibility check of a run (`report verify`), kept beside it.
-public struct Verification: Codable, Hashable, Sendable {
+public struct Verification: Codable, Hashable, Sendable, Sealable {
     public struct UnitResult: Codable, Hashable, Sendable {
         public var model: ModelID
         public var seed: UInt64
@@ -26,6 +27,8 @@ public struct Verification: Codable, Hashable, Sendable {
     public var bitsPromised: Bool
     public var environment: RunEnvironment
     public var units: [UnitResult]
+    /// The seal of the file's own fields (`SealedJSON`); nil until written, and in archives older than seals.
+    public var fieldsSha256: String?
 
     public init(date: String, epochs: Int, threads: Int, bitsPromised: Bool, environment: RunEnvironment, units: [UnitResult]) {
         self.date = date
