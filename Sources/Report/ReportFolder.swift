@@ -93,6 +93,8 @@ public struct ReportFolder {
                 try FileManager.default.removeItem(atPath: printPage)
             }
             try archive((staging as NSString).appendingPathComponent("archive"))
+            // Last: the list of every file written, which `report archive` packs and nothing else.
+            try Checksums.write(folder: staging)
             try Self.requireOurs(path)
             let hadOld = FileManager.default.fileExists(atPath: path)
             if hadOld, rename(path, old) != 0 { throw FileError.io(path: path, reason: "cannot move the old report aside: \(String(cString: strerror(errno)))") }

@@ -13,53 +13,51 @@ extension RunStore {
     public func exportLight(_ id: RunID, to destination: String) throws {
         let record = try record(id)
         let target = RunLayout(root: destination)
-        for name in RunLayout.runFiles {
-            guard let data = FileManager.default.contents(atPath: layout.runFile(id, name)) else { continue }
-            if name == RunLayout.verification && record.verification == nil { continue }
+        for (name, data) in try checkedRunFiles(record) {
             try AtomicFile.write(Array(data), to: target.runFile(id, name))
         }
         for unit in record.units {
             let uid = unit.manifest.unitId
             let files = try unitWithFiles(uid).files
-            guard let manifest = FileManager.default.contents(atPath: layout.unitFile(uid, RunLayout.manifest)) else {
-                throw FileError.missing(path: layout.unitFile(uid, RunLayout.manifest))
-            }
-            try AtomicFile.write(Array(manifest), to: target.unitFile(uid, RunLayout.manifest))
-            for name in [RunLayout.config] + RunLayout.lightUnitFiles {
+            for name in [RunLayout.manifest, RunLayout.config] + RunLayout.lightUnitFiles {
                 guard let data = files[name] else { throw FileError.missing(path: layout.unitFile(uid, name)) }
                 try AtomicFile.write(Array(data), to: target.unitFile(uid, name))
             }
         }
     }
 
-    /// A zip of the run's folder, its units (with weights, when present) and a
-    /// rendered report folder, plus SHA256SUMS of every entry. Every unit file
-    /// is checked against its manifest first.
-    public func zip(_ id: RunID, report: String?, to output: String) throws -> Int {
-        let record = try record(id, requireWeights: true)
-        var entries: [(name: String, data: Data)] = []
-        for name in RunLayout.runFiles {
-            if let data = FileManager.default.contents(atPath: layout.runFile(id, name)) { entries.append(("runs/\(id)/\(name)", data)) }
+    /// The run folder's files that `record` checked, read again and each
+    /// required to be the bytes checked; nothing else of the folder.
+    func checkedRunFiles(_ record: RunRecord) throws -> [(name: String, data: Data)] {
+        try RunLayout.runFiles.compactMap { name in
+            guard let expected = record.checkedRunFiles[name] else { return nil }
+            let path = layout.runFile(record.id, name)
+            let data = try contents(path)
+            let found = Digest.sha256(data)
+            guard found == expected else { throw ArchiveError.mismatch(Mismatch(path: path, kind: .digest(expected: expected, found: found))) }
+            return (name, data)
         }
+    }
+
+    /// A zip of the run's folder, its units (with weights, when present) and a
+    /// rendered report folder, plus SHA256SUMS of every entry. Only files a
+    /// manifest or the report's SHA256SUMS lists are packed, each checked as
+    /// it is read; an existing `output` is replaced only when it is a zip
+    /// this command wrote.
+    public func zip(_ id: RunID, report: String?, to output: String) throws -> Int {
+        try Self.requireOurZip(output)
+        let record = try record(id, requireWeights: true)
+        var entries = try checkedRunFiles(record).map { (name: "runs/\(id)/\($0.name)", data: $0.data) }
         for unit in record.units {
             let uid = unit.manifest.unitId
             let files = try unitWithFiles(uid, requireWeights: true).files
-            guard let manifest = FileManager.default.contents(atPath: layout.unitFile(uid, RunLayout.manifest)) else {
-                throw FileError.missing(path: layout.unitFile(uid, RunLayout.manifest))
-            }
-            entries.append(("runs/units/\(uid)/\(RunLayout.manifest)", manifest))
             for (name, data) in files.sorted(by: { $0.key < $1.key }) { entries.append(("runs/units/\(uid)/\(name)", data)) }
         }
         if let report {
-            for file in Self.files(under: report) {
-                let path = (report as NSString).appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: path) else { throw FileError.missing(path: path) }
-                entries.append(("report/" + file, data))
-            }
+            entries += try Checksums.checkedFiles(in: report).map { ("report/" + $0.path, $0.data) }
         }
         try AtomicFile.createFolder((output as NSString).deletingLastPathComponent)
         let temporary = AtomicFile.temporaryPath(for: output)
-        try? FileManager.default.removeItem(atPath: temporary)
         do {
             let archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
             var sums = ""
@@ -72,11 +70,12 @@ extension RunStore {
                 sums += "\(Digest.sha256(entry.data))  \(entry.name)\n"
                 try add(entry.name, entry.data)
             }
-            try add("SHA256SUMS", Data(sums.utf8))
+            try add(Checksums.fileName, Data(sums.utf8))
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw FileError.io(path: output, reason: "could not write the zip: \(error)")
         }
+        try Self.requireOurZip(output)
         guard rename(temporary, output) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
@@ -85,14 +84,20 @@ extension RunStore {
         return entries.count
     }
 
-    /// Files under a folder, relative, sorted; locks and temporary files left out.
-    static func files(under folder: String) -> [String] {
-        let walker = FileManager.default.enumerator(atPath: folder)
-        return (walker?.compactMap { $0 as? String } ?? []).sorted().filter { relative in
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(relative), isDirectory: &isDirectory)
-            return exists && !isDirectory.boolValue && (relative as NSString).lastPathComponent != RunLayout.lock
-                && !relative.contains(AtomicFile.temporaryMarker)
+    /// Passes when nothing is at `path` or it is a zip `zip` wrote (a plain
+    /// file whose entries are runs/…, report/… and SHA256SUMS): the only file
+    /// `report archive -o` may replace.
+    static func requireOurZip(_ path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        let refusal = "; nothing was written over it: choose another -o, or move it away yourself"
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw FileError.io(path: path, reason: "is a link or not a regular file, expected a zip written by `report archive`" + refusal)
+        }
+        let names = (try? Archive(url: URL(fileURLWithPath: path), accessMode: .read)).map { $0.map(\.path) } ?? []
+        guard names.contains(Checksums.fileName),
+              names.allSatisfy({ $0 == Checksums.fileName || $0.hasPrefix("runs/") || $0.hasPrefix("report/") }) else {
+            throw FileError.io(path: path, reason: "is not a zip written by `report archive` (runs/, report/ and \(Checksums.fileName)), expected one" + refusal)
         }
     }
 }
