@@ -84,31 +84,65 @@ public struct ModelPlan: Sendable, CustomStringConvertible {
     public var trainingMACs: Int { 3 * forwardMACs }
     public var classes: Int { steps.last?.output.count ?? 0 }
 
+    /// The most elements any tensor, feature map or the whole parameter
+    /// vector may hold (16 GiB of floats, far beyond the homework's models):
+    /// sizes read from an archive are checked against it before any
+    /// arithmetic, so a forged layer is refused instead of overflowing (the
+    /// engine builds with -Ounchecked, where an overflow would wrap silently).
+    public static let maximumElements = 1 << 32
+
     public init(_ spec: ModelSpec) throws {
         self.spec = spec
         var shape = spec.input
         var parameters: [ParameterInfo] = []
         var steps: [Step] = []
         var offset = 0
+        var totalMACs = 0
         var flattenedFrom: Shape?
         let layers = spec.layers
 
         func fail(_ index: Int, _ reason: String) -> EngineError {
             .invalidModel(model: spec.id, layer: index, reason: reason)
         }
+        /// The product of `factors`, refused past `limit` (or Int) before it can wrap.
+        func product(_ index: Int, _ what: String, _ factors: [Int], limit: Int = ModelPlan.maximumElements) throws -> Int {
+            var result = 1
+            for factor in factors {
+                guard factor >= 0 else { throw fail(index, "\(what): a negative size \(factor)") }
+                let (next, overflow) = result.multipliedReportingOverflow(by: factor)
+                guard !overflow, next <= limit else {
+                    throw fail(index, "\(what) (\(factors.map(String.init).joined(separator: " x "))) exceeds \(limit), the most this engine accepts")
+                }
+                result = next
+            }
+            return result
+        }
+        /// Adds to a running total (parameters, multiply-adds) under the same bound.
+        func add(_ total: inout Int, _ amount: Int, _ index: Int, _ what: String, limit: Int = ModelPlan.maximumElements) throws {
+            let (sum, overflow) = total.addingReportingOverflow(amount)
+            guard !overflow, sum <= limit else { throw fail(index, "\(what) exceed \(limit), the most this engine accepts") }
+            total = sum
+        }
+        _ = try product(0, "the input \(spec.input)", [spec.input.channels, spec.input.height, spec.input.width])
         func conv(_ name: String, _ kind: ParameterInfo.Kind, _ cin: Int, _ cout: Int, _ k: Int, _ s: Int, _ p: Int,
                   input: Shape, relu: Bool, needsInputGradient: Bool, index: Int) throws -> Convolution {
             guard cin == input.channels, input.height > 1 || input.width > 1 else {
                 throw fail(index, "conv \(name) expects \(cin) input channels, the previous layer gives \(input)")
             }
             guard cout > 0, k > 0, s > 0, p >= 0 else { throw fail(index, "conv \(name) needs positive sizes") }
+            guard [cout, k, s, p].allSatisfy({ $0 <= ModelPlan.maximumElements }) else {
+                throw fail(index, "conv \(name): a size past \(ModelPlan.maximumElements), the most this engine accepts (\(cout) channels, kernel \(k), stride \(s), padding \(p))")
+            }
             let out = Shape(cout, (input.height + 2 * p - k) / s + 1, (input.width + 2 * p - k) / s + 1)
             guard out.height > 0, out.width > 0 else { throw fail(index, "conv \(name) leaves no output for input \(input)") }
-            let weights = cout * cin * k * k
+            _ = try product(index, "conv \(name)'s output", [out.channels, out.height, out.width])
+            let weights = try product(index, "conv \(name)'s weights", [cout, cin, k, k])
+            let macs = try product(index, "conv \(name)'s multiply-adds", [weights, out.height, out.width], limit: .max)
             let info = ParameterInfo(name: name, kind: kind, weightShape: [cout, cin, k, k], fanInShape: [cin, k, k],
-                                     weights: weights, biases: cout, forwardMACs: weights * out.height * out.width, offset: offset)
+                                     weights: weights, biases: cout, forwardMACs: macs, offset: offset)
             parameters.append(info)
-            offset += weights + cout
+            try add(&offset, weights + cout, index, "the parameters")
+            try add(&totalMACs, macs, index, "the multiply-adds per sample", limit: .max)
             let winograd = WinogradConv3x3.fits(cin: cin, kernel: k, stride: s, padding: p, input: input)
             return Convolution(parameter: info, cin: cin, cout: cout, kernel: k, stride: s, padding: p, input: input, output: out,
                                algorithm: winograd ? .winograd : .im2col, fusedReLU: relu, needsInputGradient: needsInputGradient)
@@ -154,12 +188,14 @@ public struct ModelPlan: Sendable, CustomStringConvertible {
                     throw fail(index, "linear \(name) expects \(fin) input features, the previous layer gives \(shape)")
                 }
                 guard fout > 0 else { throw fail(index, "linear \(name) needs a positive output size") }
+                let weights = try product(index, "linear \(name)'s weights", [fout, fin])
                 let fanIn = flattenedFrom.map { [$0.channels, $0.height, $0.width] } ?? [fin]
                 flattenedFrom = nil
                 let info = ParameterInfo(name: name, kind: .linear, weightShape: [fout, fin], fanInShape: fanIn,
-                                         weights: fin * fout, biases: fout, forwardMACs: fin * fout, offset: offset)
+                                         weights: weights, biases: fout, forwardMACs: weights, offset: offset)
                 parameters.append(info)
-                offset += fin * fout + fout
+                try add(&offset, weights + fout, index, "the parameters")
+                try add(&totalMACs, weights, index, "the multiply-adds per sample", limit: .max)
                 shape = Shape(fout)
                 operation = .linear(info, needsInputGradient: index > 0)
             }

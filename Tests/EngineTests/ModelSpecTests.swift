@@ -35,6 +35,22 @@ struct ModelSpecTests {
         #expect(text.contains("439,434 parameters"))
     }
 
+    static let forgedLayers: [[LayerSpec]] = [
+        [.conv("conv1", 1, 1 << 50), .flatten, .linear("fc", 10, 10)],
+        [.conv("conv1", 1, 4, kernel: 3, stride: 1, padding: Int.max / 2), .flatten, .linear("fc", 10, 10)],
+        [.conv("conv1", 1, 1 << 16), .flatten, .linear("fc", (1 << 16) * 784, 1 << 10)],
+        [.conv("conv1", 1, 4), .flatten, .linear("fc", 4 * 784, 1 << 50)],
+    ]
+
+    @Test("forged sizes (2^50 channels, padding near Int's limit, a huge linear layer) are refused with the layer named, never wrapped to negative counts",
+          arguments: Self.forgedLayers)
+    func forgedSizes(layers: [LayerSpec]) {
+        let forged = ModelSpec(id: "forged", title: "Forged", layers: layers)
+        let error = #expect(throws: EngineError.self) { try ModelPlan(forged) }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.hasPrefix("model forged, layer ") && (text.contains("exceeds") || text.contains("past")), "\(text)")
+    }
+
     @Test("a declaration whose shapes do not fit is rejected with the layer named")
     func invalid() {
         let bad = ModelSpec(id: "bad", title: "Bad", layers: [.conv("conv1", 3, 8), .flatten, .linear("fc", 10, 10)])
