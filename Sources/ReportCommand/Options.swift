@@ -177,16 +177,16 @@ struct ExecutorOptions: ParsableArguments {
         if executor == .local && (wait || slurmPartition != nil || slurmTime != nil || !slurmArg.isEmpty) {
             throw ValidationError("--wait and --slurm-* need --executor slurm")
         }
-        // Each becomes a line of the batch script or a word of sbatch's command line.
-        let values = [("--slurm-partition", slurmPartition), ("--slurm-time", slurmTime)] + slurmArg.map { ("--slurm-arg", Optional($0)) }
-        for case let (flag, value?) in values where value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw ValidationError("\(flag): expected one line without control characters, found \(value.debugDescription)")
-        }
+        _ = try slurmSettings(threads: 1)
     }
 
     /// The --slurm-* flags as the executor's settings, with `threads` CPUs per task.
-    func slurmSettings(threads: Int) -> SlurmExecutor.Settings {
-        SlurmExecutor.Settings(partition: slurmPartition, time: slurmTime, extra: slurmArg, threads: threads)
+    func slurmSettings(threads: Int) throws -> SlurmExecutor.Settings {
+        do {
+            return try SlurmExecutor.Settings(partition: slurmPartition, time: slurmTime, extra: slurmArg, threads: threads)
+        } catch let SlurmExecutor.SlurmError.setting(name, value, expected) {
+            throw ValidationError("--slurm-\(name): expected \(expected), found \(value.debugDescription)")
+        }
     }
 }
 

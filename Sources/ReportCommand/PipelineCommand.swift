@@ -111,7 +111,7 @@ struct PipelineCommand: ParsableCommand {
         } else {
             try run.open()
             let slurm = SlurmExecutor.runningThisBinary(store: run.store, runID: run.runID, dataDir: data.folder.path,
-                                                         settings: executor.slurmSettings(threads: threads))
+                                                         settings: try executor.slurmSettings(threads: threads))
             let submitted = try slurm.submit(pending)
             Console.current.line("slurm: submitted job \(submitted.jobID): \(pending.count) array task(s) of \(threads) CPU(s); script and task logs in \(run.store.layout.slurmFolder(run.runID))")
             guard executor.wait else {

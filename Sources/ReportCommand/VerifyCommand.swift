@@ -54,7 +54,7 @@ struct VerifyCommand: ParsableCommand {
         let verification: Verification
         if executor.executor == .slurm {
             let slurm = SlurmExecutor.runningThisBinary(store: store, runID: id, dataDir: folder.path,
-                                                         settings: executor.slurmSettings(threads: threads.threads ?? 1))
+                                                         settings: try executor.slurmSettings(threads: threads.threads ?? 1))
             verification = try verifier.verifyOnSlurm(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, slurm: slurm, log: { Console.current.line($0) })
         } else {
             verification = try verifier.verify(epochs: epochs, models: models?.specs, seeds: seeds?.seeds, data: try folder.load(),

@@ -15,7 +15,18 @@ public struct SlurmExecutor {
         public var extra: [String]
         public var threads: Int
 
-        public init(partition: String? = nil, time: String? = nil, extra: [String] = [], threads: Int) {
+        /// Each value becomes a line of the batch script or a word of sbatch's
+        /// command line: a newline would add a line of its own to the script,
+        /// a blank a second word to an `#SBATCH` line, so both are refused.
+        public init(partition: String? = nil, time: String? = nil, extra: [String] = [], threads: Int) throws {
+            func control(_ value: String) -> Bool { value.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+            for case let (name, value?) in [("partition", partition), ("time", time)]
+            where value.isEmpty || control(value) || value.contains(where: \.isWhitespace) {
+                throw SlurmError.setting(name: name, value: value, expected: "one word without blanks or control characters")
+            }
+            if let bad = extra.first(where: control) {
+                throw SlurmError.setting(name: "arg", value: bad, expected: "one argument without control characters")
+            }
             self.partition = partition
             self.time = time
             self.extra = extra
@@ -46,6 +57,8 @@ public struct SlurmExecutor {
 
     public enum SlurmError: Error, CustomStringConvertible, Equatable {
         case missing(String)
+        /// A setting (`partition`, `time`, `arg`) that cannot go into the batch script as it is.
+        case setting(name: String, value: String, expected: String)
         case command(String, String)
         case taskFailed(unit: UnitID, status: String, log: String)
         /// The task ended well but its result file is missing, unreadable or another unit's.
@@ -55,6 +68,7 @@ public struct SlurmExecutor {
         public var description: String {
             switch self {
             case let .missing(tool): return "\(tool) not found: install Debian's slurm-client (or slurm-wlm) on the machine that submits, or use --executor local"
+            case let .setting(name, value, expected): return "slurm \(name): expected \(expected), found \(value.debugDescription)"
             case let .command(command, message): return "\(command) failed: \(message)"
             case let .taskFailed(unit, status, log): return "slurm: the task of unit \(unit) failed: \(status); its log: \(log)"
             case let .noResult(unit, path, reason): return "slurm: the task of unit \(unit) left no result of it in \(path): \(reason)"

@@ -58,7 +58,7 @@ struct SlurmTests {
     static func submit(_ store: RunStore, _ config: RunConfig) throws -> SlurmExecutor.Submission {
         let run = RunExecutor(store: store, config: config)
         try run.open()
-        let slurm = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
+        let slurm = try SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
                                   settings: .init(threads: 1))
         return try slurm.submit(run.pendingUnits())
     }
@@ -89,7 +89,7 @@ struct SlurmTests {
         #expect(slurm.units.allSatisfy { $0.manifest.sessions.first?.run == config.id }, "each task records the run it trained for")
 
         // `report verify --executor slurm`: each unit retrained by its own task, its result collected.
-        let tasks = SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
+        let tasks = try SlurmExecutor(store: store, runID: config.id, report: Cluster.report ?? "report", dataDir: Cluster.data.path,
                                   settings: .init(threads: 1))
         let verification = try Verifier(store: store, record: slurm, threads: 1, kernel: .portable).verifyOnSlurm(epochs: nil, slurm: tasks, every: 1)
         #expect(verification.units.map(\.unitId) == config.units.map(\.id))
@@ -123,5 +123,14 @@ struct SlurmTests {
         let slurm = try #require(try Self.collect(store, config))
         #expect(slurm.units[0].manifest.resumedAfter.first ?? 0 >= 1, "resumed from its checkpoint")
         #expect(slurm.units.map(\.weightsSha256) == (try Self.local(config)).units.map(\.weightsSha256))
+    }
+
+    @Test("Slurm settings that would add a line or a word to the batch script are refused, naming the setting",
+          arguments: [("1:00\nid", nil), ("1:00 --wrap=id", nil), ("", nil), (nil, "a b"), (nil, "gpu\r")] as [(String?, String?)])
+    func settings(time: String?, partition: String?) {
+        let error = #expect(throws: SlurmExecutor.SlurmError.self) { try SlurmExecutor.Settings(partition: partition, time: time, threads: 1) }
+        #expect(error?.description.hasPrefix("slurm \(time == nil ? "partition" : "time"): expected one word") == true, "\(String(describing: error))")
+        #expect(throws: SlurmExecutor.SlurmError.self) { try SlurmExecutor.Settings(extra: ["--comment=a\n#SBATCH --x"], threads: 1) }
+        #expect(throws: Never.self) { try SlurmExecutor.Settings(partition: "gpu", time: "2:00:00", extra: ["--comment=two words"], threads: 1) }
     }
 }
