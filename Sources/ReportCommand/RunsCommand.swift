@@ -37,7 +37,7 @@ struct RunsCommand: ParsableCommand {
                 } catch ArchiveError.mismatch(let mismatch) {
                     return "\(label) changed (\(mismatch))"
                 } catch ArchiveError.unfinished {
-                    let done = (try? store.unitManifest(unit.id))?.sessions.last?.lastEpoch ?? 0
+                    let done = store.checkpointedEpochs(unit.id)
                     return "\(label) \(done)/\(config.settings.epochs) epochs"
                 } catch FileError.missing {
                     return "\(label) not started"

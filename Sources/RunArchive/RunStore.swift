@@ -245,6 +245,19 @@ public struct RunStore: Sendable {
         try SealedJSON.write(verification, to: layout.runFile(id, RunLayout.verification))
     }
 
+    /// The epochs an unfinished unit has safely behind it: those of its newest
+    /// checkpoint that is a plain file of the archive, passes its digest and
+    /// is this unit's; 0 without one. A manifest may claim more (an older
+    /// writer's, or a forged one); progress is counted from here.
+    public func checkpointedEpochs(_ id: UnitID) -> Int {
+        [RunLayout.checkpoint, RunLayout.previousCheckpoint].compactMap { name -> Int? in
+            let path = layout.unitFile(id, name)
+            guard let data = try? PlainFile.read(path, under: root), let checkpoint = try? Checkpoint.decode(Array(data), path: path),
+                  checkpoint.unit == id else { return nil }
+            return checkpoint.epoch
+        }.max() ?? 0
+    }
+
     /// A finished, checked unit with this configuration, or nil.
     public func finishedUnit(_ config: UnitConfig) -> UnitRecord? {
         try? unit(config.id, requireWeights: true)

@@ -94,11 +94,13 @@ public struct UnitRunner {
                                     environment: .current(workers: threads, kernel: kernel), executor: executor, run: run))
         }
         var manifest = UnitManifest(unitId: id, status: .running, config: config, sessions: sessions, files: [])
+        // Epochs whose checkpoint is on disk: all the manifest may claim (a failed write, a full disk, claims nothing).
+        var saved = start
 
         func save(_ status: Status) throws {
             manifest.status = status
             if start < config.settings.epochs, let last = manifest.sessions.indices.last {
-                manifest.sessions[last].lastEpoch = trainer.completedEpochs
+                manifest.sessions[last].lastEpoch = saved
                 if status != .running { manifest.sessions[last].finished = RunManifest.now() }
             }
             manifest.files = try records()
@@ -115,6 +117,7 @@ public struct UnitRunner {
                         return .interrupted(epochsDone: trainer.completedEpochs)
                     }
                     try saveCheckpoint(trainer.checkpoint)
+                    saved = trainer.completedEpochs
                     try writeResults(trainer)
                     try save(.running)
                     if shouldStop() && trainer.completedEpochs < config.settings.epochs {

@@ -73,6 +73,28 @@ struct IntegrityTests {
         #expect(write > 10, "the run makes \(write - 1) writes")
     }
 
+    @Test("a checkpoint write that fails (a full disk) is not claimed: the manifest and the count of `report runs` keep the epochs on disk")
+    func failedCheckpoint() throws {
+        let store = S.temporaryStore()
+        let config = S.config(epochs: 3)
+        let uid = config.units[0].id
+        FaultInjection.failWrite(number: 2, under: store.root, named: RunLayout.checkpoint)
+        #expect(throws: FileError.self) { try S.execute(store, config) }
+        FaultInjection.clear(under: store.root)
+        let manifest = try store.unitManifest(uid)
+        #expect(manifest.status == .failed)
+        #expect(manifest.sessions.last?.lastEpoch == 1, "epoch 2's checkpoint was never written")
+        #expect(store.checkpointedEpochs(uid) == 1)
+        let checkpoint = store.layout.unitFile(uid, RunLayout.previousCheckpoint)
+        var bytes = try #require(FileManager.default.contents(atPath: checkpoint))
+        bytes[100] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: checkpoint))
+        #expect(store.checkpointedEpochs(uid) == 0, "a checkpoint that fails its digest counts nothing")
+        let again = try #require(S.finished(try S.execute(store, config)))
+        let clean = try #require(S.finished(try S.execute(S.temporaryStore(), config)))
+        #expect(again.units[0].metrics.map(\.weightsSha256) == clean.units[0].metrics.map(\.weightsSha256))
+    }
+
     @Test("an unreadable unit manifest is not rebuilt over its files: the unit is made again from its checkpoint")
     func unreadableManifest() throws {
         let store = S.temporaryStore()
