@@ -44,7 +44,9 @@ public struct RunExecutor {
     /// keeps what an earlier invocation recorded (start time, origins).
     private func begin() throws -> (lock: RunLock, manifest: RunManifest) {
         let folder = store.layout.runFolder(runID)
+        try PlainFile.requireFolder(folder, under: store.root)
         try AtomicFile.createFolder(folder)
+        try PlainFile.requireFolder(folder, under: store.root)
         let lock = try RunLock(acquire: store.layout.runFile(runID, RunLayout.lock))
         AtomicFile.removeStale(under: folder)
         let previous = try? store.runManifest(runID)

@@ -50,13 +50,18 @@ public struct UnitRunner {
     /// `data` is called only when an epoch has to be trained.
     public func run(data: () throws -> LabeledData) throws -> UnitOutcome {
         let folder = store.layout.unitFolder(id)
+        // A unit folder planted as a link would take our writes, and --force's removals, elsewhere:
+        // checked before the folder is made (that would follow a link) and after (one planted meanwhile).
+        try PlainFile.requireFolder(folder, under: store.root)
         try AtomicFile.createFolder(folder)
+        try PlainFile.requireFolder(folder, under: store.root)
         let lock = try RunLock(acquire: path(RunLayout.lock), waiting: lockWait)
         defer { lock.release() }
         AtomicFile.removeStale(under: folder)
         if force {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name != RunLayout.lock {
-                try? FileManager.default.removeItem(atPath: path(name))
+            // Only the files a unit writes: anything else in the folder is not ours to remove.
+            for name in RunLayout.unitFiles + [RunLayout.manifest, RunLayout.checkpoint, RunLayout.previousCheckpoint] {
+                unlink(path(name))
             }
         }
 

@@ -8,7 +8,10 @@ public enum PlainFile {
     /// The bytes of `path` (which lies under `root`), or nil when it (or a
     /// folder on the way) does not exist. A link or a special file is refused.
     public static func read(_ path: String, under root: String) throws -> Data? {
-        guard try foldersExist(of: path, under: root) else { return nil }
+        guard path.hasPrefix(base(root) + "/") else {
+            throw FileError.unreadable(path: path, reason: "lies outside \(root), expected a file inside it")
+        }
+        guard try foldersExist((path as NSString).deletingLastPathComponent, under: root) else { return nil }
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
@@ -30,25 +33,35 @@ public enum PlainFile {
     /// Whether `path` is a plain file under `root` (as `read` would accept it), without reading it.
     public static func isPlain(_ path: String, under root: String) -> Bool {
         var status = stat()
-        return (try? foldersExist(of: path, under: root)) == true && lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
+        return path.hasPrefix(base(root) + "/") && (try? foldersExist((path as NSString).deletingLastPathComponent, under: root)) == true
+            && lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
     }
 
-    /// Whether every folder between `root` and `path` exists; throws when one is a link or a file.
-    private static func foldersExist(of path: String, under root: String) throws -> Bool {
-        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
-        guard path.hasPrefix(base + "/") else {
-            throw FileError.unreadable(path: path, reason: "lies outside \(root), expected a file inside it")
+    /// Refuses a folder below `root` that is, or lies below, a link or a file:
+    /// what is written or removed in it would land elsewhere. A missing folder passes.
+    public static func requireFolder(_ folder: String, under root: String) throws {
+        guard folder.hasPrefix(base(root) + "/") else {
+            throw FileError.io(path: folder, reason: "lies outside \(root), expected a folder inside it")
         }
-        var folder = base
-        for part in path.dropFirst(base.count + 1).split(separator: "/").dropLast() {
-            folder += "/" + part
+        _ = try foldersExist(folder, under: root)
+    }
+
+    private static func base(_ root: String) -> String { root.hasSuffix("/") ? String(root.dropLast()) : root }
+
+    /// Whether every folder from below `root` down to `folder` exists; throws when one is a link or a file.
+    private static func foldersExist(_ folder: String, under root: String) throws -> Bool {
+        let base = base(root)
+        guard folder != base else { return true }
+        var current = base
+        for part in folder.dropFirst(base.count + 1).split(separator: "/") {
+            current += "/" + part
             var status = stat()
-            guard lstat(folder, &status) == 0 else {
+            guard lstat(current, &status) == 0 else {
                 if errno == ENOENT { return false }
-                throw FileError.unreadable(path: folder, reason: String(cString: strerror(errno)))
+                throw FileError.unreadable(path: current, reason: String(cString: strerror(errno)))
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw FileError.unreadable(path: folder, reason: "is a link or a file, expected a plain folder inside \(root)")
+                throw FileError.unreadable(path: current, reason: "is a link or a file, expected a plain folder inside \(root)")
             }
         }
         return true

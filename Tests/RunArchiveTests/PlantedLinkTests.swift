@@ -65,4 +65,32 @@ struct PlantedLinkTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "ours\n")
         #expect(AtomicFile.temporaryPath(for: target) != AtomicFile.temporaryPath(for: target))
     }
+
+    @Test("a unit folder, the units folder or a run folder planted as a link is refused before anything is written or removed in it, --force included",
+          arguments: ["unit", "units", "run"])
+    func plantedFolder(kind: String) throws {
+        let store = S.temporaryStore()
+        let config = S.config(epochs: 1)
+        let outside = NSTemporaryDirectory() + "hw2-outside-\(UUID().uuidString)"
+        try AtomicFile.write("the user's own file\n", to: outside + "/" + RunLayout.metrics)
+        let link = kind == "unit" ? store.layout.unitFolder(config.units[0].id)
+            : kind == "units" ? (store.root as NSString).appendingPathComponent(RunLayout.unitsFolder) : store.layout.runFolder(config.id)
+        try AtomicFile.createFolder((link as NSString).deletingLastPathComponent)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outside)
+        let error = #expect(throws: FileError.self) { try S.execute(store, config, force: true) }
+        #expect(error?.description.contains(link) == true && error?.description.contains("expected a plain folder") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == [RunLayout.metrics])
+        #expect(try String(contentsOfFile: outside + "/" + RunLayout.metrics, encoding: .utf8) == "the user's own file\n")
+    }
+
+    @Test("--force removes only the files a unit writes: anything else in its folder stays")
+    func forceRemovesOnlyOurs() throws {
+        let store = S.temporaryStore()
+        let config = S.config(epochs: 1)
+        _ = try S.execute(store, config)
+        let notes = store.layout.unitFile(config.units[0].id, "notes.txt")
+        try AtomicFile.write("kept\n", to: notes)
+        _ = try S.execute(store, config, force: true)
+        #expect(try String(contentsOfFile: notes, encoding: .utf8) == "kept\n")
+    }
 }
