@@ -20,19 +20,48 @@ public enum PDFPrinter {
     /// Long enough for a report of many pages on a slow machine; a hung browser is stopped.
     public static let timeout = 180.0
 
-    /// Prints `html` to `pdf`, dated `date` (an ISO 8601 timestamp; the run's end) instead of the time of printing.
-    public static func print(html: String, to pdf: String, date: String) throws {
+    /// The prefix of Chromium's TMPDIR in the system's temporary folder, followed by our pid.
+    static let scratchPrefix = "hw2-chromium-"
+
+    /// Prints `html` to `pdf`, dated `date` (an ISO 8601 timestamp; the run's
+    /// end) instead of the time of printing. Chromium's profile (2 MB) goes
+    /// into `staging`, the output's staging folder, so a killed print leaves
+    /// it where the next write of the report removes it. Only Chromium's
+    /// sockets need the system's temporary folder (their path must stay under
+    /// 108 bytes): a folder of ours there, removed after the print, and by
+    /// the next print when a kill left it.
+    public static func print(html: String, to pdf: String, date: String, staging: String) throws {
         guard let chromium else { throw FileError.io(path: pdf, reason: "no Chromium to print the PDF with; " + installHint) }
         let page = URL(fileURLWithPath: html).standardizedFileURL.absoluteString
-        let profile = NSTemporaryDirectory() + "hw2-chromium-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let profile = (staging as NSString).appendingPathComponent(".chromium-profile")
+        removeStaleScratch()
+        var template = Array((NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("\(scratchPrefix)\(ProcessInfo.processInfo.processIdentifier)-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw FileError.io(path: NSTemporaryDirectory(), reason: "cannot make Chromium's temporary folder: \(String(cString: strerror(errno)))")
+        }
+        let scratch = String(cString: made)
+        defer {
+            try? FileManager.default.removeItem(atPath: profile)
+            try? FileManager.default.removeItem(atPath: scratch)
+        }
         let result = try ProcessRunner.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                                            "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page], timeout: timeout)
+                                            "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page],
+                                           environment: ["TMPDIR": scratch], timeout: timeout)
         guard result.status == 0, let data = FileManager.default.contents(atPath: pdf), data.starts(with: Array("%PDF".utf8)) else {
             let detail = result.errors.split(separator: "\n").suffix(3).joined(separator: " ")
             throw FileError.io(path: pdf, reason: "Chromium did not print the PDF (exit \(result.status)): \(detail)")
         }
         try AtomicFile.write(Array(stamped(data, date: date)), to: pdf)
+    }
+
+    /// Chromium's temporary folders left by prints that were killed (their pid is gone).
+    static func removeStaleScratch() {
+        let parent = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(scratchPrefix) {
+            guard let pid = Int32(name.dropFirst(scratchPrefix.count).prefix { $0 != "-" }), !ProcessCheck.isAlive(pid) else { continue }
+            try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(name))
+        }
     }
 
     /// Chromium writes the time of printing as the PDF's CreationDate and

@@ -89,7 +89,7 @@ public struct ReportFolder {
             if pdf {
                 let printPage = (staging as NSString).appendingPathComponent(".print.html")
                 try AtomicFile.write(rendered.printPage, to: printPage)
-                try PDFPrinter.print(html: printPage, to: (staging as NSString).appendingPathComponent("report.pdf"), date: rendered.date)
+                try PDFPrinter.print(html: printPage, to: (staging as NSString).appendingPathComponent("report.pdf"), date: rendered.date, staging: staging)
                 try FileManager.default.removeItem(atPath: printPage)
             }
             try archive((staging as NSString).appendingPathComponent("archive"))

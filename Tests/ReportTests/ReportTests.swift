@@ -395,15 +395,25 @@ struct ReportTests {
         #expect(FileManager.default.contents(atPath: planted + "/notes.txt") == Data("not a report".utf8))
     }
 
-    @Test("report.pdf: A4 pages, each with content, in English and Korean",
+    @Test("report.pdf: A4 pages, each with content, in English and Korean; printing leaves nothing behind (Chromium's profile in the staging folder, its temporary folder removed, a killed print's cleared)",
           .enabled(if: PDFPrinter.chromium != nil && ProcessRunner.firstLine(of: ["which", "pdftoppm"]) != nil,
                    "needs chromium and poppler-utils (.ci/run installs both)"))
     func pdf() throws {
+        let temporary = NSTemporaryDirectory()
+        let stale = temporary + PDFPrinter.scratchPrefix + "999999999-killed"
+        try AtomicFile.write("a killed print's socket folder\n", to: stale + "/SingletonSocket")
+        defer {
+            let ours = PDFPrinter.scratchPrefix + "\(ProcessInfo.processInfo.processIdentifier)-"
+            #expect(!FileManager.default.fileExists(atPath: stale), "a dead print's temporary folder is removed")
+            #expect(!((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).contains { $0.hasPrefix(ours) })
+        }
         for language in Language.allCases {
             let reports = NSTemporaryDirectory() + "hw2-pdf-\(UUID().uuidString)"
             let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: language, commands: Fixture.commands,
                                                                                 related: RelatedReports(study: "hw2-seeds0-4", seeds: []))
             let folder = try ReportFolder(reports: reports, name: "hw2").write(rendered, pdf: true) { _ in }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"])
+            #expect(!(try Checksums.files(under: folder)).contains { $0.contains("chromium") }, "no profile in the report")
             let pdf = folder + "/report.pdf"
             let bytes = try #require(FileManager.default.contents(atPath: pdf))
             #expect(bytes.range(of: Data("file:".utf8)) == nil, "no link to a path of this machine (or of the staging folder)")

@@ -111,6 +111,14 @@ struct IntegrityTests {
         #expect(again.units[0].metrics.map(\.testAccuracy) == original.units[0].metrics.map(\.testAccuracy))
     }
 
+    @Test("asking for the toolchain's version leaves nothing in the temporary folder (swift --version leaves an empty TemporaryDirectory.* there)")
+    func swiftVersionScratch() throws {
+        let parent = NSTemporaryDirectory() + "hw2-tmp-\(UUID().uuidString)"
+        try AtomicFile.createFolder(parent)
+        #expect(RunEnvironment.swiftVersion(scratchIn: parent)?.contains("Swift") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+    }
+
     @Test("stale temporary files of a killed writer are removed at the next start")
     func staleTemporaries() throws {
         let store = S.temporaryStore()
