@@ -70,7 +70,7 @@ public struct Verifier {
             comparison.add(fresh, trainer.predictions[index], archived, index < unit.predictions.count ? unit.predictions[index] : nil)
         }
         let weightsPath = store.layout.unitFile(unit.manifest.unitId, RunLayout.weights)
-        if count == unit.metrics.count, let archived = FileManager.default.contents(atPath: weightsPath) {
+        if count == unit.metrics.count, let archived = try PlainFile.read(weightsPath, under: store.root) {
             let fresh = SafeTensors.tensors(of: trainer.network.plan, parameters: trainer.network.parameters)
             let stored = try SafeTensors.decode(Array(archived), path: weightsPath).tensors
             let same = Dictionary(uniqueKeysWithValues: stored.map { ($0.name, $0) }) == Dictionary(uniqueKeysWithValues: fresh.map { ($0.name, $0) })
