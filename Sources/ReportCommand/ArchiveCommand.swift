@@ -8,8 +8,10 @@ struct ArchiveCommand: ParsableCommand {
         abstract: "Bundle a run, its units and its rendered report into one zip.",
         discussion: """
         Every unit file is checked against its manifest first; a changed file is refused, \
-        never packed. The zip holds SHA256SUMS; `sha256sum -c SHA256SUMS` in the unpacked \
-        folder checks every file.
+        never packed. Of the report folder, only the files its SHA256SUMS lists are packed, \
+        each checked (render it again if it has none). The zip holds SHA256SUMS; \
+        `sha256sum -c SHA256SUMS` in the unpacked folder checks every file. An existing \
+        -o file is replaced only when it is a zip this command wrote.
         """)
 
     @Argument(help: ArgumentHelp("Run id, unique prefix, or archive folder (default: the newest run).", valueName: "run"))
