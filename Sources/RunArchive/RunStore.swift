@@ -137,7 +137,7 @@ public struct RunStore: Sendable {
         guard manifest.status == .finished else {
             throw ArchiveError.unfinished("unit \(id) (\(manifest.config.label)) is \(manifest.status.rawValue); run `report` with its configuration to finish it")
         }
-        let files = try checkedFiles(manifest, requireWeights: requireWeights)
+        var files = try checkedFiles(manifest, requireWeights: requireWeights)
         let configPath = layout.unitFile(id, RunLayout.config)
         guard let configData = files[RunLayout.config] else {
             throw FileError.unreadable(path: layout.unitFile(id, RunLayout.manifest), reason: "records no \(RunLayout.config)")
@@ -159,7 +159,8 @@ public struct RunStore: Sendable {
         }
         let perEpoch = bytes.count / metrics.count
         let predictions = (0..<metrics.count).map { Array(bytes[($0 * perEpoch)..<(($0 + 1) * perEpoch)]) }
-        return (UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions), files.merging([RunLayout.manifest: manifestBytes]) { old, _ in old })
+        files[RunLayout.manifest] = manifestBytes
+        return (UnitRecord(manifest: manifest, metrics: metrics, predictions: predictions), files)
     }
 
     /// A finished run with every unit checked. A verification recorded
@@ -202,16 +203,16 @@ public struct RunStore: Sendable {
         return files
     }
 
-    /// The run's copy of the test labels, refused unless its SHA-256 is the dataset's.
-    /// With the SHA-256 of the file's bytes as read.
+    /// The run's copy of the test labels, refused unless its SHA-256 is the
+    /// dataset's; with the SHA-256 of the file's bytes as read.
     func testLabels(_ id: RunID, _ config: RunConfig) throws -> (labels: [UInt8], digest: String)? {
         let path = layout.runFile(id, RunLayout.testLabels)
         guard let data = try PlainFile.read(path, under: root) else { return nil }
         return (try IDX.labels(try datasetCopy([UInt8](data), DatasetKind.testLabelsName, config, path: path), path: path), Digest.sha256(data))
     }
 
-    /// The run's copy of the test images (gzipped), refused unless their SHA-256 (uncompressed) is the dataset's.
-    /// With the SHA-256 of the gzip file's bytes as read.
+    /// The run's copy of the test images (gzipped), refused unless their SHA-256
+    /// (uncompressed) is the dataset's; with the SHA-256 of the gzip file's bytes as read.
     func testImages(_ id: RunID, _ config: RunConfig) throws -> (images: IDX.Images, digest: String)? {
         let path = layout.runFile(id, RunLayout.testImages)
         guard let data = try PlainFile.read(path, under: root) else { return nil }
