@@ -5,7 +5,8 @@ import Training
 /// Every file name of the run archive, in one place.
 ///
 ///     <root>/units/<unit id>/config.json       the unit's UnitConfig; the id is the digest of its canonical encoding
-///                            manifest.json     status, sessions, and the size and SHA-256 of every file below
+///                            manifest.json     status, sessions, and the size and SHA-256 of every file below;
+///                                              fields_sha256 seals its own bytes (SealedJSON)
 ///                            metrics.json      [EpochMetrics], one per finished epoch
 ///                            metrics.csv       the same, as a table
 ///                            predictions.bin   [epoch, test image] predicted class, one byte each
@@ -13,10 +14,10 @@ import Training
 ///                            weights.safetensors   the final weights (PyTorch state_dict names)
 ///                            checkpoint.bin, checkpoint.prev.bin, lock
 ///     <root>/<run id>/config.json              the run's RunConfig: models x seeds
-///                     manifest.json            its units and where each came from
+///                     manifest.json            its units and where each came from (sealed like a unit's)
 ///                     test-labels.idx          the dataset's test labels (its canonical IDX file), to judge predictions
 ///                     test-images.idx.gz       the test images (the canonical IDX file, gzipped), to show what was missed
-///                     verify.json              the last `report verify`
+///                     verify.json              the last `report verify` (sealed)
 ///                     lock
 ///                     slurm/submit-<n>.sh      a job array's batch script, and submit-<n>.json what it covers
 ///                          task-<job>_<task>.log, .status   each array task's output and exit status
