@@ -47,7 +47,7 @@ struct ReportOptions: ParsableArguments {
     func render(_ run: RunRecord, from store: RunStore) throws -> String {
         let unsealed = store.unsealedFiles(run)
         if !unsealed.isEmpty {
-            Console.current.warning("warning: \(unsealed.count) manifest(s) of run \(run.id) were written before seals (no \(SealedJSON.key)), so their sessions, machine and times are covered by no digest; the first: \(unsealed[0])")
+            Console.current.warning("warning: \(unsealed.count) manifest(s) of run \(run.id) were written before seals (no \(SealedJSON.key)), so their sessions, machine and times are covered by no digest (the report's archive/ gets them sealed); the first: \(unsealed[0])")
         }
         let folderName = name ?? ReportFolder.defaultName(run.config, language: lang)
         let related = ReportFolder.related(to: run.config, language: lang, in: reportsDir)

@@ -9,19 +9,24 @@ import ZIPFoundation
 extension RunStore {
     /// Writes a run and its units, without weights and checkpoints, as an
     /// archive of its own at `destination` (the same layout, readable by every
-    /// command that takes a runs folder).
+    /// command that takes a runs folder). Manifests written before seals are
+    /// copied sealed (`SealedJSON.sealedCopy`), so a report's archive is covered from its render on.
     public func exportLight(_ id: RunID, to destination: String) throws {
         let record = try record(id)
         let target = RunLayout(root: destination)
         for (name, data) in try checkedRunFiles(record) {
-            try AtomicFile.write(Array(data), to: target.runFile(id, name))
+            var copy = data
+            if name == RunLayout.manifest { copy = try SealedJSON.sealedCopy(record.manifest, of: data) }
+            if name == RunLayout.verification, let verification = record.verification { copy = try SealedJSON.sealedCopy(verification, of: data) }
+            try AtomicFile.write(Array(copy), to: target.runFile(id, name))
         }
         for unit in record.units {
             let uid = unit.manifest.unitId
-            let files = try unitWithFiles(uid).files
+            let (checked, files) = try unitWithFiles(uid)
             for name in [RunLayout.manifest, RunLayout.config] + RunLayout.lightUnitFiles {
                 guard let data = files[name] else { throw FileError.missing(path: layout.unitFile(uid, name)) }
-                try AtomicFile.write(Array(data), to: target.unitFile(uid, name))
+                let copy = name == RunLayout.manifest ? try SealedJSON.sealedCopy(checked.manifest, of: data) : data
+                try AtomicFile.write(Array(copy), to: target.unitFile(uid, name))
             }
         }
     }

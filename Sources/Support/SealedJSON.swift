@@ -29,6 +29,13 @@ public enum SealedJSON {
         return data
     }
 
+    /// What a copy of a file read as `value` from `bytes` carries: the bytes
+    /// as they are when sealed (the seal stays valid), else `value` written
+    /// sealed, so that from the copy on its fields are covered.
+    public static func sealedCopy<T: Sealable>(_ value: T, of bytes: Data) throws -> Data {
+        value.fieldsSha256 == nil ? try encode(value) : bytes
+    }
+
     public static func write<T: Sealable>(_ value: T, to path: String) throws {
         try AtomicFile.write(Array(try encode(value)), to: path)
     }

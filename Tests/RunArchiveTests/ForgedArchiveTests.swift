@@ -90,6 +90,31 @@ struct ForgedArchiveTests {
         #expect(store.unsealedFiles(resealed).isEmpty && resealed.units[0].manifest.sessions[0].environment.cpu == "a machine it never ran on")
     }
 
+    @Test("a light copy of a run written before seals carries its manifests sealed, with the same fields")
+    func lightCopySealed() throws {
+        let (store, record, path) = try Self.archive()
+        let check = try Verifier(store: store, record: record, threads: 1, kernel: .portable).verify(epochs: nil, data: S.data)
+        try AtomicFile.writeJSON(check, to: store.layout.runFile(record.id, RunLayout.verification))
+        for file in [path, store.layout.runFile(record.id, RunLayout.manifest)] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            try text.split(separator: "\n").filter { !$0.contains(SealedJSON.key) }.joined(separator: "\n").write(toFile: file, atomically: false, encoding: .utf8)
+        }
+        let unsealed = try store.record(record.id)
+        #expect(store.unsealedFiles(unsealed).count == 3)
+        let light = NSTemporaryDirectory() + "hw2-light-\(UUID().uuidString)"
+        try store.exportLight(record.id, to: light)
+        let copy = RunStore(root: light)
+        let copied = try copy.record(record.id)
+        #expect(copy.unsealedFiles(copied).isEmpty)
+        func unsealedFields(_ r: RunRecord) -> (RunManifest, [UnitManifest], Verification?) {
+            var run = r.manifest, verification = r.verification
+            run.fieldsSha256 = nil
+            verification?.fieldsSha256 = nil
+            return (run, r.units.map { var m = $0.manifest; m.fieldsSha256 = nil; return m }, verification)
+        }
+        #expect(unsealedFields(copied) == unsealedFields(unsealed))
+    }
+
     @Test("every committed archive still reads (those older than seals as unsealed)")
     func committedArchives() throws {
         let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
