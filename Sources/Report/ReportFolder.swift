@@ -111,17 +111,21 @@ public struct ReportFolder {
         return path
     }
 
-    /// Staging folders of dead writers are removed; an old report moved aside
-    /// by a writer killed before the new one arrived is put back.
+    /// Staging folders of dead writers are removed, whichever report they
+    /// were for (a killed print leaves Chromium's profile in one); an old
+    /// report moved aside by a writer killed before the new one arrived is put back.
     private func cleanLeftovers() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
-        for entry in names {
-            for (marker, restore) in [(".\(name).staging-", false), (".\(name).old-", true)] where entry.hasPrefix(marker) {
-                guard let pid = Int32(entry.dropFirst(marker.count)), !ProcessCheck.isAlive(pid) else { continue }
+        for entry in names where entry.hasPrefix(".") {
+            for (marker, restore) in [(".staging-", false), (".old-", true)] {
+                guard let range = entry.range(of: marker, options: .backwards) else { continue }
+                let target = String(entry[entry.index(after: entry.startIndex)..<range.lowerBound])
+                guard Self.isPlainName(target), let pid = Int32(entry[range.upperBound...]), !ProcessCheck.isAlive(pid) else { continue }
                 let full = (reports as NSString).appendingPathComponent(entry)
                 guard (try? Self.requireOurs(full)) != nil else { continue }
-                if restore && !FileManager.default.fileExists(atPath: path) {
-                    rename(full, path)
+                let targetPath = (reports as NSString).appendingPathComponent(target)
+                if restore && !FileManager.default.fileExists(atPath: targetPath) {
+                    rename(full, targetPath)
                 } else {
                     try? FileManager.default.removeItem(atPath: full)
                 }

@@ -349,6 +349,9 @@ struct ReportTests {
         try FileManager.default.moveItem(atPath: reports + "/hw2", toPath: reports + "/.hw2.old-999999999")
         try AtomicFile.writeJSON(ReportRecord(language: .en), to: reports + "/.hw2.staging-999999998/" + ReportRecord.fileName)
         try FileManager.default.createDirectory(atPath: reports + "/.hw2.staging-999999997", withIntermediateDirectories: true)
+        // A killed print of another report: its staging folder, with Chromium's profile in it.
+        try AtomicFile.writeJSON(ReportRecord(language: .ko), to: reports + "/.hw2-ko.staging-999999996/" + ReportRecord.fileName)
+        try AtomicFile.write("profile\n", to: reports + "/.hw2-ko.staging-999999996/.chromium-profile/Default/Preferences")
         #expect(throws: Injected.self) { _ = try folder.write(rendered) { _ in throw Injected() } }
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports).sorted() == [".hw2.staging-999999997", "hw2"],
                 "the old report is back, the staging folder gone; a folder without our record is left alone")
