@@ -26,7 +26,7 @@ public enum PDFPrinter {
     /// Prints `html` to `pdf`, dated `date` (an ISO 8601 timestamp; the run's
     /// end) instead of the time of printing. Chromium's profile (2 MB) goes
     /// into `staging`, the output's staging folder, so a killed print leaves
-    /// it where the next write of the report removes it. Only Chromium's
+    /// it where the next report written beside it removes it. Only Chromium's
     /// sockets need the system's temporary folder (their path must stay under
     /// 108 bytes): a folder of ours there, removed after the print, and by
     /// the next print when a kill left it.

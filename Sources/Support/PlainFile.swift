@@ -30,13 +30,6 @@ public enum PlainFile {
         }
     }
 
-    /// Whether `path` is a plain file under `root` (as `read` would accept it), without reading it.
-    public static func isPlain(_ path: String, under root: String) -> Bool {
-        var status = stat()
-        return path.hasPrefix(base(root) + "/") && (try? foldersExist((path as NSString).deletingLastPathComponent, under: root)) == true
-            && lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
-    }
-
     /// Refuses a folder below `root` that is, or lies below, a link or a file:
     /// what is written or removed in it would land elsewhere. A missing folder passes.
     public static func requireFolder(_ folder: String, under root: String) throws {
