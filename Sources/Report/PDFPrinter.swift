@@ -29,8 +29,10 @@ public enum PDFPrinter {
     /// it where the next report written beside it removes it. Only Chromium's
     /// sockets need the system's temporary folder (their path must stay under
     /// 108 bytes): a folder of ours there, removed after the print, and by
-    /// the next print when a kill left it.
-    public static func print(html: String, to pdf: String, date: String, staging: String) throws {
+    /// the next print when a kill left it. When `stop` says so, Chromium is
+    /// terminated and the print fails, through the same clean-up.
+    public static func print(html: String, to pdf: String, date: String, staging: String,
+                             stop: @escaping @Sendable () -> Bool = { false }) throws {
         guard let chromium else { throw FileError.io(path: pdf, reason: "no Chromium to print the PDF with; " + installHint) }
         let page = URL(fileURLWithPath: html).standardizedFileURL.absoluteString
         let profile = (staging as NSString).appendingPathComponent(".chromium-profile")
@@ -47,7 +49,7 @@ public enum PDFPrinter {
         }
         let result = try ProcessRunner.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                                             "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page],
-                                           environment: ["TMPDIR": scratch], timeout: timeout)
+                                           environment: ["TMPDIR": scratch], timeout: timeout, stop: stop)
         guard result.status == 0, let data = FileManager.default.contents(atPath: pdf), data.starts(with: Array("%PDF".utf8)) else {
             let detail = result.errors.split(separator: "\n").suffix(3).joined(separator: " ")
             throw FileError.io(path: pdf, reason: "Chromium did not print the PDF (exit \(result.status)): \(detail)")

@@ -63,12 +63,21 @@ public struct ReportFolder {
 
     public var path: String { (reports as NSString).appendingPathComponent(name) }
 
+    /// A write given up because `shouldStop` said so (Ctrl-C, SIGTERM).
+    public struct Stopped: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "\(path): stopped before the new report was complete; nothing of it was kept, the old one (if any) is as it was" }
+    }
+
     /// Writes the rendered files, report.pdf when `pdf` is on, and, through
-    /// `archive`, the run's light copy into `archive/`.
+    /// `archive`, the run's light copy into `archive/`. `shouldStop` is asked
+    /// between steps and during the print: a signal then ends the write
+    /// through its usual failure path, which removes the staging folder.
     /// Refuses before any work when `<reports>/<name>` is something else than
     /// a report of ours (a runs archive, a home folder), so that nothing of
     /// the user's is ever replaced.
-    public func write(_ rendered: RenderedReport, pdf: Bool = false, archive: (String) throws -> Void) throws -> String {
+    public func write(_ rendered: RenderedReport, pdf: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false },
+                      archive: (String) throws -> Void) throws -> String {
         try AtomicFile.createFolder(reports)
         try Self.requireOurs(path)
         cleanLeftovers()
@@ -82,19 +91,31 @@ public struct ReportFolder {
         guard mkdir(staging, 0o755) == 0 else {
             throw FileError.io(path: staging, reason: "cannot create the staging folder: \(String(cString: strerror(errno)))")
         }
+        func checkStop() throws {
+            if shouldStop() { throw Stopped(path: path) }
+        }
         do {
             // The record first: it marks the staging folder as ours for a later cleanup.
             try AtomicFile.writeJSON(ReportRecord(language: rendered.language), to: (staging as NSString).appendingPathComponent(ReportRecord.fileName))
             try rendered.write(to: staging)
+            try checkStop()
             if pdf {
                 let printPage = (staging as NSString).appendingPathComponent(".print.html")
                 try AtomicFile.write(rendered.printPage, to: printPage)
-                try PDFPrinter.print(html: printPage, to: (staging as NSString).appendingPathComponent("report.pdf"), date: rendered.date, staging: staging)
+                do {
+                    try PDFPrinter.print(html: printPage, to: (staging as NSString).appendingPathComponent("report.pdf"), date: rendered.date,
+                                         staging: staging, stop: shouldStop)
+                } catch {
+                    try checkStop()
+                    throw error
+                }
                 try FileManager.default.removeItem(atPath: printPage)
             }
+            try checkStop()
             try archive((staging as NSString).appendingPathComponent("archive"))
             // Last: the list of every file written, which `report archive` packs and nothing else.
             try Checksums.write(folder: staging)
+            try checkStop()
             try Self.requireOurs(path)
             let hadOld = FileManager.default.fileExists(atPath: path)
             if hadOld, rename(path, old) != 0 { throw FileError.io(path: path, reason: "cannot move the old report aside: \(String(cString: strerror(errno)))") }

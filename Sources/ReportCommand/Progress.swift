@@ -65,22 +65,27 @@ final class ProgressDisplay: Sendable {
 }
 
 /// Ctrl-C (or SIGTERM, as a scheduler sends before it cancels a task) asks
-/// training to stop after the current batch; the finished epochs are already
-/// on disk. A second signal exits at once.
+/// training to stop after the current batch (the finished epochs are already
+/// on disk), or a report's write to stop and remove what it wrote so far. A
+/// second signal exits at once.
 enum StopSignal {
     private static let requested = Atomic<Bool>(false)
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let message = Mutex("stopping after this batch")
 
     static var isRequested: Bool { requested.load(ordering: .relaxed) }
 
-    static func install() {
+    /// Installs the handlers once; `doing` says what a signal stops, from now on.
+    static func install(doing: String = "stopping after this batch") {
+        message.withLock { $0 = doing }
+        guard sources.isEmpty else { return }
         let console = Console.current
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if requested.exchange(true, ordering: .relaxed) { exit(130) }
-                console.line("\nstopping after this batch (the same signal again quits at once)")
+                console.line("\n\(message.withLock { $0 }) (the same signal again quits at once)")
             }
             source.resume()
             sources.append(source)

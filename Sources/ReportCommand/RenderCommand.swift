@@ -62,7 +62,15 @@ struct ReportOptions: ParsableArguments {
         let rendered = try ReportWriter(templates: templates).render(run, language: lang, commands: .of(run.config, language: lang),
                                                                       related: related, studyRun: studyRun)
         for warning in rendered.warnings { Console.current.warning("warning: \(warning)") }
-        let folder = try ReportFolder(reports: reportsDir, name: folderName).write(rendered, pdf: !noPdf, archive: { try store.exportLight(run.id, to: $0) })
+        StopSignal.install(doing: "stopping the report's write; nothing of the new report is kept")
+        let folder: String
+        do {
+            folder = try ReportFolder(reports: reportsDir, name: folderName)
+                .write(rendered, pdf: !noPdf, shouldStop: { StopSignal.isRequested }, archive: { try store.exportLight(run.id, to: $0) })
+        } catch let stopped as ReportFolder.Stopped {
+            Console.current.warning("report: \(stopped)")
+            throw ExitCode(130)
+        }
         let figures = rendered.files.keys.filter { $0.hasPrefix("figures/") }.count
         Console.current.line("report: wrote \(folder)/report.md, report.html\(noPdf ? "" : ", report.pdf"), \(figures) figure\(figures == 1 ? "" : "s") and the run's light archive in archive/")
         return folder

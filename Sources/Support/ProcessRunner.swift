@@ -8,11 +8,12 @@ public enum ProcessRunner {
         public var errors: String
     }
 
-    /// Runs to completion, or until `timeout` seconds have passed (then the
-    /// program is terminated and its status is SIGTERM's); throws only when it cannot be started.
+    /// Runs to completion, or until `timeout` seconds have passed or `stop`
+    /// says so (polled ten times a second; then the program is terminated and
+    /// its status is SIGTERM's); throws only when it cannot be started.
     /// `environment` is laid over this process's own variables.
     public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-                           timeout: Double? = nil) throws -> Result {
+                           timeout: Double? = nil, stop: (@Sendable () -> Bool)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -25,6 +26,17 @@ public enum ProcessRunner {
         if let timeout {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
                 if process.isRunning { process.terminate() }
+            }
+        }
+        if let stop {
+            DispatchQueue.global().async { [process] in
+                while process.isRunning {
+                    if stop() {
+                        process.terminate()
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
             }
         }
         // Read stderr on the side so neither pipe can fill up and block the program.

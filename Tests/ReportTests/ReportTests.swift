@@ -358,6 +358,40 @@ struct ReportTests {
         #expect(throws: FileError.self) { try ReportFolder(reports: reports, name: "../escape") }
     }
 
+    @Test("a stop (Ctrl-C, SIGTERM) during a write, the PDF's print included, removes what was written, Chromium's profile and scratch with it, and leaves the old report",
+          arguments: [false, true])
+    func stopped(duringPrint: Bool) throws {
+        if duringPrint && PDFPrinter.chromium == nil { return }
+        let reports = NSTemporaryDirectory() + "hw2-reports-\(UUID().uuidString)"
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
+        let folder = try ReportFolder(reports: reports, name: "hw2")
+        _ = try folder.write(rendered) { _ in }
+        let old = try #require(FileManager.default.contents(atPath: reports + "/hw2/report.md"))
+        // Stops at once, or once Chromium is printing (its profile exists in the staging folder); a stop, once asked, stays asked.
+        final class Request: @unchecked Sendable {
+            let lock = NSLock()
+            var made = false
+        }
+        let request = Request()
+        let stop: @Sendable () -> Bool = {
+            request.lock.withLock {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: reports)) ?? []
+                request.made = request.made || !duringPrint
+                    || names.contains { FileManager.default.fileExists(atPath: reports + "/" + $0 + "/.chromium-profile") }
+                return request.made
+            }
+        }
+        let scratch = PDFPrinter.scratchPrefix + "\(ProcessInfo.processInfo.processIdentifier)-"
+        let scratchBefore = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix(scratch) }.count
+        var archived = false
+        #expect(throws: ReportFolder.Stopped.self) { _ = try folder.write(rendered, pdf: duringPrint, shouldStop: stop) { _ in archived = true } }
+        #expect(!archived, "stopped before the archive")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"], "no staging folder left")
+        #expect(FileManager.default.contents(atPath: reports + "/hw2/report.md") == old)
+        #expect(!FileManager.default.fileExists(atPath: reports + "/hw2/report.pdf"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix(scratch) }.count <= scratchBefore)
+    }
+
     @Test("a folder that is not a report of ours is never replaced: the write refuses, naming it, and leaves it as it was",
           arguments: ["folder", "link", "file"])
     func notOurs(kind: String) throws {
