@@ -156,12 +156,12 @@ struct ReportModel {
 
     /// McNemar's exact test of each pair of models on their final predictions of the same test images.
     func pairedRows() -> [ReportContext.Paired] {
-        let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
-        return pairs.compactMap { a, b -> ReportContext.Paired? in
-            guard let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
-                  let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) else { return nil }
+        let models = run.models
+        let pairs = models.indices.flatMap { i in models.indices.filter { $0 > i }.map { (models[i], models[$0]) } }
+        return pairs.compactMap { x, y -> ReportContext.Paired? in
+            guard let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) else { return nil }
             return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(m.onlyFirst), onlySecond: String(m.onlySecond),
-                                        p: ClaimChecker.p(m.p), significant: m.p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
+                                        p: Numbers.p(m.p), significant: m.p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
         }
     }
 

@@ -1,0 +1,122 @@
+import Engine
+import Foundation
+import Testing
+import RunArchive
+import Training
+@testable import Report
+
+/// The claim rules on constructed numbers, each where the old rule and the new one disagree.
+@Suite("Claim rules")
+struct ClaimRuleTests {
+    func checker(_ accuracy: [[Double]], loss: [[Double]]? = nil, specs: [ModelSpec] = Homework.models) throws -> ClaimChecker {
+        try ClaimChecker(models: Fixture.models(accuracy: accuracy, loss: loss, specs: specs), labels: Fixture.labels)
+    }
+
+    func verdict(_ id: String, _ checker: ClaimChecker) throws -> Claim.Verdict { try #require(checker.claim(id)).verdict }
+
+    /// A study's claim from per-seed claims whose measures take the given values.
+    func combined(_ values: [[Double]], tieAgainst: Bool = false, verdict: Claim.Verdict = .notDecided) throws -> StudyClaim {
+        try #require(StudyClaim.combine(values.map { seed in
+            Claim(id: "c", source: .original, verdict: verdict, statement: Localized("s", "s"), evidence: Localized("e", "e"), rule: Localized("r", "r"),
+                  measures: seed.enumerated().map { Measure(name: Localized("m\($0.offset)", "m\($0.offset)"), value: $0.element, unit: .points, tieAgainst: tieAgainst) })
+        }))
+    }
+
+    @Test("the knee is read on the linear axis the original plotted, the log reading beside it")
+    func kneeLinear() throws {
+        // Falls by a decade an epoch until epoch 8: linear knee at 2, log knee at 8.
+        let decades = (0..<12).map { e in e < 8 ? pow(10, -Double(e)) : 1e-7 * pow(0.9, Double(e - 7)) }
+        #expect(ClaimChecker.knee(decades) == 2 && ClaimChecker.knee(decades.map(log10)) == 8)
+        let accuracy = Array(repeating: (0..<12).map { 0.98 + 0.0005 * Double($0) }, count: 3)
+        let shifted = decades.map { $0 * 3 }  // knee at 3: in [2,5] read from 1 and from 0
+        let checker = try checker(accuracy, loss: [shifted, shifted, shifted])
+        let claim = try #require(checker.claim("claim-knee"))
+        #expect(ClaimChecker.knee(shifted) == 2 || ClaimChecker.knee(shifted) == 3)
+        #expect(claim.evidence.en.contains("on a log axis: Model 1 epoch 8"), "\(claim.evidence.en)")
+        #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0
+        #expect(ClaimChecker.knee([1, 1]) == nil)
+    }
+
+    @Test("reaching a level at the same epoch does not hold for \"needs more epochs\", in one run and across seeds")
+    func ties() throws {
+        let flat = Array(repeating: [0.985, 0.986, 0.987, 0.988, 0.989, 0.990], count: 3)
+        let claim = try #require(try checker(flat).claim("claim-epochs-98"))
+        #expect(claim.verdict == .doesNotHold && claim.measures.map(\.value) == [0])
+        #expect(try combined([[0], [0], [0]], tieAgainst: true, verdict: .doesNotHold).verdict == .doesNotHold, "no lag on any seed")
+        #expect(try combined([[0], [0], [0]], tieAgainst: false).verdict == .notDecided, "a tie is within noise where it does not count against")
+        #expect(try combined([[8], [3], [12], [14], [9]], tieAgainst: true, verdict: .holds).verdict == .holds)
+    }
+
+    @Test("\"depends on the conditions\" is the epoch-budget crossover; a null result is never read as support")
+    func crossover() throws {
+        // Model 3 ahead in epochs 1-11, Model 2 from epoch 20 on: holds.
+        let m1 = Array(repeating: 0.980, count: 30)
+        let m2 = (0..<30).map { $0 < 12 ? 0.985 : 0.991 }, m3 = (0..<30).map { $0 < 12 ? 0.988 : 0.989 }
+        let crossing = try checker([m1, m2, m3])
+        #expect(try verdict("claim-depends", crossing) == .holds)
+        #expect(try verdict("claim-early-leader", crossing) == .holds && verdict("claim-late-leader", crossing) == .holds)
+        // Model 2 ahead throughout: the early half goes the other way.
+        let ahead = try checker([m1, Array(repeating: 0.991, count: 30), Array(repeating: 0.989, count: 30)])
+        #expect(try verdict("claim-depends", ahead) == .doesNotHold)
+        // Across seeds: the winner changes between seeds and both intervals contain 0; the old rule said "holds".
+        let null = try combined([[0.001, -0.001], [-0.002, 0.002], [0.001, -0.0005]])
+        #expect(null.verdict == .notDecided, "\(null.evidence.en)")
+        #expect(try combined([[0.001, 0.002], [0.002, 0.001], [0.0015, 0.0012]]).verdict == .holds)
+        #expect(try combined([[0.001, -0.002], [0.002, -0.001], [0.0015, -0.0012]]).verdict == .doesNotHold)
+    }
+
+    @Test("[2,5] is read relatively: Model 1 lags, whatever band its best falls in; the bands are reported apart")
+    func relativeEarly() throws {
+        // Model 1's best in epochs 2-5 is 98.9%, "high 98%", but well below both others: the old absolute rule said "does not hold".
+        let checker = try checker([
+            [0.97, 0.989, 0.989, 0.989, 0.989, 0.989, 0.989],
+            [0.98, 0.995, 0.995, 0.995, 0.995, 0.995, 0.995],
+            [0.98, 0.996, 0.996, 0.996, 0.996, 0.996, 0.996],
+        ])
+        let claim = try #require(checker.claim("claim-epochs-2-5"))
+        #expect(claim.verdict == .holds, "\(claim.evidence.en)")
+        #expect(claim.evidence.en.contains("Model 1 high 98% (98.60-98.99%)"))
+        #expect(abs(try #require(claim.measures.first).value - 0.006) < 1e-12)
+    }
+
+    @Test("\"worst\" is judged on the curves: early best, best and mean accuracy, paired across seeds")
+    func worst() throws {
+        // Final accuracies equal (the old final-epoch McNemar: not decided), but Model 1 lower on every other epoch.
+        let m1 = [0.980, 0.984, 0.985, 0.986, 0.987, 0.988, 0.989, 0.990, 0.991, 0.992]
+        let checker = try checker([m1, m1.map { $0 + 0.002 }.dropLast() + [0.992], m1.map { $0 + 0.003 }.dropLast() + [0.992]])
+        let claim = try #require(checker.claim("claim-worst"))
+        #expect(claim.verdict == .holds, "\(claim.evidence.en)")
+        #expect(claim.measures.count == 3 && claim.measures.allSatisfy { $0.value > 0 })
+        #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, 0.0008, 0.0019]]).verdict == .holds)
+        #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, -0.0008, 0.0019]]).verdict == .notDecided)
+    }
+
+    @Test("the rules run over any set of models: two and four")
+    func anyModels() throws {
+        let low = [0.970, 0.975, 0.980, 0.982, 0.984, 0.985, 0.986]
+        let high = low.map { $0 + 0.006 }
+        let two = try checker([low, high], specs: [.model1, .model2])
+        #expect(try verdict("claim-worst", two) == .holds, "Model 1 against the one other model")
+        #expect(try verdict("claim-epochs-2-5", two) == .holds)
+        #expect(try verdict("claim-compute", two) == .notTestable && verdict("claim-final", two) == .notTestable, "they name Model 3")
+        #expect(try #require(two.claim("claim-compute")).evidence.en == "Needs model3, which this run did not train.")
+        #expect(try verdict("claim-params-m2", two) == .holds)
+
+        let four = try checker([low, high, high, high.map { $0 + 0.001 }], specs: Homework.models + [Fixture.model4])
+        #expect(try verdict("claim-worst", four) == .holds, "lowest of four")
+        #expect(try #require(four.claim("claim-worst")).evidence.en.contains("Model 1 against Model 4"))
+        let fourthLowest = try checker([low, high, high, low.map { $0 - 0.006 }], specs: Homework.models + [Fixture.model4])
+        #expect(try verdict("claim-worst", fourthLowest) == .doesNotHold, "Model 4 is below Model 1")
+        #expect(try verdict("claim-epochs-2-5", fourthLowest) == .doesNotHold)
+    }
+
+    @Test("no rule names a model: the homework's ids appear only in data (the claims, the original's numbers)")
+    func noModelIdsInRules() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Report")
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") && !["ClaimList.swift", "Original.swift"].contains(file) {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("\"model1\"") && !text.contains("\"model2\"") && !text.contains("\"model3\""), "\(file) names a model")
+        }
+    }
+}
