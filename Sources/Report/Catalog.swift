@@ -24,6 +24,14 @@ enum Message: CaseIterable {
     case worstEvidence, worstRule, earlyBestMeasure, bestMeasure, meanAccuracyMeasure
     case crossoverEvidence, crossoverRule
     case beyondEvidence, beyondRule
+    // Figures
+    case figureModelLoss, figureMeanLoss, figureTrainBatchMean, figureModelAccuracy, figureTrainLoss, figureMeanBatchLoss, figureTestZoomed
+    case figureTimePerEpoch, figureSecondsMean, figurePredicted, figureTrue, figureMissed, figureStudyLoss, figureStudyAccuracy
+    // Architecture and errors
+    case layerConv, layerThenReLU, layerInput, layerMaxPool, layerResidual, layerFlatten, layerLinear, layerLoss, confusedItem
+    // The run's sections
+    case typed, parameterSlip, yes, no, kernelPath, identical, differsFrom, differenceHomework, differenceOther, allImages
+    case otherReduction, sameBits, uncommitted, machine, or, better, ofSeeds
     // Across seeds
     case seedsHold, seedsSetAside, noPairedDifference, pairedOnSome, notEverySeed, measureInterval, intervalNote
 
@@ -109,6 +117,55 @@ enum Message: CaseIterable {
                                      "학습 조건은 epoch 수이다: 초반({earlyWritten})에는 {early:이} {late}보다 앞서고 후반({lateWritten})에는 {late:이} 앞서면 성립; 한 실행에서는 epoch에 대한 부호 검정(5%), seed 전체에서는 각각의 짝지은 95% t 구간으로 판정; 어느 한쪽이 유의하게 반대면 불성립; 잡음 안의 차이는 판정 보류이며 근거로 읽지 않는다.")
         case .beyondEvidence: return ("A prediction beyond this run's {epochs} epochs.", "이 실행의 {epochs} epoch를 넘어서는 예측이다.")
         case .beyondRule: return ("Needs a run of many more than {epochs} epochs (--epochs).", "{epochs} epoch보다 훨씬 많은 epoch의 실행 (--epochs)이 필요하다.")
+
+        case .figureModelLoss: return ("{model}: loss (log scale)", "{model}: loss (log 축)")
+        case .figureMeanLoss: return ("mean loss", "평균 loss")
+        case .figureTrainBatchMean: return ("train (batch mean)", "train (batch 평균)")
+        case .figureModelAccuracy: return ("{model}: accuracy (fitted to the test curve)", "{model}: accuracy (test 곡선에 맞춘 축)")
+        case .figureTrainLoss: return ("Train loss (log scale)", "Train loss (log 축)")
+        case .figureMeanBatchLoss: return ("mean batch loss", "batch 평균 loss")
+        case .figureTestZoomed: return ("Test accuracy (zoomed)", "Test accuracy (확대)")
+        case .figureTimePerEpoch: return ("Training time per epoch", "Epoch당 학습 시간")
+        case .figureSecondsMean: return ("seconds (mean over epochs)", "초 (epoch 평균)")
+        case .figurePredicted: return ("predicted", "예측")
+        case .figureTrue: return ("true", "정답")
+        case .figureMissed: return ("Test images most models get wrong", "가장 많은 모델이 틀린 test 이미지")
+        case .figureStudyLoss: return ("Train loss across seeds (log scale)", "seed 전체의 train loss (log 축)")
+        case .figureStudyAccuracy: return ("Test accuracy across seeds (zoomed)", "seed 전체의 test accuracy (확대)")
+
+        case .layerConv: return ("{name}: {k}×{k} conv, stride {stride}, padding {padding}, {cin}→{cout} channels{relu}",
+                                 "{name}: {k}×{k} 합성곱 (conv), stride {stride}, padding {padding}, {cin}→{cout} 채널{relu}")
+        case .layerThenReLU: return (", then ReLU", ", 뒤에 ReLU")
+        case .layerInput: return ("input (normalised grayscale image)", "입력 (정규화한 흑백 이미지)")
+        case .layerMaxPool: return ("{size}×{size} max pooling, stride {size}", "{size}×{size} 최대 풀링 (max pooling), stride {size}")
+        case .layerResidual: return ("{name}: residual block, y = ReLU(x + conv2(ReLU(conv1(x))))", "{name}: 잔차 블록 (residual block), y = ReLU(x + conv2(ReLU(conv1(x))))")
+        case .layerFlatten: return ("flatten", "펼치기 (flatten)")
+        case .layerLinear: return ("{name}: fully connected, {input}→{output}", "{name}: 완전 연결 (fully connected), {input}→{output}")
+        case .layerLoss: return ("log-softmax + negative log-likelihood (cross-entropy) loss", "log-softmax + 음의 로그 우도 (cross-entropy) loss")
+        case .confusedItem: return ("{true} taken for {predicted} {count} times", "{true:을} {predicted:으로} {count}번")
+
+        case .typed: return ("typed", "원문")
+        case .parameterSlip: return ("The write-up states {stated} for {model}, but its own rows add up to {sum} (a difference of {difference}).",
+                                     "원문은 {model}의 total을 {stated:으로} 적었지만, 표의 각 행을 더하면 {sum:이} 된다 (차이 {difference}).")
+        case .yes: return ("yes", "예")
+        case .no: return ("no", "아니오")
+        case .kernelPath: return ("{cpu}, kernel path {path}", "{cpu}, kernel 경로 {path}")
+        case .identical: return ("identical", "동일")
+        case .differsFrom: return ("differs from epoch {epoch}", "epoch {epoch}부터 다름")
+        case .differenceHomework: return ("The largest difference in final test accuracy from the original is {gap} points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.",
+                                          "원문과의 최종 test accuracy 차이는 최대 {gap} 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이다.")
+        case .differenceOther: return ("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
+                                       "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
+        case .allImages: return ("all", "전체")
+        case .otherReduction: return ("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
+                                      "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
+        case .sameBits: return ("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
+                                "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다.")
+        case .uncommitted: return (" (with uncommitted changes)", " (커밋되지 않은 변경 포함)")
+        case .machine: return ("{cpu}; kernel path {path}, {workers} worker(s)", "{cpu}; kernel 경로 {path}, worker {workers}개")
+        case .or: return (" or ", " 또는 ")
+        case .better: return ("{model} better", "{model} 우세")
+        case .ofSeeds: return ("{count} of {seeds}", "seed {seeds}개 중 {count}개")
 
         case .seedsHold: return ("holds on {holds} of {seeds} seeds", "seed {seeds}개 중 {holds}개에서 성립")
         case .seedsSetAside: return (", not testable on {count}", ", {count}개에서 확인 불가")

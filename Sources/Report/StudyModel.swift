@@ -23,7 +23,7 @@ struct StudyModel {
         return "\(ReportModel.loss(m)) ± \(ReportModel.loss(sd)) (\(ReportModel.loss(values.min() ?? 0)) – \(ReportModel.loss(values.max() ?? 0)))"
     }
 
-    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+    func text(_ message: Message, _ values: [String: any CatalogValue] = [:]) -> String { Catalog.text(message, language, values) }
 
     var seeds: [UInt64] { run.config.seeds }
 
@@ -99,25 +99,24 @@ struct StudyModel {
                     tested += 1
                     if m.p < ClaimChecker.level { separated += 1 }
                 }
-                return .init(difference: ReportModel.signed(100 * (fx.testAccuracy - fy.testAccuracy), "%.2f"))
+                return .init(difference: Numbers.signed(100 * (fx.testAccuracy - fy.testAccuracy)))
             }
             let m = Statistics.meanInterval(differences)
             let reading = m.map { m in
-                m.interval.lowerBound > 0 ? t("\(a.spec.title) better", "\(a.spec.title) 우세")
-                    : m.interval.upperBound < 0 ? t("\(b.spec.title) better", "\(b.spec.title) 우세") : t("not decided", "판정 보류")
+                m.interval.lowerBound > 0 ? text(.better, ["model": a.spec.title])
+                    : m.interval.upperBound < 0 ? text(.better, ["model": b.spec.title]) : text(.notDecided)
             }
             return StudyContext.PairRow(
                 pair: "\(a.spec.title) − \(b.spec.title)", cells: cells,
-                mean: m.map { ReportModel.signed(100 * $0.mean, "%.2f") } ?? "-",
-                interval: m.map { "(" + ReportModel.signed(100 * $0.interval.lowerBound, "%.2f") + ", " + ReportModel.signed(100 * $0.interval.upperBound, "%.2f") + ")" } ?? "-",
+                mean: m.map { Numbers.signed(100 * $0.mean) } ?? "-",
+                interval: m.map { "(" + Numbers.signed(100 * $0.interval.lowerBound) + ", " + Numbers.signed(100 * $0.interval.upperBound) + ")" } ?? "-",
                 reading: reading ?? "-",
-                separated: tested == 0 ? "-" : t("\(separated) of \(tested)", "seed \(tested)개 중 \(separated)개"))
+                separated: tested == 0 ? "-" : text(.ofSeeds, ["count": String(separated), "seeds": String(tested)]))
         }
     }
 
     /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).
     static func figure(_ run: RunRecord, language: Language) -> Figures.Named {
-        let ko = language == .ko
         let models = run.config.models.map { spec in run.units.filter { $0.spec == spec } }
         /// The centre line is the mean, or on a log axis the geometric mean (the mean of the logarithms), which sits where the eye puts the middle.
         func series(_ units: [UnitRecord], logScale: Bool = false, _ value: (EpochMetrics) -> Double) -> Series {
@@ -130,9 +129,9 @@ struct StudyModel {
         let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
         let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
         return Figures.Named(name: "study", figure: Figure(panels: [
-            .line(LineChart(title: ko ? "seed 전체의 train loss (log 축)" : "Train loss across seeds (log scale)", xLabel: "epoch",
-                            yLabel: ko ? "batch 평균 loss" : "mean batch loss", series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
-            .line(LineChart(title: ko ? "seed 전체의 test accuracy (확대)" : "Test accuracy across seeds (zoomed)", xLabel: "epoch",
+            .line(LineChart(title: Catalog.text(.figureStudyLoss, language), xLabel: "epoch",
+                            yLabel: Catalog.text(.figureMeanBatchLoss, language), series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
+            .line(LineChart(title: Catalog.text(.figureStudyAccuracy, language), xLabel: "epoch",
                             yLabel: "test accuracy (%)", series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
         ], font: Figures.font(language)))
     }

@@ -51,7 +51,8 @@ struct ReportTests {
         try expectGolden(md, "report.ko.md")
         #expect(md.contains("좌: loss 우: accuracy") && md.contains("## 모델이 틀리는 곳"))
         #expect(md.contains("## 분석"))
-        #expect(md.contains("Training loss를 average loss of the number of batch로 설정함"))
+        #expect(md.contains("Training loss는 원문과 같이 한 epoch의 batch loss 평균이다"), "the original's note in Korean, not its mixed English")
+        for unresolved in ["(으)로", "을(를)", "이(가)"] { #expect(!md.contains(unresolved), "an unresolved particle: \(unresolved)") }
     }
 
     @Test("the HTML is self-contained: every figure embedded, no local path")
@@ -203,7 +204,7 @@ struct ReportTests {
         #expect(md.contains("seed study") && md.contains("seeds 0-2: 3 seeds, 9 trainings"))
         #expect(md.contains("| Model 2 | 99.19 ± 0.18% (98.99-99.34) |"), "mean ± sd (min-max) of the final accuracies")
         #expect(md.contains("| 1 | 99.05% | 98.99% | 99.08% |"))
-        #expect(md.contains("| Model 2 − Model 3 | +0.20 | -0.09 | +0.22 | +0.11 | (-0.32, +0.54) | not decided |"),
+        #expect(md.contains("| Model 2 − Model 3 | +0.20 | −0.09 | +0.22 | +0.11 | (−0.32, +0.54) | not decided |"),
                 "paired differences per seed, their mean and t interval: Model 2 ahead on two seeds, behind on one")
         let claims = try (0...2).map { try ClaimChecker(models: run.units(seed: $0), labels: run.testLabels).all() }
         let final = try #require(StudyClaim.combine(claims.map { $0.first { $0.id == "claim-final" }! }))
