@@ -32,6 +32,13 @@ enum Message: CaseIterable {
     // The run's sections
     case typed, parameterSlip, yes, no, kernelPath, identical, differsFrom, differenceHomework, differenceOther, allImages
     case otherReduction, sameBits, uncommitted, machine, or, better, ofSeeds
+    // The story: assumptions, overfitting, conclusion
+    case assumePadding, assumePaddingOurs, assumePaddingDepends, assumeActivation, assumeActivationOurs, assumeActivationDepends
+    case assumePooling, assumePoolingOurs, assumePoolingDepends, assumeOptimizer, assumeOptimizerDepends
+    case assumeScaling, assumeScalingDepends, assumeInit, assumeInitOurs, assumeShuffle, assumeShuffleOurs, assumeSeedDepends
+    case overfitItem, overfitNote, overfitNone
+    case conclusionWorstHolds, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper
+    case conclusionLong, conclusionNoise, conclusionNoStudy, conclusionStudyNoise, appendixTitle
     // Across seeds
     case seedsHold, seedsSetAside, noPairedDifference, pairedOnSome, notEverySeed, measureInterval, intervalNote
 
@@ -166,6 +173,56 @@ enum Message: CaseIterable {
         case .or: return (" or ", " 또는 ")
         case .better: return ("{model} better", "{model} 우세")
         case .ofSeeds: return ("{count} of {seeds}", "seed {seeds}개 중 {count}개")
+
+        case .assumePadding: return ("padding", "padding")
+        case .assumePaddingOurs: return ("1 for every 3×3 conv", "모든 3×3 conv에 1")
+        case .assumePaddingDepends: return ("the feature-map sizes the original's FC rows imply (14×14, 7×7), hence every parameter and multiply-add count",
+                                            "원문 FC 행이 전제하는 feature map 크기(14×14, 7×7), 따라서 모든 parameter 수와 곱셈-덧셈 수")
+        case .assumeActivation: return ("activations and loss", "활성화 함수와 loss")
+        case .assumeActivationOurs: return ("ReLU after every conv and after FC 1; log-softmax + negative log-likelihood", "모든 conv와 FC 1 뒤에 ReLU; log-softmax + 음의 로그 우도")
+        case .assumeActivationDepends: return ("the curves and every measured claim, not the counted ones", "곡선과 측정한 모든 주장 (계산한 주장은 아님)")
+        case .assumePooling: return ("where {model} pools", "{model:이} pooling하는 위치")
+        case .assumePoolingOurs: return ("after its first conv, before the residual blocks", "첫 conv 뒤, residual 블록 앞")
+        case .assumePoolingDepends: return ("the compute-order claim: pooling after the residual blocks gives {model} the same parameters but {alternative} multiply-adds per sample instead of {actual}, and the order {order}",
+                                            "연산량 순서 주장: residual 블록 뒤에서 pooling하면 {model}의 parameter는 같지만 샘플당 곱셈-덧셈이 {actual} 대신 {alternative}이고 순서는 {order:이} 된다")
+        case .assumeOptimizer: return ("optimizer (not stated in the original)", "optimizer (원문에 없음)")
+        case .assumeOptimizerDepends: return ("every measured curve and claim", "측정한 모든 곡선과 주장")
+        case .assumeScaling: return ("input scaling", "입력 정규화")
+        case .assumeScalingDepends: return ("the curves, slightly", "곡선 (약간)")
+        case .assumeInit: return ("initialisation", "초기화")
+        case .assumeInitOurs: return ("PyTorch's defaults: uniform in ±1/√fan-in, drawn from the seed", "PyTorch 기본값: ±1/√fan-in 균등분포, seed에서 뽑음")
+        case .assumeShuffle: return ("shuffling", "섞기")
+        case .assumeShuffleOurs: return ("the training images reshuffled every epoch from the seed", "학습 이미지를 epoch마다 seed로 다시 섞음")
+        case .assumeSeedDepends: return ("the curves of one run; the seed study measures how far a seed moves them", "한 실행의 곡선; seed 연구가 seed에 따른 변화를 측정한다")
+
+        case .overfitItem: return ("{model}'s test loss falls to {low} at epoch {epoch} and rises to {last} by epoch {epochs}, while its training loss falls to {train}",
+                                   "{model}의 test loss는 epoch {epoch}에 {low}까지 내려갔다가 epoch {epochs}에는 {last}로 오르는데, training loss는 {train}까지 내려간다")
+        case .overfitNote: return ("Overfitting, measured: {items}. A test loss that rises while the training loss keeps falling means the model fits the training images ever more closely and grows over-confident on the test images it gets wrong; test accuracy, which counts only right answers, barely moves meanwhile.",
+                                   "측정한 과적합: {items}. Training loss가 계속 내려가는 동안 test loss가 오르는 것은 모델이 학습 이미지에 점점 더 맞추어 틀리는 test 이미지에 지나치게 확신한다는 뜻이다. 맞힌 개수만 세는 test accuracy는 그동안 거의 변하지 않는다.")
+        case .overfitNone: return ("No model's test loss rises by half or more from its lowest epoch to the last: the test loss shows no overfitting.",
+                                   "어느 모델도 test loss가 가장 낮은 epoch에서 마지막 epoch까지 절반 이상 오르지 않는다: test loss에는 과적합의 징후가 없다.")
+
+        case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds. {subject} trails the other models early, at its best and on average over the epochs, while it needs {macs} multiply-adds per sample against {others}.",
+                                            "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다. {subject:은} 초반, 최고치, epoch 평균 모두에서 다른 모델보다 뒤지면서도 샘플당 곱셈-덧셈이 {macs:으로} 다른 모델({others})보다 많다.")
+        case .conclusionWorstOther: return ("That {subject} performs worst is {verdict} here.", "{subject:이} 가장 나쁘다는 주장은 여기서 {verdict}이다.")
+        case .conclusionPairOpen: return ("Between {a} and {b} this run decides nothing: their differences in {earlyWritten}, {lateWritten} and at the end are within noise, so the original's \"depends on the training conditions\" stays open rather than confirmed.",
+                                          "{a:과} {b} 사이는 이 실행으로 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
+        case .conclusionPairCrossover: return ("Between {a} and {b} the epoch budget decides, as the original says: {a} in {earlyWritten}, {b} from {lateWritten}.",
+                                               "원문의 말대로 {a:과} {b} 사이는 epoch 수가 정한다: {earlyWritten}에서는 {a}, {lateWritten}에는 {b}.")
+        case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover}, the final ranking {final}.",
+                                           "{a:과} {b} 사이: epoch 수에 따른 우열은 {crossover}, 최종 순위는 {final}.")
+        case .conclusionCheaper: return ("At accuracies this close the cheaper model is the better choice: {cheap} needs {cheapMacs} multiply-adds per sample and {cheapParams} parameters, {other} {otherMacs} and {otherParams}.",
+                                         "accuracy가 이만큼 비슷하면 더 싼 모델이 낫다: {cheap:은} 샘플당 곱셈-덧셈 {cheapMacs}, parameter {cheapParams}개, {other:은} {otherMacs}, {otherParams}개이다.")
+        case .conclusionLong: return ("The original's recommendation of {model} for much longer training is a prediction that a run of {epochs} epochs cannot test.",
+                                      "훨씬 긴 학습에는 {model:을} 쓰라는 원문의 권고는 {epochs} epoch의 실행으로는 확인할 수 없는 예측이다.")
+        case .conclusionNoise: return ("Noise: across seeds {seeds} one model's final accuracy moves by up to {spread} points, more than the models' means differ ({gap} points), so a difference of a few tenths in one run is not a ranking; the seed study's verdicts: {tally}.",
+                                       "잡음: seed {seeds} 전체에서 한 모델의 최종 accuracy는 최대 {spread} 포인트 움직이며, 이는 모델 평균 사이의 차이({gap} 포인트)보다 크다. 그러므로 한 실행에서 몇 십분의 1 포인트의 차이는 순위가 아니다. seed 연구의 판정: {tally}.")
+        case .conclusionNoStudy: return ("One seed cannot tell a real difference of a few tenths of a point from noise; a seed study (report --seeds 0-4) can.",
+                                         "seed 하나로는 몇 십분의 1 포인트의 실제 차이를 잡음과 구별할 수 없다; seed 연구(report --seeds 0-4)로 구별한다.")
+        case .conclusionStudyNoise: return ("Noise: {seeds} seeds, each claim decided by its paired 95% t interval across them; the verdicts: {tally}.",
+                                            "잡음: seed {seeds}개, 각 주장은 seed 전체의 짝지은 95% t 구간으로 판정했다. 판정: {tally}.")
+
+        case .appendixTitle: return ("Appendix: every epoch, timings and the record to reproduce", "부록: 모든 epoch, 시간, 재현 기록")
 
         case .seedsHold: return ("holds on {holds} of {seeds} seeds", "seed {seeds}개 중 {holds}개에서 성립")
         case .seedsSetAside: return (", not testable on {count}", ", {count}개에서 확인 불가")

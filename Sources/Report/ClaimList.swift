@@ -37,8 +37,8 @@ enum ClaimRule: Sendable {
     case worst(ModelID, early: EpochSpan)
     /// `early` leads in the first span and `late` in the second: the epoch budget decides.
     case crossover(early: ModelID, EpochSpan, late: ModelID, EpochSpan)
-    /// A prediction for runs of many more epochs than `epochs`.
-    case beyond(epochs: Int)
+    /// A prediction, for runs of many more epochs than `epochs`, that recommends the model.
+    case beyond(ModelID, epochs: Int)
 
     /// The models the rule names; a run without one of them cannot test it.
     var named: [ModelID] {
@@ -115,7 +115,7 @@ extension ClaimSpec {
         ClaimSpec(id: "claim-long", source: .original,
                   statement: Localized("For many more than 30 epochs, Model 3 (residual connections against vanishing gradients) is the best choice.",
                                        "만약 30 epoch가 아닌 더 큰 epoch를 사용한다면 Gradient vanishing을 방지할 수 있는 ResNet구조를 사용한 model3을 사용하는 게 가장 좋다."),
-                  rule: .beyond(epochs: 30)),
+                  rule: .beyond("model3", epochs: 30)),
         ClaimSpec(id: "claim-epochs-99", source: .extension_,
                   statement: Localized("Model 1 also needs the most epochs to reach 99% test accuracy.", "99퍼센트 도달에도 모델1이 가장 많은 epoch가 필요하다."),
                   rule: .latestToReach(level: 0.99, "model1")),

@@ -161,7 +161,7 @@ public struct ClaimChecker {
         case let .crossover(early, earlySpan, late, lateSpan):
             return Catalog.localized(.crossoverRule, ["early": title(early), "late": title(late),
                                                       "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written])
-        case let .beyond(limit): return Catalog.localized(.beyondRule, ["epochs": String(limit)])
+        case let .beyond(_, limit): return Catalog.localized(.beyondRule, ["epochs": String(limit)])
         }
     }
 

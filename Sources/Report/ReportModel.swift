@@ -55,8 +55,15 @@ struct ReportModel {
         let verification = verificationSection()
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         let hasMissed = errors != nil && run.testImages != nil
-        // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
-        let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
+        // Figures are numbered in the order of the sections that show them.
+        let figureOrder = run.models.map { "figures/\($0.spec.id).png" } + (errors == nil ? [] : ["figures/confusion.png"])
+            + (hasMissed ? ["figures/missed.png"] : []) + ["figures/comparison.png", "figures/timings.png"]
+        let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
+        let seeds = try acrossSeeds()
+        let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
+            ?? text(.conclusionNoStudy)
+        let conclusion = Story.conclusion(verdicts: Dictionary(claims.map { ($0.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
+                                          plans: summaries, epochs: run.models.map(\.metrics.count).min() ?? 0, noise: noise, language: language)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             dataset: Self.datasetName(config.settings.dataset.name),
@@ -69,30 +76,33 @@ struct ReportModel {
             homeworkDataset: Self.datasetName(Homework.dataset.name),
             architecture: ArchitectureSection(summaries, language: language).models,
             models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: try acrossSeeds(),
+            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: seeds,
             hasErrors: errors != nil, hasMissed: hasMissed,
-            confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
-            missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
+            confusionFigure: "figures/confusion.png", confusionNumber: number("figures/confusion.png"),
+            missedFigure: "figures/missed.png", missedNumber: number("figures/missed.png"),
             confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
             modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
             parameters: parameters(summaries), compute: compute(summaries), computeOrder: computeOrder(summaries),
             claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
             claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
             claimsTotal: String(originalClaims.count),
-            comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
+            comparisonFigure: "figures/comparison.png", comparisonNumber: number("figures/comparison.png"),
             epochTable: epochTable(), timings: timings(), totalMinutes: String(format: "%.1f", totalSeconds / 60),
-            timingsFigure: "figures/timings.png", timingsNumber: String(run.models.count + 2 + errorFigures),
+            timingsFigure: "figures/timings.png", timingsNumber: number("figures/timings.png"),
             reproducibility: reproducibility(),
-            verification: verification, hasVerification: verification != nil)
+            verification: verification, hasVerification: verification != nil,
+            assumptions: Story.assumptions(summaries, config: config, language: language),
+            overfitting: Story.overfitting(run.models, language: language), conclusion: conclusion,
+            appendixTitle: text(.appendixTitle))
     }
 
     /// One section per model: its figure and the last batch's loss beside the original's.
     func modelRows() -> [ReportContext.Model] {
-        run.models.enumerated().compactMap { index, model in
+        run.models.compactMap { model in
             guard let m = model.metrics.last else { return nil }
             return ReportContext.Model(
                 title: model.spec.title, summary: model.spec.summary,
-                figure: "figures/\(model.spec.id).png", number: String(index + 1),
+                figure: "figures/\(model.spec.id).png", number: String((run.models.firstIndex { $0.spec.id == model.spec.id } ?? 0) + 1),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
                 lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")

@@ -64,6 +64,10 @@ struct StudyModel {
         let original = combined.filter { $0.claim.source == .original }
 
         let sessions = run.units.flatMap(\.manifest.sessions)
+        let tally = Claim.Verdict.tally(original.map(\.verdict), language: language)
+        let conclusion = Story.conclusion(verdicts: Dictionary(combined.map { ($0.claim.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }),
+                                          specs: ClaimSpec.homework, plans: try byModel.map { try ModelPlan($0.spec) }, epochs: config.settings.epochs,
+                                          noise: text(.conclusionStudyNoise, ["seeds": String(seeds.count), "tally": tally]), language: language)
         return StudyContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
@@ -72,7 +76,7 @@ struct StudyModel {
             models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed, pairs: pairs(),
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
-            claimTally: Claim.Verdict.tally(original.map(\.verdict), language: language), claimsTotal: String(original.count),
+            claimTally: tally, claimsTotal: String(original.count),
             seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
             regenerate: commands.regenerate, verifyFirstEpoch: commands.verifyFirstEpoch,
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
@@ -80,7 +84,8 @@ struct StudyModel {
             shards: String(config.settings.reduction.shards), evalBatch: String(config.settings.evalBatchSize),
             contract: String(config.settings.reduction.kernelContract),
             started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
-            trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
+            trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600),
+            conclusion: conclusion)
     }
 
     /// Each pair of models seed by seed: the difference of their final test

@@ -119,6 +119,9 @@ struct ReportContext: TemplateContext {
     let reproducibility: Reproducibility
     let verification: Verification?
     let hasVerification: Bool
+    /// The reconstruction choices and what depends on each.
+    let assumptions: [Story.Assumption]
+    let overfitting, conclusion, appendixTitle: String
 }
 
 /// A seed study's context (templates/study.<lang>.md.mustache).
@@ -154,4 +157,5 @@ struct StudyContext: TemplateContext {
     let units: [Unit]
     let machine, shards, evalBatch, contract: String
     let started, finished, trainingHours: String
+    let conclusion: String
 }

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Testing
 import RunArchive
+import Support
 import Training
 @testable import Report
 
@@ -118,5 +119,37 @@ struct ClaimRuleTests {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
             #expect(!text.contains("\"model1\"") && !text.contains("\"model2\"") && !text.contains("\"model3\""), "\(file) names a model")
         }
+    }
+}
+
+@Suite("The report's story and page")
+struct StoryTests {
+    @Test("the assumptions derive the other pooling's compute from the plans: pooling after the residual blocks makes Model 3 the most expensive")
+    func pooling() throws {
+        let plans = try Homework.models.map { try ModelPlan($0) }
+        let rows = Story.assumptions(plans, config: RunConfig(), language: .en)
+        let pooling = try #require(rows.first { $0.choice == "where Model 3 pools" })
+        let later = try ModelPlan(try #require(Story.pooledLater(.model3)))
+        #expect(later.parameterCount == plans[2].parameterCount && later.forwardMACs > plans[0].forwardMACs)
+        #expect(pooling.depends.contains(TextFormat.thousands(later.forwardMACs)) && pooling.depends.contains("Model 3 > Model 1 > Model 2"))
+        #expect(Story.pooledLater(.model2) == nil, "no residual blocks, no other placement")
+    }
+
+    @Test("the overfitting note is measured: a rising test loss is named, a flat one is not")
+    func overfitting() {
+        var rising = Fixture.models(accuracy: Array(repeating: Array(repeating: 0.99, count: 6), count: 3))
+        for e in 0..<6 { rising[0].metrics[e].testLoss = [0.05, 0.03, 0.035, 0.045, 0.05, 0.06][e] }
+        let note = Story.overfitting(rising, language: .en)
+        #expect(note.contains("Model 1's test loss falls to 0.030 at epoch 2 and rises to 0.060 by epoch 6") && !note.contains("Model 2's"), "\(note)")
+        #expect(Story.overfitting(Array(rising.dropFirst()), language: .en).hasPrefix("No model's test loss rises"))
+    }
+
+    @Test("wide tables stack on a phone: every body cell carries its column's header")
+    func stackedTables() {
+        let html = "<table><thead><tr><th>a</th><th>b \"q\"</th><th><code>c</code></th><th>d</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td><td>4</td></tr></tbody></table>"
+            + "<table><thead><tr><th>x</th><th>y</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+        let out = PageLayout.stackable(html)
+        #expect(out.contains("<table class=\"stacked\">") && out.contains("<td data-label=\"b &quot;q&quot;\">2</td>") && out.contains("<td data-label=\"c\">3</td>"))
+        #expect(out.contains("<table><thead><tr><th>x</th>"), "a narrow table is left as it is")
     }
 }
