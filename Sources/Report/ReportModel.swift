@@ -57,7 +57,7 @@ struct ReportModel {
         let hasMissed = errors != nil && run.testImages != nil
         // Figures are numbered in the order of the sections that show them.
         let figureOrder = run.models.map { "figures/\($0.spec.id).png" } + (errors == nil ? [] : ["figures/confusion.png"])
-            + (hasMissed ? ["figures/missed.png"] : []) + ["figures/comparison.png", "figures/timings.png"]
+            + ["figures/comparison.png"] + (hasMissed ? ["figures/missed.png"] : []) + ["figures/timings.png"]
         let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
         let seeds = try acrossSeeds()
         let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
