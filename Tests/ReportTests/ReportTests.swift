@@ -383,6 +383,9 @@ struct ReportTests {
             let text = try ProcessRunner.run(["pdftotext", "-layout", pdf, "-"]).output
             #expect(text.contains(language == .ko ? "재현성" : "Reproducibility") && text.contains(" / \(pages)"), "page numbers in the margin")
             #expect(text.contains("(../hw2-seeds0-4/)"), "a link to another report names its folder")
+            if language == .ko, !(ProcessRunner.firstLine(of: ["fc-list", "NanumGothic"]) ?? "").isEmpty {
+                #expect(!(try ProcessRunner.run(["pdffonts", pdf]).output.contains("Type 3")), "outline fonts, not Type 3, where a TrueType Hangul font is installed")
+            }
             let images = try ProcessRunner.run(["pdftoppm", "-r", "30", "-gray", pdf, folder + "/page"])
             #expect(images.status == 0)
             let sizes = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("page") }
