@@ -205,8 +205,8 @@ enum Message: CaseIterable {
         case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds. {subject} trails the other models early, at its best and on average over the epochs, while it needs {macs} multiply-adds per sample against {others}.",
                                             "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다. {subject:은} 초반, 최고치, epoch 평균 모두에서 다른 모델보다 뒤지면서도 샘플당 곱셈-덧셈이 {macs:으로} 다른 모델({others})보다 많다.")
         case .conclusionWorstOther: return ("That {subject} performs worst is {verdict} here.", "{subject:이} 가장 나쁘다는 주장은 여기서 {verdict}이다.")
-        case .conclusionPairOpen: return ("Between {a} and {b} this run decides nothing: their differences in {earlyWritten}, {lateWritten} and at the end are within noise, so the original's \"depends on the training conditions\" stays open rather than confirmed.",
-                                          "{a:과} {b} 사이는 이 실행으로 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
+        case .conclusionPairOpen: return ("Between {a} and {b} nothing is decided here: their differences in {earlyWritten}, {lateWritten} and at the end are within noise, so the original's \"depends on the training conditions\" stays open rather than confirmed.",
+                                          "{a:과} {b} 사이는 여기서 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
         case .conclusionPairCrossover: return ("Between {a} and {b} the epoch budget decides, as the original says: {a} in {earlyWritten}, {b} from {lateWritten}.",
                                                "원문의 말대로 {a:과} {b} 사이는 epoch 수가 정한다: {earlyWritten}에서는 {a}, {lateWritten}에는 {b}.")
         case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover}, the final ranking {final}.",

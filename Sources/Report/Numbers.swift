@@ -25,14 +25,15 @@ enum Numbers {
     static func p(_ x: Double) -> String { x < 0.001 ? "p < 0.001" : String(format: "p = %.3f", x) }
 
     /// Any text with ASCII hyphen-minus signs before digits made U+2212 (a
-    /// number's sign, not a range's dash: "-0.5" but not "3-6").
+    /// number's sign or exponent's, not a range's dash: "-0.5" and "1e-08", but not "3-6").
     static func minusSigns(_ text: String) -> String {
         var out = ""
         var previous: Character = " "
         let characters = Array(text)
         for (i, c) in characters.enumerated() {
             let next = i + 1 < characters.count ? characters[i + 1] : " "
-            if c == "-", next.isNumber, !(previous.isNumber || previous.isLetter || previous == ")" || previous == "]") {
+            let exponent = (previous == "e" || previous == "E") && i >= 2 && characters[i - 2].isNumber
+            if c == "-", next.isNumber, exponent || !(previous.isNumber || previous.isLetter || previous == ")" || previous == "]") {
                 out.append(contentsOf: minus)
             } else {
                 out.append(c)

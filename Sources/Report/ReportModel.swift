@@ -104,7 +104,7 @@ struct ReportModel {
                 title: model.spec.title, summary: model.spec.summary,
                 figure: "figures/\(model.spec.id).png", number: String((run.models.firstIndex { $0.spec.id == model.spec.id } ?? 0) + 1),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
-                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
+                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : Numbers.minusSigns(String(format: "%.1e", m.lastBatchLoss)),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
         }
     }
@@ -228,7 +228,7 @@ struct ReportModel {
         let config = run.config
         let sessions = run.models.flatMap(\.manifest.sessions)
         return ReportContext.Reproducibility(
-            adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.settings.adam.learningRate, config.settings.adam.beta1, config.settings.adam.beta2, config.settings.adam.epsilon),
+            adam: Self.adam(config),
             shards: String(config.settings.reduction.shards),
             normalisation: Self.normalisation(config),
             limitTrain: config.settings.limitTrain.map(String.init) ?? text(.allImages),
@@ -281,6 +281,12 @@ struct ReportModel {
         case "fashion-mnist": return "Fashion-MNIST"
         default: return name
         }
+    }
+
+    /// The optimizer's settings as the report prints them.
+    static func adam(_ config: RunConfig) -> String {
+        let adam = config.settings.adam
+        return Numbers.minusSigns(String(format: "Adam (lr %g, betas %g/%g, eps %g)", adam.learningRate, adam.beta1, adam.beta2, adam.epsilon))
     }
 
     /// How pixels are normalised, as a formula.

@@ -27,10 +27,9 @@ enum Story {
                                    depends: text(.assumePoolingDepends, ["model": plan.spec.title, "alternative": TextFormat.thousands(otherPlan.forwardMACs),
                                                                          "actual": TextFormat.thousands(plan.forwardMACs), "order": order])))
         }
-        let adam = config.settings.adam
         rows += [
             Assumption(choice: text(.assumeOptimizer, [:]),
-                       ours: String(format: "Adam (lr %g, betas %g/%g, eps %g)", adam.learningRate, adam.beta1, adam.beta2, adam.epsilon),
+                       ours: ReportModel.adam(config),
                        depends: text(.assumeOptimizerDepends, [:])),
             Assumption(choice: text(.assumeScaling, [:]), ours: ReportModel.normalisation(config), depends: text(.assumeScalingDepends, [:])),
             Assumption(choice: text(.assumeInit, [:]), ours: text(.assumeInitOurs, [:]), depends: text(.assumeSeedDepends, [:])),
