@@ -153,3 +153,30 @@ struct StoryTests {
         #expect(out.contains("<table><thead><tr><th>x</th>"), "a narrow table is left as it is")
     }
 }
+
+@Suite("The conclusion and the figures' order")
+struct ConclusionTests {
+    func conclusion(_ verdicts: [String: Claim.Verdict]) throws -> String {
+        Story.conclusion(verdicts: verdicts, specs: ClaimSpec.homework, plans: try Homework.models.map { try ModelPlan($0) }, epochs: 30,
+                         noise: "N.", language: .en)
+    }
+
+    @Test("the conclusion follows the verdicts: the worst model, then the pair by the crossover and the final ranking, then the cheaper of the two")
+    func fromVerdicts() throws {
+        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-final": .notDecided, "claim-long": .notTestable])
+        #expect(open.hasPrefix("Not Model 1: the original's firm answer holds."))
+        #expect(open.contains("Between Model 3 and Model 2 nothing is decided here") && open.contains("the cheaper model is the better choice: Model 2"))
+        #expect(open.contains("recommendation of Model 3 for much longer training") && open.hasSuffix(" N."))
+        let crossing = try conclusion(["claim-worst": .notDecided, "claim-depends": .holds, "claim-final": .notDecided])
+        #expect(crossing.hasPrefix("That Model 1 performs worst is not decided here.") && crossing.contains("the epoch budget decides"))
+        #expect(!crossing.contains("cheaper"), "a real crossover is the answer; cost does not break a tie that is not there")
+    }
+
+    @Test("figures are numbered in the order the page shows them")
+    func figureOrder() throws {
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
+        let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
+        let numbers = md.matches(of: /\n\*Figure (\d+)\./).compactMap { Int($0.output.1) }
+        #expect(numbers == Array(1...numbers.count) && numbers.count == 6, "\(numbers)")
+    }
+}

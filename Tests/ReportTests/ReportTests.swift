@@ -383,6 +383,11 @@ struct ReportTests {
             let text = try ProcessRunner.run(["pdftotext", "-layout", pdf, "-"]).output
             #expect(text.contains(language == .ko ? "재현성" : "Reproducibility") && text.contains(" / \(pages)"), "page numbers in the margin")
             #expect(text.contains("(../hw2-seeds0-4/)"), "a link to another report names its folder")
+            let appendix = Catalog.text(.appendixTitle, language)
+            let pagesText = text.components(separatedBy: "\u{0C}")
+            let appendixPage = try #require(pagesText.firstIndex { $0.contains(appendix) }, "the appendix is printed")
+            #expect(pagesText[appendixPage].split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
+                .trimmingCharacters(in: .whitespaces) == appendix, "the appendix starts a page")
             if language == .ko, !(ProcessRunner.firstLine(of: ["fc-list", "NanumGothic"]) ?? "").isEmpty {
                 #expect(!(try ProcessRunner.run(["pdffonts", pdf]).output.contains("Type 3")), "outline fonts, not Type 3, where a TrueType Hangul font is installed")
             }
