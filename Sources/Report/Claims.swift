@@ -237,13 +237,10 @@ public struct ClaimChecker {
     /// does not depend on the verdicts agreeing.
     func bothReadings(_ span: EpochSpan, _ judge: (ClosedRange<Int>) -> (Claim.Verdict, Localized))
         -> (verdict: Claim.Verdict, evidence: Localized, shared: ClosedRange<Int>?) {
-        let last = epochs
-        let oneUpper = min(span.to ?? last, last), zeroUpper = min((span.to ?? last - 1) + 1, last)
-        guard max(span.from, 1) <= oneUpper, span.from + 1 <= zeroUpper else {
-            return (.notTestable, Catalog.localized(.readingsOutOfRange, ["epochs": String(last), "written": span.written]), nil)
+        guard let (oneBased, zeroBased) = readings(span) else {
+            return (.notTestable, Catalog.localized(.readingsOutOfRange, ["epochs": String(epochs), "written": span.written]), nil)
         }
-        let oneBased = max(span.from, 1)...oneUpper, zeroBased = (span.from + 1)...zeroUpper
-        let shared = zeroBased.lowerBound <= oneBased.upperBound ? zeroBased.lowerBound...oneBased.upperBound : nil
+        let shared = Self.shared(oneBased, zeroBased)
         let a = judge(oneBased), b = judge(zeroBased)
         let one = Self.span(oneBased), zero = Self.span(zeroBased)
         if a.0 == b.0 {
@@ -254,6 +251,18 @@ public struct ClaimChecker {
                                                                                      "first": a.0.words, "second": b.0.words]), shared)
         }
         return (.notDecided, Catalog.localized(.readingsDisagree, ["one": one, "zero": zero, "first": a.1, "second": b.1]), shared)
+    }
+
+    /// The span's epochs read from 1 and read from 0, within the run; nil when either reading leaves the run.
+    func readings(_ span: EpochSpan) -> (oneBased: ClosedRange<Int>, zeroBased: ClosedRange<Int>)? {
+        let oneUpper = min(span.to ?? epochs, epochs), zeroUpper = min((span.to ?? epochs - 1) + 1, epochs)
+        guard max(span.from, 1) <= oneUpper, span.from + 1 <= zeroUpper else { return nil }
+        return (max(span.from, 1)...oneUpper, (span.from + 1)...zeroUpper)
+    }
+
+    /// The epochs both readings of a span share.
+    static func shared(_ oneBased: ClosedRange<Int>, _ zeroBased: ClosedRange<Int>) -> ClosedRange<Int>? {
+        zeroBased.lowerBound <= oneBased.upperBound ? zeroBased.lowerBound...oneBased.upperBound : nil
     }
 
     static func span(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)-\(range.upperBound)" }
@@ -395,19 +404,19 @@ public struct ClaimChecker {
         guard !rivals.isEmpty else { return (.notTestable, Catalog.localized(.needsOtherModel, ["subject": title(subject)]), []) }
         guard epochs >= Self.needs(early) else { return notEnough(Self.needs(early)) }
         let all = 1...epochs
-        let earlyRange = bothReadings(early) { _ in (.holds, Localized("", "")) }.shared ?? all
+        let earlyRange = readings(early).flatMap { Self.shared($0.oneBased, $0.zeroBased) } ?? all
         let mean = { (id: ModelID) in Statistics.mean(self.accuracy(id)) }
         let tests = rivals.map { (id: $0, sign: signTest(subject, $0, all)) }
         let verdict: Claim.Verdict = tests.allSatisfy { $0.sign.p < Self.level && $0.sign.below > $0.sign.above } ? .holds
             : tests.contains { $0.sign.p < Self.level && $0.sign.above > $0.sign.below } ? .doesNotHold : .notDecided
-        let evidence = tests.map { t in
+        let evidence = Localized.joined(tests.map { t in
             Catalog.localized(.worstEvidence, [
                 "subject": title(subject), "other": title(t.id), "range": Self.span(earlyRange),
                 "a": Numbers.percent(best(subject, earlyRange).value), "b": Numbers.percent(best(t.id, earlyRange).value),
                 "c": Numbers.percent(best(subject, all).value), "d": Numbers.percent(best(t.id, all).value),
                 "e": Numbers.percent(mean(subject)), "f": Numbers.percent(mean(t.id)),
                 "below": String(t.sign.below), "above": String(t.sign.above), "count": String(epochs), "p": Numbers.p(t.sign.p)])
-        }.reduce(Localized("", "")) { $0.en.isEmpty ? $1 : $0 + Localized(" ", " ") + $1 }
+        }, separator: " ")
         let gap = { (value: (ModelID) -> Double) in (rivals.map(value).min() ?? 0) - value(subject) }
         let measures = [
             Measure(name: Catalog.localized(.earlyBestMeasure, ["subject": title(subject), "range": Self.span(earlyRange)]),
@@ -448,9 +457,8 @@ public struct StudyClaim: Sendable {
                                                          "low": m.shown(s.interval.lowerBound),
                                                          "high": m.shown(s.interval.upperBound)])
                 }
-                let joined = parts.dropFirst().reduce(parts[0]) { $0 + Localized("; ", "; ") + $1 }
                 return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                                  evidence: tally + Localized("; ", "; ") + joined + Catalog.localized(.intervalNote))
+                                  evidence: Localized.joined([tally] + parts, separator: "; ") + Catalog.localized(.intervalNote))
             }
         }
         let testable = verdicts.filter { $0 != .notTestable }
