@@ -159,8 +159,8 @@ enum Message: CaseIterable {
         case .kernelPath: return ("{cpu}, kernel path {path}", "{cpu}, kernel 경로 {path}")
         case .identical: return ("identical", "동일")
         case .differsFrom: return ("differs from epoch {epoch}", "epoch {epoch}부터 다름")
-        case .differenceHomework: return ("The largest difference in final test accuracy from the original is {gap} points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.",
-                                          "원문과의 최종 test accuracy 차이는 최대 {gap} 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이다.")
+        case .differenceHomework: return ("The largest difference in final test accuracy from the original is {gap} points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on {images} test images one image is {point} points.",
+                                          "원문과의 최종 test accuracy 차이는 최대 {gap} 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 {images}장에서 한 장은 {point} 포인트이다.")
         case .differenceOther: return ("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
                                        "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
         case .allImages: return ("all", "전체")

@@ -1,3 +1,4 @@
+import Dataset
 import Engine
 import Foundation
 import RunArchive
@@ -219,7 +220,8 @@ struct ReportModel {
             model.metrics.last.flatMap { m in Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 } }
         }.max() ?? 0
         return run.config.isHomework
-            ? text(.differenceHomework, ["gap": String(format: "%.2f", largestGap)])
+            ? text(.differenceHomework, ["gap": String(format: "%.2f", largestGap), "images": TextFormat.thousands(testCount),
+                                         "point": String(format: "%g", 100 / Double(max(1, testCount)))])
             : text(.differenceOther)
     }
 
@@ -333,7 +335,7 @@ struct ReportModel {
 
     var testCount: Int { run.testLabels?.count ?? run.models.first?.predictions.first?.count ?? 10_000 }
 
-    var trainCount: Int { run.config.settings.limitTrain.map { min($0, 60_000) } ?? 60_000 }
+    var trainCount: Int { run.config.settings.limitTrain.map { min($0, DatasetKind.trainingImageCount) } ?? DatasetKind.trainingImageCount }
 
     func computeOrder(_ summaries: [ModelPlan]) -> String {
         summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")
