@@ -76,7 +76,7 @@ struct ReportModel {
             homeworkEpochs: String(Homework.epochs), homeworkBatchSize: String(Homework.batchSize),
             homeworkDataset: Self.datasetName(Homework.dataset.name),
             architecture: ArchitectureSection(summaries, language: language).models,
-            models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
+            models: modelRows(number: number), results: results(), paired: paired, hasPaired: !paired.isEmpty,
             differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: seeds,
             hasErrors: errors != nil, hasMissed: hasMissed,
             confusionFigure: "figures/confusion.png", confusionNumber: number("figures/confusion.png"),
@@ -98,12 +98,12 @@ struct ReportModel {
     }
 
     /// One section per model: its figure and the last batch's loss beside the original's.
-    func modelRows() -> [ReportContext.Model] {
+    func modelRows(number: (String) -> String) -> [ReportContext.Model] {
         run.models.compactMap { model in
             guard let m = model.metrics.last else { return nil }
             return ReportContext.Model(
                 title: model.spec.title, summary: model.spec.summary,
-                figure: "figures/\(model.spec.id).png", number: String((run.models.firstIndex { $0.spec.id == model.spec.id } ?? 0) + 1),
+                figure: "figures/\(model.spec.id).png", number: number("figures/\(model.spec.id).png"),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
                 lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : Numbers.minusSigns(String(format: "%.1e", m.lastBatchLoss)),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
