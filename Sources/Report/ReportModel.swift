@@ -61,6 +61,7 @@ struct ReportModel {
             + ["figures/comparison.png"] + (hasMissed ? ["figures/missed.png"] : []) + ["figures/timings.png"]
         let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
         let seeds = try acrossSeeds()
+        let parameterTables = parameters(summaries)
         let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
             ?? text(.conclusionNoStudy)
         let conclusion = Story.conclusion(verdicts: Dictionary(claims.map { ($0.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
@@ -83,7 +84,7 @@ struct ReportModel {
             missedFigure: "figures/missed.png", missedNumber: number("figures/missed.png"),
             confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
             modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
-            parameters: parameters(summaries), compute: compute(summaries), computeOrder: computeOrder(summaries),
+            parameters: parameterTables, parameterRows: Self.sideBySide(parameterTables), compute: compute(summaries), computeOrder: computeOrder(summaries),
             claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
             claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
             claimsTotal: String(originalClaims.count),
@@ -138,7 +139,7 @@ struct ReportModel {
                 let p = row.parameter
                 var formula = row.formula
                 if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + text(.typed) + " \(typed))" }
-                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: TextFormat.thousands(p.weights), biases: TextFormat.thousands(p.biases))
+                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: TextFormat.thousands(p.weights))
             }
             var note = ""
             if let stated, stated != summary.weightCount {
@@ -147,9 +148,18 @@ struct ReportModel {
             }
             return ReportContext.Parameters(
                 title: model.spec.title, rows: rows,
-                weights: TextFormat.thousands(summary.weightCount), biases: TextFormat.thousands(summary.biasCount),
+                weights: TextFormat.thousands(summary.weightCount),
                 total: TextFormat.thousands(summary.parameterCount), stated: stated.map(TextFormat.thousands) ?? "-",
                 note: note, hasNote: !note.isEmpty)
+        }
+    }
+
+    /// The models' parameter rows side by side, line by line; a model with fewer layers leaves its cells empty.
+    static func sideBySide(_ tables: [ReportContext.Parameters]) -> [ReportContext.ParameterRow] {
+        (0..<(tables.map(\.rows.count).max() ?? 0)).map { i in
+            ReportContext.ParameterRow(cells: tables.map { table in
+                i < table.rows.count ? table.rows[i] : .init(label: "", formula: "", weights: "")
+            })
         }
     }
 

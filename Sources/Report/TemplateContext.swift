@@ -48,12 +48,14 @@ struct ReportContext: TemplateContext {
         let testAccuracy, interval, originalTestAccuracy, testAccuracyDifference, bestTestAccuracy, bestEpoch: String
     }
     struct Parameters {
-        struct Row { let label, formula, weights, biases: String }
+        struct Row { let label, formula, weights: String }
         let title: String
         let rows: [Row]
-        let weights, biases, total, stated, note: String
+        let weights, total, stated, note: String
         let hasNote: Bool
     }
+    /// One line of the parameter tables set side by side, as the original does: each model's layer of that line, if it has one.
+    struct ParameterRow { let cells: [Parameters.Row] }
     struct Compute { let title, forwardMACs, forwardFLOPs, trainingFLOPs, epochFLOPs: String }
     struct ClaimRow { let statement, evidence, rule, verdict, mark: String }
     struct Paired { let first, second, onlyFirst, onlySecond, p, significant: String }
@@ -108,6 +110,7 @@ struct ReportContext: TemplateContext {
     let perClass: [ErrorsSection.ClassRow]
     let modelTitles: [TitleRow]
     let parameters: [Parameters]
+    let parameterRows: [ParameterRow]
     let compute: [Compute]
     let computeOrder: String
     let claims, extensionClaims: [ClaimRow]
