@@ -276,8 +276,9 @@ struct Canvas {
                 cairo_rectangle(cr, x, y, cellW, cellH)
                 cairo_fill(cr)
                 if v > 0 {
+                    // As large as the cell allows for the number's digits: the few errors are the counts to read.
                     let label = String(format: "%.0f", v)
-                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(labelSize, cellH * 0.5, cellW * 0.42), align: 0.5,
+                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(labelSize * 1.3, cellH * 0.55, cellW * 1.6 / Double(label.count + 1)), align: 0.5,
                          gray: t > 0.6 ? 1 : 0.15)
                 }
             }
