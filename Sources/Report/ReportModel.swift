@@ -57,8 +57,8 @@ struct ReportModel {
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         let hasMissed = errors != nil && run.testImages != nil
         // Figures are numbered in the order of the sections that show them.
-        let figureOrder = run.models.map { "figures/\($0.spec.id).png" } + (errors == nil ? [] : ["figures/confusion.png"])
-            + ["figures/comparison.png"] + (hasMissed ? ["figures/missed.png"] : []) + ["figures/timings.png"]
+        let figureOrder = run.models.map { "figures/\($0.spec.id).png" } + ["figures/comparison.png"] + (errors == nil ? [] : ["figures/confusion.png"])
+            + (hasMissed ? ["figures/missed.png"] : []) + ["figures/timings.png"]
         let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
         let seeds = try acrossSeeds()
         let parameterTables = parameters(summaries)
