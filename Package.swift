@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Report",
             dependencies: [
-                "RunArchive", "Training", "Engine", "Charts", "Support",
+                "RunArchive", "Training", "Engine", "Dataset", "Charts", "Support",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),
             ]

@@ -109,9 +109,13 @@ public struct HeatMap: Hashable, Sendable {
     /// Diagonal cells are drawn gray with their count, and the colour scale
     /// covers the other cells only, so small off-diagonal counts stay visible.
     public var separateDiagonal: Bool
+    /// The count the colour scale ends at; panels drawn side by side share one
+    /// scale when given the same value (nil: this matrix's own largest count).
+    public var scaleTop: Double?
 
     public init(title: String, xLabel: String, yLabel: String, rowLabels: [String], columnLabels: [String],
-                values: [[Double]], separateDiagonal: Bool = true) {
+                values: [[Double]], separateDiagonal: Bool = true, scaleTop: Double? = nil) {
+        self.scaleTop = scaleTop
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel

@@ -261,13 +261,13 @@ struct Canvas {
         drawAxisLabels(chart.xLabel, chart.yLabel, plot: plot, frame: Rect(x: frame.x, y: frame.y, width: frame.width, height: plot.maxY + 44 - frame.y))
         let cellW = plot.width / Double(columns), cellH = plot.height / Double(rows)
         let scaled = { (r: Int, c: Int) in !(chart.separateDiagonal && r == c) }
-        let top = max(1, (0..<rows).flatMap { r in (0..<columns).filter { scaled(r, $0) }.map { chart.values[r][$0] } }.max() ?? 1)
+        let top = max(1, chart.scaleTop ?? (0..<rows).flatMap { r in (0..<columns).filter { scaled(r, $0) }.map { chart.values[r][$0] } }.max() ?? 1)
         let blue = Palette.color(0)
         for r in 0..<rows {
             for c in 0..<columns {
                 let v = max(0, chart.values[r][c]), x = plot.x + Double(c) * cellW, y = plot.y + Double(r) * cellH
                 // Square-root scale: a few errors must already show.
-                let t = scaled(r, c) ? (v / top).squareRoot() : 0
+                let t = scaled(r, c) ? min(1, v / top).squareRoot() : 0
                 if scaled(r, c) {
                     cairo_set_source_rgb(cr, 1 - t * (1 - blue.r), 1 - t * (1 - blue.g), 1 - t * (1 - blue.b))
                 } else {
@@ -276,8 +276,9 @@ struct Canvas {
                 cairo_rectangle(cr, x, y, cellW, cellH)
                 cairo_fill(cr)
                 if v > 0 {
+                    // As large as the cell allows for the number's digits: the few errors are the counts to read.
                     let label = String(format: "%.0f", v)
-                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(tickSize, cellH * 0.45, cellW * 0.3), align: 0.5,
+                    text(label, x: x + cellW / 2, y: y + cellH / 2 + tickSize * 0.35, size: min(labelSize * 1.3, cellH * 0.55, cellW * 1.6 / Double(label.count + 1)), align: 0.5,
                          gray: t > 0.6 ? 1 : 0.15)
                 }
             }

@@ -23,52 +23,51 @@ public enum Figures {
     /// A digit the models missed: its pixels and a caption ("4 → 9/9/4": the true digit, then each model's answer).
     public typealias Missed = (pixels: [UInt8], caption: String)
 
+    /// An accuracy axis fitted to the curves it must show: from half a point
+    /// below their lowest value (on a half-point grid) to 100.
+    static func fitted(_ percentages: [Double]) -> ClosedRange<Double> {
+        max(0, min(99, ((percentages.min() ?? 97) * 2).rounded(.down) / 2 - 0.5))...100
+    }
+
     public static func all(_ models: [Curves], language: Language = .en, confusion: [(title: String, matrix: [[Int]])] = [],
                            missed: [Missed] = []) -> [Named] {
-        let ko = language == .ko
         let font = font(language)
-        // One accuracy range for every per-model figure, with headroom, so they compare by eye.
-        let accuracies = models.flatMap { $0.metrics.flatMap { [100 * $0.testAccuracy, 100 * $0.trainAccuracy] } }
-        // Headroom below the lowest point, so no point sits on the frame.
-        let floor = max(0, min(97, ((accuracies.min() ?? 97) * 2).rounded(.down) / 2 - 0.5))
-        let sharedRange = floor...100.0
+        let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
         let perModel = models.map { model in
             Named(name: model.spec.id.rawValue, figure: Figure(panels: [
-                .line(LineChart(title: ko ? "\(model.spec.title): loss (log 축)" : "\(model.spec.title): loss (log scale)",
-                                xLabel: "epoch", yLabel: ko ? "loss" : "mean loss",
-                                series: [Series(ko ? "train (batch 평균)" : "train (batch mean)", perEpoch: model.metrics.map(\.trainLoss)),
+                .line(LineChart(title: text(.figureModelLoss, ["model": model.spec.title]), xLabel: "epoch", yLabel: text(.figureMeanLoss, [:]),
+                                series: [Series(text(.figureTrainBatchMean, [:]), perEpoch: model.metrics.map(\.trainLoss)),
                                          Series("test", perEpoch: model.metrics.map(\.testLoss))], logY: true)),
-                .line(LineChart(title: ko ? "\(model.spec.title): accuracy" : "\(model.spec.title): accuracy", xLabel: "epoch",
-                                yLabel: "accuracy (%)",
+                .line(LineChart(title: text(.figureModelAccuracy, ["model": model.spec.title]), xLabel: "epoch", yLabel: "accuracy (%)",
                                 series: [Series("train", perEpoch: model.metrics.map { 100 * $0.trainAccuracy }),
                                          Series("test", perEpoch: model.metrics.map { 100 * $0.testAccuracy })],
-                                yRange: sharedRange)),
+                                yRange: fitted(model.metrics.map { 100 * $0.testAccuracy }))),
             ], font: font))
         }
-        let testAccuracies = models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }
-        let zoomFloor = max(0, min(97, ((testAccuracies.min() ?? 97) * 2).rounded(.down) / 2))
         let comparison = Named(name: "comparison", figure: Figure(panels: [
-            .line(LineChart(title: ko ? "Train loss (log 축)" : "Train loss (log scale)", xLabel: "epoch", yLabel: ko ? "batch 평균 loss" : "mean batch loss",
+            .line(LineChart(title: text(.figureTrainLoss, [:]), xLabel: "epoch", yLabel: text(.figureMeanBatchLoss, [:]),
                             series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map(\.trainLoss)) }, logY: true)),
-            .line(LineChart(title: ko ? "Test accuracy (확대)" : "Test accuracy (zoomed)", xLabel: "epoch", yLabel: "test accuracy (%)",
+            .line(LineChart(title: text(.figureTestZoomed, [:]), xLabel: "epoch", yLabel: "test accuracy (%)",
                             series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
-                            yRange: zoomFloor...100)),
+                            yRange: fitted(models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }))),
         ], font: font))
         let timings = Named(name: "timings", figure: Figure(panels: [
-            .bar(BarChart(title: ko ? "Epoch당 학습 시간" : "Training time per epoch", yLabel: ko ? "초 (epoch 평균)" : "seconds (mean over epochs)",
+            .bar(BarChart(title: text(.figureTimePerEpoch, [:]), yLabel: text(.figureSecondsMean, [:]),
                           bars: models.map { ($0.spec.title, Statistics.mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
         ], panelWidth: 420, font: font))
         var figures = perModel + [comparison, timings]
         if !confusion.isEmpty {
             let digits = (0..<10).map(String.init)
+            // One colour scale for every panel: the largest error count of any model.
+            let top = confusion.flatMap { m in m.matrix.enumerated().flatMap { r, row in row.enumerated().filter { $0.offset != r }.map(\.element) } }.max() ?? 1
             figures.append(Named(name: "confusion", figure: Figure(panels: confusion.map { model in
-                .heatMap(HeatMap(title: model.title, xLabel: ko ? "예측" : "predicted", yLabel: ko ? "정답" : "true",
-                                 rowLabels: digits, columnLabels: digits, values: model.matrix.map { $0.map(Double.init) }))
+                .heatMap(HeatMap(title: model.title, xLabel: text(.figurePredicted, [:]), yLabel: text(.figureTrue, [:]),
+                                 rowLabels: digits, columnLabels: digits, values: model.matrix.map { $0.map(Double.init) }, scaleTop: Double(max(1, top))))
             }, panelWidth: 330, height: 300, font: font)))
         }
         if !missed.isEmpty {
             figures.append(Named(name: "missed", figure: Figure(panels: [
-                .imageGrid(ImageGrid(title: ko ? "가장 많은 모델이 틀린 test 이미지" : "Test images most models get wrong", columns: 8,
+                .imageGrid(ImageGrid(title: text(.figureMissed, [:]), columns: 8,
                                      cells: missed.map { .init(pixels: $0.pixels, width: 28, height: 28, caption: $0.caption) })),
             ], panelWidth: 760, height: 60 + 74 * Double((missed.count + 7) / 8), font: font)))
         }

@@ -7,7 +7,7 @@ import Support
 /// renders exactly the HTML the reader sees, and needs no second typesetting
 /// of the report.
 public enum PDFPrinter {
-    public static let installHint = "install it with `apt-get install chromium` (and fonts-noto-cjk for Korean), or pass --no-pdf"
+    public static let installHint = "install it with `apt-get install chromium` (and fonts-nanum for Korean), or pass --no-pdf"
 
     /// The Chromium on PATH, or nil.
     public static var chromium: String? {

@@ -1,3 +1,4 @@
+import Dataset
 import Engine
 import Foundation
 import RunArchive
@@ -21,7 +22,7 @@ struct ReportModel {
         self.studyRun = studyRun
     }
 
-    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+    func text(_ message: Message, _ values: [String: any CatalogValue] = [:]) -> String { Catalog.text(message, language, values) }
     static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
     /// Losses span 1e-6 to 1: scientific notation with four significant digits,
     /// written 2.561×10⁻³ (no hyphen a line could break at).
@@ -36,7 +37,6 @@ struct ReportModel {
         let superscripts: [Character: Character] = ["-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
         return sign + String(format: "%.3f", mantissa) + "×10" + String(String(exponent).compactMap { superscripts[$0] })
     }
-    static func signed(_ x: Double, _ format: String) -> String { (x >= 0 ? "+" : "") + String(format: format, x) }
 
     /// The template context, typed (see `ReportContext`).
     func context(commands: ReproduceCommands) throws -> ReportContext {
@@ -56,8 +56,16 @@ struct ReportModel {
         let verification = verificationSection()
         let errors = ErrorsSection(models: run.models, labels: run.testLabels, language: language)
         let hasMissed = errors != nil && run.testImages != nil
-        // Figures are numbered in the order they appear: one per model, then the confusion matrices and missed digits when present.
-        let errorFigures = (errors == nil ? 0 : 1) + (hasMissed ? 1 : 0)
+        // Figures are numbered in the order of the sections that show them.
+        let figureOrder = run.models.map { "figures/\($0.spec.id).png" } + ["figures/comparison.png"] + (errors == nil ? [] : ["figures/confusion.png"])
+            + (hasMissed ? ["figures/missed.png"] : []) + ["figures/timings.png"]
+        let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
+        let seeds = try acrossSeeds()
+        let parameterTables = parameters(summaries)
+        let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
+            ?? text(.conclusionNoStudy)
+        let conclusion = Story.conclusion(verdicts: Dictionary(claims.map { ($0.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
+                                          plans: summaries, epochs: run.models.map(\.metrics.count).min() ?? 0, noise: noise, language: language)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             dataset: Self.datasetName(config.settings.dataset.name),
@@ -69,33 +77,36 @@ struct ReportModel {
             homeworkEpochs: String(Homework.epochs), homeworkBatchSize: String(Homework.batchSize),
             homeworkDataset: Self.datasetName(Homework.dataset.name),
             architecture: ArchitectureSection(summaries, language: language).models,
-            models: modelRows(), results: results(), paired: paired, hasPaired: !paired.isEmpty,
-            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: try acrossSeeds(),
+            models: modelRows(number: number), results: results(), paired: paired, hasPaired: !paired.isEmpty,
+            differenceNote: differenceNote(), study: study, hasStudy: study != nil, acrossSeeds: seeds,
             hasErrors: errors != nil, hasMissed: hasMissed,
-            confusionFigure: "figures/confusion.png", confusionNumber: String(run.models.count + 1),
-            missedFigure: "figures/missed.png", missedNumber: String(run.models.count + 2),
+            confusionFigure: "figures/confusion.png", confusionNumber: number("figures/confusion.png"),
+            missedFigure: "figures/missed.png", missedNumber: number("figures/missed.png"),
             confusedMost: errors?.confusedMost ?? "", perClass: errors?.perClass ?? [],
             modelTitles: run.models.map { TitleRow(title: $0.spec.title) },
-            parameters: parameters(summaries), compute: compute(summaries), computeOrder: computeOrder(summaries),
+            parameters: parameterTables, parameterRows: Self.sideBySide(parameterTables), compute: compute(summaries), computeOrder: computeOrder(summaries),
             claims: originalClaims.map(claimRow), extensionClaims: claims.filter { $0.source == .extension_ }.map(claimRow),
             claimTally: Claim.Verdict.tally(originalClaims.map(\.verdict), language: language),
             claimsTotal: String(originalClaims.count),
-            comparisonFigure: "figures/comparison.png", comparisonNumber: String(run.models.count + 1 + errorFigures),
+            comparisonFigure: "figures/comparison.png", comparisonNumber: number("figures/comparison.png"),
             epochTable: epochTable(), timings: timings(), totalMinutes: String(format: "%.1f", totalSeconds / 60),
-            timingsFigure: "figures/timings.png", timingsNumber: String(run.models.count + 2 + errorFigures),
+            timingsFigure: "figures/timings.png", timingsNumber: number("figures/timings.png"),
             reproducibility: reproducibility(),
-            verification: verification, hasVerification: verification != nil)
+            verification: verification, hasVerification: verification != nil,
+            assumptions: Story.assumptions(summaries, config: config, language: language),
+            overfitting: Story.overfitting(run.models, language: language), conclusion: conclusion,
+            appendixTitle: text(.appendixTitle))
     }
 
     /// One section per model: its figure and the last batch's loss beside the original's.
-    func modelRows() -> [ReportContext.Model] {
-        run.models.enumerated().compactMap { index, model in
+    func modelRows(number: (String) -> String) -> [ReportContext.Model] {
+        run.models.compactMap { model in
             guard let m = model.metrics.last else { return nil }
             return ReportContext.Model(
                 title: model.spec.title, summary: model.spec.summary,
-                figure: "figures/\(model.spec.id).png", number: String(index + 1),
+                figure: "figures/\(model.spec.id).png", number: number("figures/\(model.spec.id).png"),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
-                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : String(format: "%.1e", m.lastBatchLoss),
+                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : Numbers.minusSigns(String(format: "%.1e", m.lastBatchLoss)),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
         }
     }
@@ -114,7 +125,7 @@ struct ReportModel {
                 testAccuracy: Self.pct(m.testAccuracy),
                 interval: Self.wilsonText(m.testAccuracy, testCount),
                 originalTestAccuracy: o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
-                testAccuracyDifference: o.map { Self.signed(100 * (m.testAccuracy - $0.finalTestAccuracy), "%.2f") + " pt" } ?? "-",
+                testAccuracyDifference: o.map { Numbers.signed(100 * (m.testAccuracy - $0.finalTestAccuracy)) + " pt" } ?? "-",
                 bestTestAccuracy: Self.pct(best),
                 bestEpoch: model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "))
         }
@@ -127,19 +138,28 @@ struct ReportModel {
             let rows = ParameterRow.rows(summary).map { row in
                 let p = row.parameter
                 var formula = row.formula
-                if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + t("typed", "원문") + " \(typed))" }
-                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: TextFormat.thousands(p.weights), biases: TextFormat.thousands(p.biases))
+                if let typed = Original.typedFormulas["\(model.spec.id)/\(p.name)"] { formula += " (" + text(.typed) + " \(typed))" }
+                return ReportContext.Parameters.Row(label: row.label, formula: formula, weights: TextFormat.thousands(p.weights))
             }
             var note = ""
             if let stated, stated != summary.weightCount {
-                note = t("The write-up states \(TextFormat.thousands(stated)) for \(model.spec.title), but its own rows add up to \(TextFormat.thousands(summary.weightCount)) (a difference of \(TextFormat.thousands(summary.weightCount - stated))).",
-                         "원문은 \(model.spec.title)의 total을 \(TextFormat.thousands(stated))로 적었지만, 표의 각 행을 더하면 \(TextFormat.thousands(summary.weightCount))이다 (차이 \(TextFormat.thousands(summary.weightCount - stated))).")
+                note = text(.parameterSlip, ["stated": TextFormat.thousands(stated), "model": model.spec.title, "sum": TextFormat.thousands(summary.weightCount),
+                                             "difference": TextFormat.thousands(summary.weightCount - stated)])
             }
             return ReportContext.Parameters(
                 title: model.spec.title, rows: rows,
-                weights: TextFormat.thousands(summary.weightCount), biases: TextFormat.thousands(summary.biasCount),
+                weights: TextFormat.thousands(summary.weightCount),
                 total: TextFormat.thousands(summary.parameterCount), stated: stated.map(TextFormat.thousands) ?? "-",
                 note: note, hasNote: !note.isEmpty)
+        }
+    }
+
+    /// The models' parameter rows side by side, line by line; a model with fewer layers leaves its cells empty.
+    static func sideBySide(_ tables: [ReportContext.Parameters]) -> [ReportContext.ParameterRow] {
+        (0..<(tables.map(\.rows.count).max() ?? 0)).map { i in
+            ReportContext.ParameterRow(cells: tables.map { table in
+                i < table.rows.count ? table.rows[i] : .init(label: "", formula: "", weights: "")
+            })
         }
     }
 
@@ -156,12 +176,12 @@ struct ReportModel {
 
     /// McNemar's exact test of each pair of models on their final predictions of the same test images.
     func pairedRows() -> [ReportContext.Paired] {
-        let pairs: [(ModelID, ModelID)] = [("model1", "model2"), ("model1", "model3"), ("model2", "model3")]
-        return pairs.compactMap { a, b -> ReportContext.Paired? in
-            guard let x = run.models.first(where: { $0.spec.id == a }), let y = run.models.first(where: { $0.spec.id == b }),
-                  let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) else { return nil }
+        let models = run.models
+        let pairs = models.indices.flatMap { i in models.indices.filter { $0 > i }.map { (models[i], models[$0]) } }
+        return pairs.compactMap { x, y -> ReportContext.Paired? in
+            guard let m = Statistics.mcnemar(x.predictions.last, y.predictions.last, labels: run.testLabels) else { return nil }
             return ReportContext.Paired(first: x.spec.title, second: y.spec.title, onlyFirst: String(m.onlyFirst), onlySecond: String(m.onlySecond),
-                                        p: ClaimChecker.p(m.p), significant: m.p < ClaimChecker.level ? t("yes", "예") : t("no", "아니오"))
+                                        p: Numbers.p(m.p), significant: text(m.p < ClaimChecker.level ? .yes : .no))
         }
     }
 
@@ -195,10 +215,10 @@ struct ReportModel {
                 date: Self.time(v.date), epochs: String(v.epochs), threads: String(v.threads),
                 bitsPromised: v.bitsPromised,
                 tolerance: String(Verification.tolerance),
-                machine: v.environment.cpu + t(", kernel path \(v.environment.kernel.rawValue)", ", kernel 경로 \(v.environment.kernel.rawValue)"),
+                machine: text(.kernelPath, ["cpu": v.environment.cpu, "path": v.environment.kernel.rawValue]),
                 models: v.units.map { r in
                     .init(model: run.units.first { $0.manifest.unitId == r.unitId }?.spec.title ?? r.model.rawValue, epochs: String(r.epochsCompared),
-                          result: r.identical ? t("identical", "동일") : t("differs from epoch \(r.firstDifferingEpoch ?? 0)", "\(r.firstDifferingEpoch ?? 0) epoch부터 다름"),
+                          result: r.identical ? text(.identical) : text(.differsFrom, ["epoch": String(r.firstDifferingEpoch ?? 0)]),
                           largestDifference: String(format: "%.3g", r.largestDifference))
                 })
         }
@@ -210,10 +230,9 @@ struct ReportModel {
             model.metrics.last.flatMap { m in Original.result(model.spec.id).map { abs(m.testAccuracy - $0.finalTestAccuracy) * 100 } }
         }.max() ?? 0
         return run.config.isHomework
-            ? t(String(format: "The largest difference in final test accuracy from the original is %.2f points. Differences of this size are expected: the original's seed, data order and hardware (a CUDA GPU) are unknown and its optimizer is not stated (this run uses Adam with PyTorch's defaults); on 10,000 test images one image is 0.01 points.", largestGap),
-                String(format: "원문과의 최종 test accuracy 차이는 최대 %.2f 포인트이다. 이 정도 차이는 예상된 것이다: 원문의 seed, 데이터 순서, 하드웨어(CUDA GPU)를 알 수 없고 optimizer도 적혀 있지 않다(이 실행은 PyTorch 기본값의 Adam). 테스트 10,000장에서 한 장은 0.01 포인트이다.", largestGap))
-            : t("This run does not use the homework's configuration, so the differences above mostly measure the change of configuration, not reproducibility.",
-                "이 실행은 과제의 설정을 쓰지 않았으므로, 위의 차이는 재현성보다 설정의 차이를 주로 반영한다.")
+            ? text(.differenceHomework, ["gap": String(format: "%.2f", largestGap), "images": TextFormat.thousands(testCount),
+                                         "point": String(format: "%g", 100 / Double(max(1, testCount)))])
+            : text(.differenceOther)
     }
 
     /// What a reader needs to make this run again and check it: configuration, reduction order, machine, code, digests.
@@ -221,21 +240,19 @@ struct ReportModel {
         let config = run.config
         let sessions = run.models.flatMap(\.manifest.sessions)
         return ReportContext.Reproducibility(
-            adam: String(format: "Adam (lr %g, betas %g/%g, eps %g)", config.settings.adam.learningRate, config.settings.adam.beta1, config.settings.adam.beta2, config.settings.adam.epsilon),
+            adam: Self.adam(config),
             shards: String(config.settings.reduction.shards),
             normalisation: Self.normalisation(config),
-            limitTrain: config.settings.limitTrain.map(String.init) ?? t("all", "전체"),
+            limitTrain: config.settings.limitTrain.map(String.init) ?? text(.allImages),
             datasetDigests: config.settings.dataset.sha256.sorted { $0.key < $1.key }.map { .init(file: $0.key, sha256: $0.value) },
             evalBatch: String(config.settings.evalBatchSize),
             machine: Self.machines(sessions.map(\.environment), language: language),
             contract: String(config.settings.reduction.kernelContract),
             guarantee: config.settings.reduction != .current
-                ? t("This run was made under another reduction order (above) than this engine's; retraining it gives other bits.",
-                    "이 실행은 이 engine과 다른 합산 순서(위)로 만들어졌으므로 다시 학습하면 다른 bit가 나온다.")
-                : t("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
-                    "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다."),
+                ? text(.otherReduction)
+                : text(.sameBits),
             toolchain: Self.distinct(sessions.map { "\($0.environment.swiftVersion); \($0.environment.os)" }),
-            commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? t(" (with uncommitted changes)", " (커밋되지 않은 변경 포함)") : "") }),
+            commit: Self.distinct(sessions.map { $0.code.gitCommit + ($0.code.gitDirty ? text(.uncommitted) : "") }),
             started: sessions.map(\.started).min().map(Self.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(Self.time) ?? "-",
             weights: run.models.map { .init(title: $0.spec.title, unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
             resumed: run.models.filter { !$0.manifest.resumedAfter.isEmpty }.map { m in
@@ -278,6 +295,12 @@ struct ReportModel {
         }
     }
 
+    /// The optimizer's settings as the report prints them.
+    static func adam(_ config: RunConfig) -> String {
+        let adam = config.settings.adam
+        return Numbers.minusSigns(String(format: "Adam (lr %g, betas %g/%g, eps %g)", adam.learningRate, adam.beta1, adam.beta2, adam.epsilon))
+    }
+
     /// How pixels are normalised, as a formula.
     static func normalisation(_ config: RunConfig) -> String {
         String(format: "(x/255 − %g) / %g", config.settings.dataset.mean, config.settings.dataset.std)
@@ -288,15 +311,17 @@ struct ReportModel {
     static func machines(_ environments: [RunEnvironment], language: Language) -> String {
         var order: [String] = []
         var workers: [String: [Int]] = [:]
+        var machines: [String: RunEnvironment] = [:]
         for e in environments {
-            let key = e.cpu + (language == .ko ? "; kernel 경로 " : "; kernel path ") + e.kernel.rawValue
-            if workers[key] == nil { order.append(key) }
+            let key = e.cpu + "\u{0}" + e.kernel.rawValue
+            if workers[key] == nil { order.append(key); machines[key] = e }
             if workers[key, default: []].contains(e.workers) == false { workers[key, default: []].append(e.workers) }
         }
-        return order.map { key in
-            let counts = (workers[key] ?? []).sorted().map(String.init)
-            return language == .ko ? key + ", worker " + counts.joined(separator: " 또는 ") + "개"
-                : key + ", " + counts.joined(separator: " or ") + " worker(s)"
+        return order.compactMap { key in
+            machines[key].map { e in
+                Catalog.text(.machine, language, ["cpu": e.cpu, "path": e.kernel.rawValue,
+                                                  "workers": (workers[key] ?? []).sorted().map(String.init).joined(separator: Catalog.text(.or, language))])
+            }
         }.joined(separator: " / ")
     }
 
@@ -320,7 +345,7 @@ struct ReportModel {
 
     var testCount: Int { run.testLabels?.count ?? run.models.first?.predictions.first?.count ?? 10_000 }
 
-    var trainCount: Int { run.config.settings.limitTrain.map { min($0, 60_000) } ?? 60_000 }
+    var trainCount: Int { run.config.settings.limitTrain.map { min($0, DatasetKind.trainingImageCount) } ?? DatasetKind.trainingImageCount }
 
     func computeOrder(_ summaries: [ModelPlan]) -> String {
         summaries.sorted { $0.forwardMACs > $1.forwardMACs }.map(\.spec.title).joined(separator: " > ")

@@ -92,7 +92,8 @@ public struct ReportWriter {
             alts[String(match.output.name)] = Escape.markdownUnescaped(match.output.alt)
             return "![](\(match.output.name))"
         }
-        var body = MarkdownParser().html(from: figureless).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")
+        var body = PageLayout.markAppendix(PageLayout.stackable(MarkdownParser().html(from: figureless).replacingOccurrences(of: "/report.md\"", with: "/report.html\"")),
+                                           title: Catalog.text(.appendixTitle, language))
         // Each figure is embedded (the page stands alone) and links to its full-size PNG beside the page.
         body = body.replacing(/<img src="(?<name>figures\/[^"]+)"\/>/) { match in
             let name = String(match.output.name)

@@ -13,40 +13,37 @@ struct ArchitectureSection {
     let models: [Model]
 
     init(_ plans: [ModelPlan], language: Language) {
-        let ko = language == .ko
+        let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
         func conv(_ c: ModelPlan.Convolution, _ prefix: String = "") -> String {
-            let relu = c.fusedReLU ? (ko ? ", 뒤에 ReLU" : ", then ReLU") : ""
-            return prefix + (ko ? "\(c.parameter.name): \(c.kernel)×\(c.kernel) conv, stride \(c.stride), padding \(c.padding), \(c.cin)→\(c.cout) 채널\(relu)"
-                                : "\(c.parameter.name): \(c.kernel)×\(c.kernel) conv, stride \(c.stride), padding \(c.padding), \(c.cin)→\(c.cout) channels\(relu)")
+            prefix + text(.layerConv, ["name": c.parameter.name, "k": String(c.kernel), "stride": String(c.stride), "padding": String(c.padding),
+                                       "cin": String(c.cin), "cout": String(c.cout), "relu": c.fusedReLU ? text(.layerThenReLU, [:]) : ""])
         }
         func shape(_ s: Shape) -> String { s.height == 1 && s.width == 1 ? "\(s.channels)" : "\(s.channels)×\(s.height)×\(s.width)" }
+        func count(_ n: Int) -> String { TextFormat.thousands(n) }
         models = plans.map { plan in
-            var rows: [Row] = [Row(step: "", layer: ko ? "입력 (정규화한 흑백 이미지)" : "input (normalised grayscale image)",
-                                   output: shape(plan.spec.input), parameters: "")]
+            var rows: [Row] = [Row(step: "", layer: text(.layerInput, [:]), output: shape(plan.spec.input), parameters: "")]
             for (i, step) in plan.steps.enumerated() {
                 let n = String(i + 1)
                 switch step.operation {
                 case let .conv(c):
-                    rows.append(Row(step: n, layer: conv(c), output: shape(step.output), parameters: TextFormat.thousands(c.parameter.weights + c.parameter.biases)))
+                    rows.append(Row(step: n, layer: conv(c), output: shape(step.output), parameters: count(c.parameter.weights + c.parameter.biases)))
                 case .relu:
                     rows.append(Row(step: n, layer: "ReLU", output: shape(step.output), parameters: ""))
                 case let .maxPool(size):
-                    rows.append(Row(step: n, layer: "\(size)×\(size) max pooling, stride \(size)",
-                                    output: shape(step.output), parameters: ""))
+                    rows.append(Row(step: n, layer: text(.layerMaxPool, ["size": String(size)]), output: shape(step.output), parameters: ""))
                 case let .residual(name, c1, c2):
-                    rows.append(Row(step: n, layer: "\(name): residual block, y = ReLU(x + conv2(ReLU(conv1(x))))",
-                                    output: shape(step.output), parameters: TextFormat.thousands(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
+                    rows.append(Row(step: n, layer: text(.layerResidual, ["name": name]), output: shape(step.output),
+                                    parameters: count(c1.parameter.weights + c1.parameter.biases + c2.parameter.weights + c2.parameter.biases)))
                     rows.append(Row(step: "", layer: conv(c1, "· "), output: shape(c1.output), parameters: ""))
                     rows.append(Row(step: "", layer: conv(c2, "· "), output: shape(c2.output), parameters: ""))
                 case .flatten:
-                    rows.append(Row(step: n, layer: "flatten", output: shape(step.output), parameters: ""))
+                    rows.append(Row(step: n, layer: text(.layerFlatten, [:]), output: shape(step.output), parameters: ""))
                 case let .linear(p, _):
-                    rows.append(Row(step: n, layer: "\(p.name): fully connected, \(p.weightShape[1])→\(p.weightShape[0])",
-                                    output: shape(step.output), parameters: TextFormat.thousands(p.weights + p.biases)))
+                    rows.append(Row(step: n, layer: text(.layerLinear, ["name": p.name, "input": String(p.weightShape[1]), "output": String(p.weightShape[0])]),
+                                    output: shape(step.output), parameters: count(p.weights + p.biases)))
                 }
             }
-            rows.append(Row(step: "", layer: "log-softmax + negative log-likelihood (cross-entropy) loss",
-                            output: "", parameters: ""))
+            rows.append(Row(step: "", layer: text(.layerLoss, [:]), output: "", parameters: ""))
             return Model(title: plan.spec.title, rows: rows)
         }
     }
@@ -99,7 +96,7 @@ struct ErrorsSection {
         hardest = labels.indices.filter { wrong[$0] > 0 }.sorted { (wrong[$0], $1) > (wrong[$1], $0) }.prefix(Self.shown)
             .map { i in (i, labels[i], finals.map { $0[i] }) }
         let top = pairs.sorted { ($0.count, $1.true, $1.predicted) > ($1.count, $0.true, $0.predicted) }.prefix(3)
-        confusedMost = top.map { language == .ko ? "\($0.true)을(를) \($0.predicted)(으)로 \($0.count)번" : "\($0.true) taken for \($0.predicted) \($0.count) times" }
+        confusedMost = top.map { Catalog.text(.confusedItem, language, ["true": String($0.true), "predicted": String($0.predicted), "count": String($0.count)]) }
             .joined(separator: ", ")
     }
 }

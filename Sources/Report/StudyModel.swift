@@ -23,7 +23,7 @@ struct StudyModel {
         return "\(ReportModel.loss(m)) ± \(ReportModel.loss(sd)) (\(ReportModel.loss(values.min() ?? 0)) – \(ReportModel.loss(values.max() ?? 0)))"
     }
 
-    func t(_ en: String, _ ko: String) -> String { language == .ko ? ko : en }
+    func text(_ message: Message, _ values: [String: any CatalogValue] = [:]) -> String { Catalog.text(message, language, values) }
 
     var seeds: [UInt64] { run.config.seeds }
 
@@ -64,6 +64,10 @@ struct StudyModel {
         let original = combined.filter { $0.claim.source == .original }
 
         let sessions = run.units.flatMap(\.manifest.sessions)
+        let tally = Claim.Verdict.tally(original.map(\.verdict), language: language)
+        let conclusion = Story.conclusion(verdicts: Dictionary(combined.map { ($0.claim.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }),
+                                          specs: ClaimSpec.homework, plans: try byModel.map { try ModelPlan($0.spec) }, epochs: config.settings.epochs,
+                                          noise: text(.conclusionStudyNoise, ["seeds": String(seeds.count), "tally": tally]), language: language)
         return StudyContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
             runId: run.id.rawValue, seeds: SeedList(seeds).description, seedCount: String(seeds.count),
@@ -72,7 +76,7 @@ struct StudyModel {
             models: summaries, modelTitles: byModel.map { TitleRow(title: $0.spec.title) }, perSeed: perSeed, pairs: pairs(),
             figure: "figures/study.png",
             claims: original.map(row), extensionClaims: combined.filter { $0.claim.source == .extension_ }.map(row),
-            claimTally: Claim.Verdict.tally(original.map(\.verdict), language: language), claimsTotal: String(original.count),
+            claimTally: tally, claimsTotal: String(original.count),
             seedReports: seedReports.map { .init(seed: String($0.seed), folder: $0.folder) }, hasSeedReports: !seedReports.isEmpty,
             regenerate: commands.regenerate, verifyFirstEpoch: commands.verifyFirstEpoch,
             units: run.units.map { .init(title: $0.spec.title, seed: String($0.seed), unit: $0.manifest.unitId.rawValue, sha256: $0.weightsSha256) },
@@ -80,7 +84,8 @@ struct StudyModel {
             shards: String(config.settings.reduction.shards), evalBatch: String(config.settings.evalBatchSize),
             contract: String(config.settings.reduction.kernelContract),
             started: sessions.map(\.started).min().map(ReportModel.time) ?? "-", finished: sessions.compactMap(\.finished).max().map(ReportModel.time) ?? "-",
-            trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600))
+            trainingHours: String(format: "%.1f", run.units.flatMap { $0.metrics.map { $0.trainSeconds + $0.evalSeconds } }.reduce(0, +) / 3600),
+            conclusion: conclusion)
     }
 
     /// Each pair of models seed by seed: the difference of their final test
@@ -99,25 +104,24 @@ struct StudyModel {
                     tested += 1
                     if m.p < ClaimChecker.level { separated += 1 }
                 }
-                return .init(difference: ReportModel.signed(100 * (fx.testAccuracy - fy.testAccuracy), "%.2f"))
+                return .init(difference: Numbers.signed(100 * (fx.testAccuracy - fy.testAccuracy)))
             }
             let m = Statistics.meanInterval(differences)
             let reading = m.map { m in
-                m.interval.lowerBound > 0 ? t("\(a.spec.title) better", "\(a.spec.title) 우세")
-                    : m.interval.upperBound < 0 ? t("\(b.spec.title) better", "\(b.spec.title) 우세") : t("not decided", "판정 보류")
+                m.interval.lowerBound > 0 ? text(.better, ["model": a.spec.title])
+                    : m.interval.upperBound < 0 ? text(.better, ["model": b.spec.title]) : text(.notDecided)
             }
             return StudyContext.PairRow(
                 pair: "\(a.spec.title) − \(b.spec.title)", cells: cells,
-                mean: m.map { ReportModel.signed(100 * $0.mean, "%.2f") } ?? "-",
-                interval: m.map { "(" + ReportModel.signed(100 * $0.interval.lowerBound, "%.2f") + ", " + ReportModel.signed(100 * $0.interval.upperBound, "%.2f") + ")" } ?? "-",
+                mean: m.map { Numbers.signed(100 * $0.mean) } ?? "-",
+                interval: m.map { "(" + Numbers.signed(100 * $0.interval.lowerBound) + ", " + Numbers.signed(100 * $0.interval.upperBound) + ")" } ?? "-",
                 reading: reading ?? "-",
-                separated: tested == 0 ? "-" : t("\(separated) of \(tested)", "seed \(tested)개 중 \(separated)개"))
+                separated: tested == 0 ? "-" : text(.ofSeeds, ["count": String(separated), "seeds": String(tested)]))
         }
     }
 
     /// Mean curves with a min-max band across seeds: test accuracy and train loss (log).
     static func figure(_ run: RunRecord, language: Language) -> Figures.Named {
-        let ko = language == .ko
         let models = run.config.models.map { spec in run.units.filter { $0.spec == spec } }
         /// The centre line is the mean, or on a log axis the geometric mean (the mean of the logarithms), which sits where the eye puts the middle.
         func series(_ units: [UnitRecord], logScale: Bool = false, _ value: (EpochMetrics) -> Double) -> Series {
@@ -130,9 +134,9 @@ struct StudyModel {
         let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
         let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
         return Figures.Named(name: "study", figure: Figure(panels: [
-            .line(LineChart(title: ko ? "seed 전체의 train loss (log 축)" : "Train loss across seeds (log scale)", xLabel: "epoch",
-                            yLabel: ko ? "batch 평균 loss" : "mean batch loss", series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
-            .line(LineChart(title: ko ? "seed 전체의 test accuracy (확대)" : "Test accuracy across seeds (zoomed)", xLabel: "epoch",
+            .line(LineChart(title: Catalog.text(.figureStudyLoss, language), xLabel: "epoch",
+                            yLabel: Catalog.text(.figureMeanBatchLoss, language), series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
+            .line(LineChart(title: Catalog.text(.figureStudyAccuracy, language), xLabel: "epoch",
                             yLabel: "test accuracy (%)", series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
         ], font: Figures.font(language)))
     }

@@ -48,12 +48,14 @@ struct ReportContext: TemplateContext {
         let testAccuracy, interval, originalTestAccuracy, testAccuracyDifference, bestTestAccuracy, bestEpoch: String
     }
     struct Parameters {
-        struct Row { let label, formula, weights, biases: String }
+        struct Row { let label, formula, weights: String }
         let title: String
         let rows: [Row]
-        let weights, biases, total, stated, note: String
+        let weights, total, stated, note: String
         let hasNote: Bool
     }
+    /// One line of the parameter tables set side by side, as the original does: each model's layer of that line, if it has one.
+    struct ParameterRow { let cells: [Parameters.Row] }
     struct Compute { let title, forwardMACs, forwardFLOPs, trainingFLOPs, epochFLOPs: String }
     struct ClaimRow { let statement, evidence, rule, verdict, mark: String }
     struct Paired { let first, second, onlyFirst, onlySecond, p, significant: String }
@@ -108,6 +110,7 @@ struct ReportContext: TemplateContext {
     let perClass: [ErrorsSection.ClassRow]
     let modelTitles: [TitleRow]
     let parameters: [Parameters]
+    let parameterRows: [ParameterRow]
     let compute: [Compute]
     let computeOrder: String
     let claims, extensionClaims: [ClaimRow]
@@ -119,6 +122,9 @@ struct ReportContext: TemplateContext {
     let reproducibility: Reproducibility
     let verification: Verification?
     let hasVerification: Bool
+    /// The reconstruction choices and what depends on each.
+    let assumptions: [Story.Assumption]
+    let overfitting, conclusion, appendixTitle: String
 }
 
 /// A seed study's context (templates/study.<lang>.md.mustache).
@@ -154,4 +160,5 @@ struct StudyContext: TemplateContext {
     let units: [Unit]
     let machine, shards, evalBatch, contract: String
     let started, finished, trainingHours: String
+    let conclusion: String
 }

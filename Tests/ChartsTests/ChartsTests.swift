@@ -94,7 +94,7 @@ struct ChartsTests {
 
     @Test("log-axis labels share one style: plain from 1 to 100, powers of ten outside")
     func logLabels() {
-        #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e-6", "1e-3", "1e-2", "1e-1", "1", "10", "100", "1e3", "2e-5"])
+        #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e−6", "1e−3", "1e−2", "1e−1", "1", "10", "100", "1e3", "2e−5"], "one minus sign, U+2212")
     }
 
     @Test("a valid PNG of the expected size, at 2x by default")

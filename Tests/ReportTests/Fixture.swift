@@ -52,10 +52,11 @@ enum Fixture {
         return RunRecord(manifest: manifest, units: units, verification: nil, testLabels: labels)
     }
 
-    /// Units of the three homework models with the given per-epoch test
-    /// accuracies (and train losses), for checking claim rules on constructed numbers.
-    static func models(accuracy: [[Double]], loss: [[Double]]? = nil) -> [UnitRecord] {
-        let config = RunConfig(settings: TrainingSettings(epochs: accuracy[0].count))
+    /// Units of the given models (the three homework models unless told) with
+    /// the given per-epoch test accuracies (and train losses), for checking
+    /// claim rules on constructed numbers.
+    static func models(accuracy: [[Double]], loss: [[Double]]? = nil, specs: [ModelSpec] = Homework.models) -> [UnitRecord] {
+        let config = RunConfig(models: specs, settings: TrainingSettings(epochs: accuracy[0].count))
         return config.units.enumerated().map { index, unit in
             let metrics = accuracy[index].enumerated().map { e, a in
                 EpochMetrics(epoch: e + 1, trainLoss: loss?[index][e] ?? 0.1 / Double(e + 1), lastBatchLoss: 0.01, trainAccuracy: 0.99,
@@ -65,6 +66,9 @@ enum Fixture {
             return UnitRecord(manifest: manifest, metrics: metrics, predictions: metrics.map { predictions(index, $0) })
         }
     }
+
+    /// A fourth model, for rules judged over more models than the homework's three.
+    static let model4 = ModelSpec(id: "model4", title: "Model 4", layers: ModelSpec.model2.layers)
 
     static let labels: [UInt8] = (0..<10_000).map { UInt8($0 % 10) }
 

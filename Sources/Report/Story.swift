@@ -1,0 +1,108 @@
+import Engine
+import Foundation
+import RunArchive
+import Support
+import Training
+
+/// What the report says beyond its tables: the reconstruction choices and
+/// what depends on each, the overfitting the test loss shows, and a
+/// conclusion drawn from the verdicts.
+enum Story {
+    struct Assumption { let choice, ours, depends: String }
+
+    /// The choices the original leaves open (../shared/seed/README.md), each
+    /// with what it decides; the pooling row's numbers come from compiling
+    /// the other placement.
+    static func assumptions(_ plans: [ModelPlan], config: RunConfig, language: Language) -> [Assumption] {
+        let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
+        var rows = [
+            Assumption(choice: text(.assumePadding, [:]), ours: text(.assumePaddingOurs, [:]), depends: text(.assumePaddingDepends, [:])),
+            Assumption(choice: text(.assumeActivation, [:]), ours: text(.assumeActivationOurs, [:]), depends: text(.assumeActivationDepends, [:])),
+        ]
+        for plan in plans {
+            guard let other = pooledLater(plan.spec), let otherPlan = try? ModelPlan(other) else { continue }
+            let order = plans.map { $0.spec.id == plan.spec.id ? (otherPlan.forwardMACs, $0.spec.title) : ($0.forwardMACs, $0.spec.title) }
+                .sorted { $0.0 > $1.0 }.map(\.1).joined(separator: " > ")
+            rows.append(Assumption(choice: text(.assumePooling, ["model": plan.spec.title]), ours: text(.assumePoolingOurs, [:]),
+                                   depends: text(.assumePoolingDepends, ["model": plan.spec.title, "alternative": TextFormat.thousands(otherPlan.forwardMACs),
+                                                                         "actual": TextFormat.thousands(plan.forwardMACs), "order": order])))
+        }
+        rows += [
+            Assumption(choice: text(.assumeOptimizer, [:]),
+                       ours: ReportModel.adam(config),
+                       depends: text(.assumeOptimizerDepends, [:])),
+            Assumption(choice: text(.assumeScaling, [:]), ours: ReportModel.normalisation(config), depends: text(.assumeScalingDepends, [:])),
+            Assumption(choice: text(.assumeInit, [:]), ours: text(.assumeInitOurs, [:]), depends: text(.assumeSeedDepends, [:])),
+            Assumption(choice: text(.assumeShuffle, [:]), ours: text(.assumeShuffleOurs, [:]), depends: text(.assumeSeedDepends, [:])),
+        ]
+        return rows
+    }
+
+    /// The model with its pooling moved after the residual blocks that follow
+    /// it (the other reading of where a ResNet-style model pools); nil when it has none.
+    static func pooledLater(_ spec: ModelSpec) -> ModelSpec? {
+        var layers = spec.layers
+        guard let pool = layers.firstIndex(where: { if case .maxPool = $0 { return true } else { return false } }) else { return nil }
+        var end = pool + 1
+        while end < layers.count, case .residual = layers[end] { end += 1 }
+        guard end > pool + 1 else { return nil }
+        layers.insert(layers.remove(at: pool), at: end - 1)
+        return ModelSpec(id: spec.id, title: spec.title, input: spec.input, layers: layers)
+    }
+
+    /// Models whose test loss rises by half or more from its lowest epoch to the last.
+    static func overfitting(_ models: [UnitRecord], language: Language) -> String {
+        let items = models.compactMap { model -> String? in
+            let losses = model.metrics.map(\.testLoss)
+            guard let low = losses.min(), low > 0, let last = losses.last, last >= 1.5 * low, let at = losses.firstIndex(of: low),
+                  let train = model.metrics.last?.trainLoss else { return nil }
+            return Catalog.text(.overfitItem, language, ["model": model.spec.title, "low": String(format: "%.3f", low), "epoch": String(at + 1),
+                                                         "last": String(format: "%.3f", last), "epochs": String(losses.count), "train": ReportModel.loss(train)])
+        }
+        return items.isEmpty ? Catalog.text(.overfitNone, language) : Catalog.text(.overfitNote, language, ["items": items.joined(separator: "; ")])
+    }
+
+    /// Which model to choose and why, in the original's terms, from the
+    /// verdicts of its claims (by their rules, so any claim list works), and
+    /// what the noise across seeds means for it (`noise`).
+    static func conclusion(verdicts: [String: Claim.Verdict], specs: [ClaimSpec], plans: [ModelPlan], epochs: Int, noise: String,
+                           language: Language) -> String {
+        let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
+        let plan = { (id: ModelID) in plans.first { $0.spec.id == id } }
+        let title = { (id: ModelID) in plan(id)?.spec.title ?? id.rawValue }
+        var sentences: [String] = []
+        for spec in specs {
+            guard case let .worst(subject, _) = spec.rule, let verdict = verdicts[spec.id], let mine = plan(subject) else { continue }
+            let others = plans.filter { $0.spec.id != subject }.map { "\(TextFormat.thousands($0.forwardMACs)) (\($0.spec.title))" }.joined(separator: ", ")
+            sentences.append(verdict == .holds
+                ? text(.conclusionWorstHolds, ["subject": title(subject), "macs": TextFormat.thousands(mine.forwardMACs), "others": others])
+                : text(.conclusionWorstOther, ["subject": title(subject), "verdict": verdict.words.text(language)]))
+        }
+        let finalVerdict = specs.first { if case .finalAhead = $0.rule { return true } else { return false } }.flatMap { verdicts[$0.id] }
+        for spec in specs {
+            guard case let .crossover(a, earlySpan, b, lateSpan) = spec.rule, let verdict = verdicts[spec.id], verdict != .notTestable else { continue }
+            let names: [String: any CatalogValue] = ["a": title(a), "b": title(b), "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written]
+            if verdict == .holds {
+                sentences.append(text(.conclusionPairCrossover, names))
+                continue
+            }
+            if verdict == .notDecided && finalVerdict != .holds && finalVerdict != .doesNotHold {
+                sentences.append(text(.conclusionPairOpen, names))
+            } else {
+                sentences.append(text(.conclusionPairOther, names.merging(["crossover": verdict.words.text(language),
+                                                                          "final": (finalVerdict ?? .notTestable).words.text(language)]) { $1 }))
+            }
+            if let x = plan(a), let y = plan(b) {
+                let (cheap, other) = x.forwardMACs <= y.forwardMACs ? (x, y) : (y, x)
+                sentences.append(text(.conclusionCheaper, ["cheap": cheap.spec.title, "cheapMacs": TextFormat.thousands(cheap.forwardMACs),
+                                                          "cheapParams": TextFormat.thousands(cheap.parameterCount), "other": other.spec.title,
+                                                          "otherMacs": TextFormat.thousands(other.forwardMACs), "otherParams": TextFormat.thousands(other.parameterCount)]))
+            }
+        }
+        for spec in specs {
+            guard case let .beyond(model, _) = spec.rule, verdicts[spec.id] == .notTestable else { continue }
+            sentences.append(text(.conclusionLong, ["model": title(model), "epochs": String(epochs)]))
+        }
+        return (sentences + [noise]).joined(separator: " ")
+    }
+}

@@ -1,0 +1,183 @@
+import Engine
+import Foundation
+import Testing
+import RunArchive
+import Support
+import Training
+@testable import Report
+
+/// The claim rules on constructed numbers, each where the old rule and the new one disagree.
+@Suite("Claim rules")
+struct ClaimRuleTests {
+    func checker(_ accuracy: [[Double]], loss: [[Double]]? = nil, specs: [ModelSpec] = Homework.models) throws -> ClaimChecker {
+        try ClaimChecker(models: Fixture.models(accuracy: accuracy, loss: loss, specs: specs), labels: Fixture.labels)
+    }
+
+    func verdict(_ id: String, _ checker: ClaimChecker) throws -> Claim.Verdict { try #require(checker.claim(id)).verdict }
+
+    /// A study's claim from per-seed claims whose measures take the given values.
+    func combined(_ values: [[Double]], tieAgainst: Bool = false, verdict: Claim.Verdict = .notDecided) throws -> StudyClaim {
+        try #require(StudyClaim.combine(values.map { seed in
+            Claim(id: "c", source: .original, verdict: verdict, statement: Localized("s", "s"), evidence: Localized("e", "e"), rule: Localized("r", "r"),
+                  measures: seed.enumerated().map { Measure(name: Localized("m\($0.offset)", "m\($0.offset)"), value: $0.element, unit: .points, tieAgainst: tieAgainst) })
+        }))
+    }
+
+    @Test("the knee is read on the linear axis the original plotted, the log reading beside it")
+    func kneeLinear() throws {
+        // A fast early drop, then a slow one that steepens on a log axis only: the linear knee is at epoch 4,
+        // while on a log axis the curve stays above its chord and the knee falls at an end (the old rule: does not hold).
+        let loss = [1, 0.5, 0.25, 0.12, 0.1, 0.09, 0.08, 0.06, 0.03, 0.005, 1e-4, 1e-6]
+        #expect(ClaimChecker.knee(loss) == 4)
+        let logKnee = try #require(ClaimChecker.knee(loss.map(log10)))
+        #expect(!(2...6).contains(logKnee), "log knee at \(logKnee)")
+        let accuracy = Array(repeating: (0..<12).map { 0.98 + 0.0005 * Double($0) }, count: 3)
+        let claim = try #require(try checker(accuracy, loss: [loss, loss, loss]).claim("claim-knee"))
+        #expect(claim.verdict == .holds, "\(claim.evidence.en)")
+        #expect(claim.evidence.en.contains("on the linear axis: Model 1 epoch 4") && claim.evidence.en.contains("on a log axis: Model 1 epoch \(logKnee)"))
+        #expect(ClaimChecker.knee([1, 0.3, 0.1, 0.08, 0.07, 0.06]) == 3)  // chord - loss: 0, .51, .52, .36, .18, 0
+        #expect(ClaimChecker.knee([1, 1]) == nil)
+    }
+
+    @Test("reaching a level at the same epoch does not hold for \"needs more epochs\", in one run and across seeds")
+    func ties() throws {
+        let flat = Array(repeating: [0.985, 0.986, 0.987, 0.988, 0.989, 0.990], count: 3)
+        let claim = try #require(try checker(flat).claim("claim-epochs-98"))
+        #expect(claim.verdict == .doesNotHold && claim.measures.map(\.value) == [0])
+        #expect(try combined([[0], [0], [0]], tieAgainst: true, verdict: .doesNotHold).verdict == .doesNotHold, "no lag on any seed")
+        #expect(try combined([[0], [0], [0]], tieAgainst: false).verdict == .notDecided, "a tie is within noise where it does not count against")
+        #expect(try combined([[8], [3], [12], [14], [9]], tieAgainst: true, verdict: .holds).verdict == .holds)
+    }
+
+    @Test("\"depends on the conditions\" is the epoch-budget crossover; a null result is never read as support")
+    func crossover() throws {
+        // Model 3 ahead in epochs 1-11, Model 2 from epoch 20 on: holds.
+        let m1 = Array(repeating: 0.980, count: 30)
+        let m2 = (0..<30).map { $0 < 12 ? 0.985 : 0.991 }, m3 = (0..<30).map { $0 < 12 ? 0.988 : 0.989 }
+        let crossing = try checker([m1, m2, m3])
+        #expect(try verdict("claim-depends", crossing) == .holds)
+        #expect(try verdict("claim-early-leader", crossing) == .holds && verdict("claim-late-leader", crossing) == .holds)
+        // Model 2 ahead throughout: the early half goes the other way.
+        let ahead = try checker([m1, Array(repeating: 0.991, count: 30), Array(repeating: 0.989, count: 30)])
+        #expect(try verdict("claim-depends", ahead) == .doesNotHold)
+        // Across seeds: the winner changes between seeds and both intervals contain 0; the old rule said "holds".
+        let null = try combined([[0.001, -0.001], [-0.002, 0.002], [0.001, -0.0005]])
+        #expect(null.verdict == .notDecided, "\(null.evidence.en)")
+        #expect(try combined([[0.001, 0.002], [0.002, 0.001], [0.0015, 0.0012]]).verdict == .holds)
+        #expect(try combined([[0.001, -0.002], [0.002, -0.001], [0.0015, -0.0012]]).verdict == .doesNotHold)
+    }
+
+    @Test("[2,5] is read relatively: Model 1 lags, whatever band its best falls in; the bands are reported apart")
+    func relativeEarly() throws {
+        // Model 1's best in epochs 2-5 is 98.9%, "high 98%", but well below both others: the old absolute rule said "does not hold".
+        let checker = try checker([
+            [0.97, 0.989, 0.989, 0.989, 0.989, 0.989, 0.989],
+            [0.98, 0.995, 0.995, 0.995, 0.995, 0.995, 0.995],
+            [0.98, 0.996, 0.996, 0.996, 0.996, 0.996, 0.996],
+        ])
+        let claim = try #require(checker.claim("claim-epochs-2-5"))
+        #expect(claim.verdict == .holds, "\(claim.evidence.en)")
+        #expect(claim.evidence.en.contains("Model 1 high 98% (98.60-98.99%)"))
+        #expect(abs(try #require(claim.measures.first).value - 0.006) < 1e-12)
+    }
+
+    @Test("\"worst\" is judged on the curves: early best, best and mean accuracy, paired across seeds")
+    func worst() throws {
+        // Final accuracies equal (the old final-epoch McNemar: not decided), but Model 1 lower on every other epoch.
+        let m1 = [0.980, 0.984, 0.985, 0.986, 0.987, 0.988, 0.989, 0.990, 0.991, 0.992]
+        let checker = try checker([m1, m1.map { $0 + 0.002 }.dropLast() + [0.992], m1.map { $0 + 0.003 }.dropLast() + [0.992]])
+        let claim = try #require(checker.claim("claim-worst"))
+        #expect(claim.verdict == .holds, "\(claim.evidence.en)")
+        #expect(claim.measures.count == 3 && claim.measures.allSatisfy { $0.value > 0 })
+        #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, 0.0008, 0.0019]]).verdict == .holds)
+        #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, -0.0008, 0.0019]]).verdict == .notDecided)
+    }
+
+    @Test("the rules run over any set of models: two and four")
+    func anyModels() throws {
+        let low = [0.970, 0.975, 0.980, 0.982, 0.984, 0.985, 0.986]
+        let high = low.map { $0 + 0.006 }
+        let two = try checker([low, high], specs: [.model1, .model2])
+        #expect(try verdict("claim-worst", two) == .holds, "Model 1 against the one other model")
+        #expect(try verdict("claim-epochs-2-5", two) == .holds)
+        #expect(try verdict("claim-compute", two) == .notTestable && verdict("claim-final", two) == .notTestable, "they name Model 3")
+        #expect(try #require(two.claim("claim-compute")).evidence.en == "Needs model3, which this run did not train.")
+        #expect(try verdict("claim-params-m2", two) == .holds)
+
+        let four = try checker([low, high, high, high.map { $0 + 0.001 }], specs: Homework.models + [Fixture.model4])
+        #expect(try verdict("claim-worst", four) == .holds, "lowest of four")
+        #expect(try #require(four.claim("claim-worst")).evidence.en.contains("Model 1 against Model 4"))
+        let fourthLowest = try checker([low, high, high, low.map { $0 - 0.006 }], specs: Homework.models + [Fixture.model4])
+        #expect(try verdict("claim-worst", fourthLowest) == .doesNotHold, "Model 4 is below Model 1")
+        #expect(try verdict("claim-epochs-2-5", fourthLowest) == .doesNotHold)
+    }
+
+    @Test("no rule names a model: the homework's ids appear only in data (the claims, the original's numbers)")
+    func noModelIdsInRules() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Report")
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") && !["ClaimList.swift", "Original.swift"].contains(file) {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("\"model1\"") && !text.contains("\"model2\"") && !text.contains("\"model3\""), "\(file) names a model")
+        }
+    }
+}
+
+@Suite("The report's story and page")
+struct StoryTests {
+    @Test("the assumptions derive the other pooling's compute from the plans: pooling after the residual blocks makes Model 3 the most expensive")
+    func pooling() throws {
+        let plans = try Homework.models.map { try ModelPlan($0) }
+        let rows = Story.assumptions(plans, config: RunConfig(), language: .en)
+        let pooling = try #require(rows.first { $0.choice == "where Model 3 pools" })
+        let later = try ModelPlan(try #require(Story.pooledLater(.model3)))
+        #expect(later.parameterCount == plans[2].parameterCount && later.forwardMACs > plans[0].forwardMACs)
+        #expect(pooling.depends.contains(TextFormat.thousands(later.forwardMACs)) && pooling.depends.contains("Model 3 > Model 1 > Model 2"))
+        #expect(Story.pooledLater(.model2) == nil, "no residual blocks, no other placement")
+    }
+
+    @Test("the overfitting note is measured: a rising test loss is named, a flat one is not")
+    func overfitting() {
+        var rising = Fixture.models(accuracy: Array(repeating: Array(repeating: 0.99, count: 6), count: 3))
+        for e in 0..<6 { rising[0].metrics[e].testLoss = [0.05, 0.03, 0.035, 0.045, 0.05, 0.06][e] }
+        let note = Story.overfitting(rising, language: .en)
+        #expect(note.contains("Model 1's test loss falls to 0.030 at epoch 2 and rises to 0.060 by epoch 6") && !note.contains("Model 2's"), "\(note)")
+        #expect(Story.overfitting(Array(rising.dropFirst()), language: .en).hasPrefix("No model's test loss rises"))
+    }
+
+    @Test("wide tables stack on a phone: every body cell carries its column's header")
+    func stackedTables() {
+        let html = "<table><thead><tr><th>a</th><th>b \"q\"</th><th><code>c</code></th><th>d</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td><td>4</td></tr></tbody></table>"
+            + "<table><thead><tr><th>x</th><th>y</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+        let out = PageLayout.stackable(html)
+        #expect(out.contains("<table class=\"stacked\">") && out.contains("<td data-label=\"b &quot;q&quot;\">2</td>") && out.contains("<td data-label=\"c\">3</td>"))
+        #expect(out.contains("<table><thead><tr><th>x</th>"), "a narrow table is left as it is")
+    }
+}
+
+@Suite("The conclusion and the figures' order")
+struct ConclusionTests {
+    func conclusion(_ verdicts: [String: Claim.Verdict]) throws -> String {
+        Story.conclusion(verdicts: verdicts, specs: ClaimSpec.homework, plans: try Homework.models.map { try ModelPlan($0) }, epochs: 30,
+                         noise: "N.", language: .en)
+    }
+
+    @Test("the conclusion follows the verdicts: the worst model, then the pair by the crossover and the final ranking, then the cheaper of the two")
+    func fromVerdicts() throws {
+        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-final": .notDecided, "claim-long": .notTestable])
+        #expect(open.hasPrefix("Not Model 1: the original's firm answer holds."))
+        #expect(open.contains("Between Model 3 and Model 2 nothing is decided here") && open.contains("the cheaper model is the better choice: Model 2"))
+        #expect(open.contains("recommendation of Model 3 for much longer training") && open.hasSuffix(" N."))
+        let crossing = try conclusion(["claim-worst": .notDecided, "claim-depends": .holds, "claim-final": .notDecided])
+        #expect(crossing.hasPrefix("That Model 1 performs worst is not decided here.") && crossing.contains("the epoch budget decides"))
+        #expect(!crossing.contains("cheaper"), "a real crossover is the answer; cost does not break a tie that is not there")
+    }
+
+    @Test("figures are numbered in the order the page shows them")
+    func figureOrder() throws {
+        let rendered = try ReportWriter(templates: Fixture.templates).render(Fixture.run(), language: .en, commands: Fixture.commands)
+        let md = String(decoding: try #require(rendered.files["report.md"]), as: UTF8.self)
+        let numbers = md.matches(of: /\n\*Figure (\d+)\./).compactMap { Int($0.output.1) }
+        #expect(numbers == Array(1...numbers.count) && numbers.count == 6, "\(numbers)")
+    }
+}
