@@ -21,6 +21,8 @@ struct PipelineCommand: ParsableCommand {
           report                          the homework: 3 models, \(Homework.epochs) epochs, seed \(SeedList(Homework.seeds))
           report --seeds 0-4              the seed study (reports/hw2-seeds0-4)
           report --epochs 2 --models 2    a quick run (reports/hw2-models2-epochs2)
+          report --seeds 0-5 --reuse reports/hw2-seeds0-4/archive
+                                          one more seed, the five archived ones taken as they are
         """)
 
     @Option(help: ArgumentHelp("Models to train: all, or numbers like 1,3.", valueName: "list"), transform: ModelList.transform)
@@ -41,7 +43,18 @@ struct PipelineCommand: ParsableCommand {
     @Flag(help: "Retrain every unit of the run even when it is finished (the same bits come back).")
     var force = false
 
+    @Option(help: ArgumentHelp(
+        "An archive whose finished units this run takes instead of training them (repeatable): a runs folder, or a report's light copy such as reports/hw2/archive. Their results are checked and archived, their weights are not there to take, so `report archive` of the run needs them trained.",
+        valueName: "archive"))
+    var reuse: [String] = []
+
     func validate() throws {
+        if force && !reuse.isEmpty {
+            throw ValidationError("--force retrains every unit and --reuse takes units without training: give one of them")
+        }
+        for archive in reuse where !FileManager.default.fileExists(atPath: (archive as NSString).appendingPathComponent(RunLayout.unitsFolder)) {
+            throw ValidationError("--reuse \(archive): expected a run archive, a folder with a \(RunLayout.unitsFolder)/ folder (a runs folder, or a report's archive/)")
+        }
         if executor.executor == .local || executor.wait { try output.checkPDF() }
         if force && executor.executor == .slurm {
             throw ValidationError("--force retrains here, not on Slurm: run it with --executor local, or remove the units to retrain and submit again")
@@ -69,9 +82,17 @@ struct PipelineCommand: ParsableCommand {
             Console.current.line("run \(config.id): finished earlier with this configuration and data; reusing it (--force retrains)")
             return cached
         }
+        var light: Set<UnitID> = []
+        for archive in reuse {
+            let taken = try store.adoptLight(config.units, from: RunStore(root: archive))
+            if !taken.isSubset(of: light) {
+                Console.current.line("run \(config.id): \(taken.subtracting(light).count) unit(s) taken from \(archive), without weights")
+            }
+            light.formUnion(taken)
+        }
         let folder = data.folder
         try ensureData(folder, fetchIfMissing: true)
-        let pending = force ? config.units : executor.pendingUnits()
+        let pending = force ? config.units : executor.pendingUnits(light: light)
         let split = jobs.split(pending: pending.count, threads: threads)
         let kernel = try threads.kernel()
         Console.current.line("run \(config.id): \(config.models.map(\.title).joined(separator: ", ")), seed \(SeedList(config.seeds)), \(config.settings.epochs) epochs, batch \(config.settings.batchSize); \(config.units.count) unit(s), \(pending.count) to train")
@@ -84,7 +105,7 @@ struct PipelineCommand: ParsableCommand {
         StopSignal.install()
         let progress = ProgressDisplay()
         let outcome = try executor.execute(
-            with: LocalExecutor(store: store, jobs: split.jobs, threads: split.threads, kernel: kernel), force: force,
+            with: LocalExecutor(store: store, jobs: split.jobs, threads: split.threads, kernel: kernel), force: force, light: light,
             loadData: { try folder.load() }, log: { progress.log($0) }, observe: progress.handle,
             shouldStop: { StopSignal.isRequested })
         switch outcome {

@@ -21,14 +21,45 @@ extension RunStore {
             try AtomicFile.write(Array(copy), to: target.runFile(id, name))
         }
         for unit in record.units {
-            let uid = unit.manifest.unitId
-            let (checked, files) = try unitWithFiles(uid)
-            for name in [RunLayout.manifest, RunLayout.config] + RunLayout.lightUnitFiles {
-                guard let data = files[name] else { throw FileError.missing(path: layout.unitFile(uid, name)) }
-                let copy = name == RunLayout.manifest ? try SealedJSON.sealedCopy(checked.manifest, of: data) : data
-                try AtomicFile.write(Array(copy), to: target.unitFile(uid, name))
-            }
+            try copyLight(unit.manifest.unitId, to: target)
         }
+    }
+
+    /// A finished unit's files without weights or checkpoints, each checked as
+    /// it is read, written into `target`'s unit folder with the manifest last
+    /// (sealed), so a copy cut short is never taken for a finished unit.
+    func copyLight(_ uid: UnitID, to target: RunLayout) throws {
+        let (checked, files) = try unitWithFiles(uid)
+        for name in [RunLayout.config] + RunLayout.lightUnitFiles + [RunLayout.manifest] {
+            guard let data = files[name] else { throw FileError.missing(path: layout.unitFile(uid, name)) }
+            let copy = name == RunLayout.manifest ? try SealedJSON.sealedCopy(checked.manifest, of: data) : data
+            try AtomicFile.write(Array(copy), to: target.unitFile(uid, name))
+        }
+    }
+
+    /// Takes the units of `units` that this store has not finished from
+    /// `source` (another runs folder, or a report's light copy such as
+    /// reports/hw2/archive) where it holds them finished: their files are
+    /// checked and copied without weights, so a run reuses their results
+    /// instead of training them again (the bits are the same: a unit's id is
+    /// everything that decides them). Returns the units now here as light
+    /// copies, taken now or by an earlier call.
+    public func adoptLight(_ units: [UnitConfig], from source: RunStore) throws -> Set<UnitID> {
+        var light: Set<UnitID> = []
+        for unit in units where finishedUnit(unit) == nil {
+            guard (try? source.unit(unit.id)) != nil else { continue }
+            if (try? self.unit(unit.id)) == nil {
+                let folder = layout.unitFolder(unit.id)
+                try PlainFile.requireFolder(folder, under: root)
+                try AtomicFile.createFolder(folder)
+                try PlainFile.requireFolder(folder, under: root)
+                let lock = try RunLock(acquire: layout.unitFile(unit.id, RunLayout.lock))
+                defer { lock.release() }
+                try source.copyLight(unit.id, to: layout)
+            }
+            light.insert(unit.id)
+        }
+        return light
     }
 
     /// The run folder's files that `record` checked, read again and each

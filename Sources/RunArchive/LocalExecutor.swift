@@ -35,9 +35,11 @@ public struct LocalExecutor: Sendable {
     }
 
     /// Runs every unit (for `run`, recorded in their sessions); returns each
-    /// unit's outcome in the order given. The first error stops the other jobs
-    /// after their current batch and is rethrown.
-    public func run(_ units: [UnitConfig], for run: RunID? = nil, force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,
+    /// unit's outcome in the order given. Units in `light` are taken finished
+    /// without weights. The first error stops the other jobs after their
+    /// current batch and is rethrown.
+    public func run(_ units: [UnitConfig], for run: RunID? = nil, force: Bool = false, light: Set<UnitID> = [],
+                    loadData: @escaping @Sendable () throws -> LabeledData,
                     log: @escaping @Sendable (String) -> Void, observe: @escaping @Sendable (TrainingEvent) -> Void,
                     shouldStop: @escaping @Sendable () -> Bool) throws -> [UnitOutcome] {
         struct State {
@@ -72,6 +74,7 @@ public struct LocalExecutor: Sendable {
                     guard let index else { return }
                     var runner = UnitRunner(store: store, config: units[index], threads: threads, kernel: kernel)
                     runner.force = force
+                    runner.acceptLight = light.contains(units[index].id)
                     runner.run = run
                     runner.log = log
                     runner.observe = observe

@@ -29,9 +29,10 @@ public struct RunExecutor {
         try? store.record(runID, requireWeights: true)
     }
 
-    /// Units that are not finished (or whose files no longer match).
-    public func pendingUnits() -> [UnitConfig] {
-        config.units.filter { store.finishedUnit($0) == nil }
+    /// Units that are not finished (or whose files no longer match), leaving
+    /// out those taken as light copies.
+    public func pendingUnits(light: Set<UnitID> = []) -> [UnitConfig] {
+        config.units.filter { !light.contains($0.id) && store.finishedUnit($0) == nil }
     }
 
     /// Records the run (configuration, and a manifest saying it is running)
@@ -72,7 +73,9 @@ public struct RunExecutor {
 
     /// With `force`, every unit of the run is trained again from scratch (the
     /// same bits come back; this is for doubting the archive, not the engine).
-    public func execute(with executor: LocalExecutor, force: Bool = false, loadData: @escaping @Sendable () throws -> LabeledData,
+    /// Units in `light` (`RunStore.adoptLight`) are taken without weights.
+    public func execute(with executor: LocalExecutor, force: Bool = false, light: Set<UnitID> = [],
+                        loadData: @escaping @Sendable () throws -> LabeledData,
                         log: @escaping @Sendable (String) -> Void = { _ in },
                         observe: @escaping @Sendable (TrainingEvent) -> Void = { _ in },
                         shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Outcome {
@@ -83,7 +86,8 @@ public struct RunExecutor {
 
         let outcomes: [UnitOutcome]
         do {
-            outcomes = try executor.run(config.units, for: runID, force: force, loadData: loadData, log: log, observe: observe, shouldStop: shouldStop)
+            outcomes = try executor.run(config.units, for: runID, force: force, light: light, loadData: loadData, log: log, observe: observe,
+                                        shouldStop: shouldStop)
         } catch {
             manifest.status = .failed
             try? SealedJSON.write(manifest, to: manifestPath)
@@ -101,7 +105,7 @@ public struct RunExecutor {
         manifest.finished = left == 0 ? RunManifest.now() : nil
         try SealedJSON.write(manifest, to: manifestPath)
         guard left == 0 else { return .interrupted(runID, unitsLeft: left) }
-        return .finished(try store.record(runID, requireWeights: true))
+        return .finished(try store.record(runID, requireWeights: light.isEmpty))
     }
 }
 

@@ -30,6 +30,9 @@ public struct UnitRunner {
     public var run: RunID?
     /// Discard whatever the unit's folder holds (under its lock) and train from scratch.
     public var force = false
+    /// Take the unit as finished without its weights (a light copy adopted
+    /// from another archive, `RunStore.adoptLight`) instead of training it again.
+    public var acceptLight = false
     /// Seconds to wait for the unit's lock (a scheduler may start a task while the cancelled one still exits).
     public var lockWait: Double = 0
     public var log: (String) -> Void = { _ in }
@@ -75,8 +78,8 @@ public struct UnitRunner {
             previous = nil
         }
         if let previous, previous.status == .finished {
-            let mismatches = store.mismatches(previous, requireWeights: true)
-            if mismatches.isEmpty { return .found(try store.unit(id, requireWeights: true)) }
+            let mismatches = store.mismatches(previous, requireWeights: !acceptLight)
+            if mismatches.isEmpty { return .found(try store.unit(id, requireWeights: !acceptLight)) }
             log("\(config.label): files changed since it finished (\(mismatches.map(\.description).joined(separator: "; "))); making them again")
         }
         try AtomicFile.writeJSON(config, to: path(RunLayout.config))

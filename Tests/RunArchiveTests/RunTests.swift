@@ -177,6 +177,30 @@ struct RunTests {
         #expect(RunExecutor(store: store, config: S.config(seeds: [0, 1, 2])).cached() != nil)
     }
 
+    @Test("a study takes finished units from a light copy without training them, only when asked; a changed copy is not taken")
+    func adoptLight() throws {
+        let first = S.temporaryStore()
+        let seed0 = try #require(S.finished(try S.execute(first, S.config(seeds: [0]))))
+        let light = NSTemporaryDirectory() + "hw2-light-\(UUID().uuidString)"
+        try first.exportLight(seed0.id, to: light)
+
+        let store = S.temporaryStore(), config = S.config(seeds: [0, 1])
+        let taken = try store.adoptLight(config.units, from: RunStore(root: light))
+        #expect(taken == [seed0.units[0].manifest.unitId])
+        #expect(RunExecutor(store: store, config: config).pendingUnits(light: taken).map(\.seed) == [1])
+        #expect(RunExecutor(store: store, config: config).pendingUnits().map(\.seed) == [0, 1], "without --reuse a unit without weights is trained again")
+        let study = try #require(S.finished(try S.execute(store, config, light: taken)))
+        #expect(try store.runManifest(study.id).units.map(\.origin) == [.reused, .trained])
+        #expect(!FileManager.default.fileExists(atPath: store.layout.unitFile(seed0.units[0].manifest.unitId, RunLayout.weights)))
+        let full = try #require(S.finished(try S.execute(S.temporaryStore(), config)))
+        #expect(study.units.map(\.weightsSha256) == full.units.map(\.weightsSha256) && study.units.map(\.predictions) == full.units.map(\.predictions))
+        #expect(try store.adoptLight(config.units, from: RunStore(root: light)) == taken, "taken earlier, still light")
+
+        let metrics = RunLayout(root: light).unitFile(seed0.units[0].manifest.unitId, RunLayout.metrics)
+        try Data("[]".utf8).write(to: URL(fileURLWithPath: metrics))
+        #expect(try S.temporaryStore().adoptLight(config.units, from: RunStore(root: light)).isEmpty)
+    }
+
     @Test("a run stopped after epoch 1 and resumed equals an uninterrupted run, bit for bit")
     func resume() throws {
         let uninterrupted = try #require(S.finished(try S.execute(S.temporaryStore(), S.config(epochs: 3))))

@@ -40,10 +40,10 @@ enum Synthetic {
     }
 
     static func execute(_ store: RunStore, _ config: RunConfig, jobs: Int = 1, threads: Int = 2, force: Bool = false,
-                        shouldStop: @escaping @Sendable () -> Bool = { false },
+                        light: Set<UnitID> = [], shouldStop: @escaping @Sendable () -> Bool = { false },
                         log: @escaping @Sendable (String) -> Void = { _ in }) throws -> RunExecutor.Outcome {
         try RunExecutor(store: store, config: config)
-            .execute(with: LocalExecutor(store: store, jobs: jobs, threads: threads, kernel: .fastest), force: force,
+            .execute(with: LocalExecutor(store: store, jobs: jobs, threads: threads, kernel: .fastest), force: force, light: light,
                      loadData: { data }, log: log, shouldStop: shouldStop)
     }
 
