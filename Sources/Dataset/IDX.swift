@@ -59,11 +59,10 @@ public enum IDX {
 
     /// The file's bytes, decompressed when its name ends in `.gz`.
     public static func read(_ path: String) throws -> [UInt8] {
-        if path.hasSuffix(".gz") { return try gunzip(path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
         }
-        return [UInt8](data)
+        return path.hasSuffix(".gz") ? try gunzip([UInt8](data), path: path) : [UInt8](data)
     }
 
     /// The gzip file of `bytes` (deflate at the best level), for keeping large IDX files in an archive.
@@ -111,49 +110,54 @@ public enum IDX {
         return overflow ? Int.max : length
     }
 
-    /// Inflates at most what the IDX header inside declares (and never more
-    /// than `maximumLength`): a gzip bomb is refused after one chunk beyond
-    /// that, not after it has filled the memory.
-    static func gunzip(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.isReadableFile(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
-            throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
-        }
-        // zlib would read a file without the gzip magic as it is; a .gz name promises gzip.
-        let magic = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
-        try? handle.close()
-        guard magic == [0x1F, 0x8B] else {
+    /// Inflates the gzip bytes of `path` (already read: what was checked is
+    /// what is parsed), at most what the IDX header inside declares (and never
+    /// more than `maximumLength`): a gzip bomb is refused after one chunk
+    /// beyond that, not after it has filled the memory.
+    public static func gunzip(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        // zlib would read bytes without the gzip magic as they are; a .gz name promises gzip.
+        guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else {
             throw DatasetError.malformed(path: path, expected: "a gzip file (it starts with 1f 8b)",
-                                         found: magic.isEmpty ? "an empty file" : "bytes starting " + magic.map { String(format: "%02x", $0) }.joined(separator: " "))
+                                         found: bytes.isEmpty ? "an empty file" : "bytes starting " + bytes.prefix(2).map { String(format: "%02x", $0) }.joined(separator: " "))
         }
-        guard let file = gzopen(path, "rb") else {
-            throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
+        var stream = z_stream()
+        // windowBits 15 + 16: a gzip wrapper.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DatasetError.unreadable(path: path, reason: "zlib could not start inflating")
         }
-        defer { gzclose(file) }
+        defer { inflateEnd(&stream) }
+        var input = bytes
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-            var code: Int32 = 0
-            let message = String(cString: gzerror(file, &code))
-            if n < 0 || code != Z_OK {
-                throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: message)
+        var status: Int32 = Z_OK
+        try input.withUnsafeMutableBufferPointer { inp in
+            stream.next_in = inp.baseAddress
+            stream.avail_in = uInt(inp.count)
+            while status != Z_STREAM_END {
+                status = chunk.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = uInt(buffer.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                guard status == Z_OK || status == Z_STREAM_END else {
+                    let found = status == Z_BUF_ERROR ? "a stream cut short" : stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                    throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: found)
+                }
+                out.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+                let declared = declaredLength(out)
+                if let declared, declared > maximumLength {
+                    throw DatasetError.malformed(path: path, expected: "an IDX header declaring at most \(maximumLength) bytes (the largest dataset file)",
+                                                 found: declared == Int.max ? "dimensions whose product overflows" : "one declaring \(declared) bytes")
+                }
+                if out.count > (declared ?? maximumLength) {
+                    throw DatasetError.malformed(path: path, expected: declared.map { "\($0) bytes inflated, as its IDX header declares" }
+                                                     ?? "at most \(maximumLength) bytes inflated (the largest dataset file)",
+                                                 found: "more (inflating stopped at \(out.count) bytes)")
+                }
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<Int(n)])
-            let declared = declaredLength(out)
-            if let declared, declared > maximumLength {
-                throw DatasetError.malformed(path: path, expected: "an IDX header declaring at most \(maximumLength) bytes (the largest dataset file)",
-                                             found: declared == Int.max ? "dimensions whose product overflows" : "one declaring \(declared) bytes")
+            guard stream.avail_in == 0 else {
+                throw DatasetError.malformed(path: path, expected: "one gzip stream", found: "\(stream.avail_in) more bytes after its end")
             }
-            if out.count > (declared ?? maximumLength) {
-                throw DatasetError.malformed(path: path, expected: declared.map { "\($0) bytes inflated, as its IDX header declares" }
-                                                 ?? "at most \(maximumLength) bytes inflated (the largest dataset file)",
-                                             found: "more (inflating stopped at \(out.count) bytes)")
-            }
-        }
-        // A stream cut short reads as a clean end; only the trailer proves it complete.
-        guard out.count > 0 || FileManager.default.contents(atPath: path)?.isEmpty == true else {
-            throw DatasetError.malformed(path: path, expected: "a valid gzip stream", found: "no data (truncated or not gzip)")
         }
         return out
     }

@@ -133,6 +133,10 @@ public struct ModelPlan: Sendable, CustomStringConvertible {
             guard [cout, k, s, p].allSatisfy({ $0 <= ModelPlan.maximumElements }) else {
                 throw fail(index, "conv \(name): a size past \(ModelPlan.maximumElements), the most this engine accepts (\(cout) channels, kernel \(k), stride \(s), padding \(p))")
             }
+            // Swift's division rounds toward zero: a kernel larger than the padded input would still give one output with stride 2.
+            guard input.height + 2 * p >= k, input.width + 2 * p >= k else {
+                throw fail(index, "conv \(name): kernel \(k) is larger than the input \(input) padded by \(p)")
+            }
             let out = Shape(cout, (input.height + 2 * p - k) / s + 1, (input.width + 2 * p - k) / s + 1)
             guard out.height > 0, out.width > 0 else { throw fail(index, "conv \(name) leaves no output for input \(input)") }
             _ = try product(index, "conv \(name)'s output", [out.channels, out.height, out.width])

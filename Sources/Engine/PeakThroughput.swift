@@ -13,7 +13,8 @@ public enum PeakThroughput {
         while seconds(clock.measure { _ = hw2_fma_peak_loop(path.cValue, calibrated) }) < 0.02 { calibrated *= 2 }
         let iterations = calibrated * 5
         let workers = max(threads, 1)
-        let flops = Double(workers) * hw2_fma_peak_loop(path.cValue, iterations)
+        // The loop's FLOPs grow linearly with its rounds: count one round, untimed.
+        let flops = Double(workers) * Double(iterations) * hw2_fma_peak_loop(path.cValue, 1)
         var best = 0.0
         for _ in 0..<3 {
             let elapsed = clock.measure {

@@ -216,7 +216,7 @@ public struct RunStore: Sendable {
     func testImages(_ id: RunID, _ config: RunConfig) throws -> (images: IDX.Images, digest: String)? {
         let path = layout.runFile(id, RunLayout.testImages)
         guard let data = try PlainFile.read(path, under: root) else { return nil }
-        let images = try IDX.images(try datasetCopy(try IDX.read(path), DatasetKind.testImagesName, config, path: path), path: path)
+        let images = try IDX.images(try datasetCopy(try IDX.gunzip([UInt8](data), path: path), DatasetKind.testImagesName, config, path: path), path: path)
         return (images, Digest.sha256(data))
     }
 

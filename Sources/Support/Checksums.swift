@@ -31,7 +31,7 @@ public enum Checksums {
             let parts = line.split(separator: " ", maxSplits: 1)
             let relative = parts.count == 2 && parts[1].hasPrefix(" ") ? String(parts[1].dropFirst()) : ""
             let components = relative.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts[0].count == 64, !relative.isEmpty, !relative.hasPrefix("/"),
+            guard parts.count == 2, parts[0].count == 64, !relative.isEmpty, !relative.hasPrefix("/"),
                   components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
                   !relative.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw FileError.unreadable(path: sums, reason: "line \(number + 1): expected `<sha256>  <path inside the folder>`, found \(String(line).debugDescription)")

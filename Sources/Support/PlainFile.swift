@@ -8,7 +8,7 @@ public enum PlainFile {
     /// The bytes of `path` (which lies under `root`), or nil when it (or a
     /// folder on the way) does not exist. A link or a special file is refused.
     public static func read(_ path: String, under root: String) throws -> Data? {
-        guard path.hasPrefix(base(root) + "/") else {
+        guard inside(path, root) else {
             throw FileError.unreadable(path: path, reason: "lies outside \(root), expected a file inside it")
         }
         guard try foldersExist((path as NSString).deletingLastPathComponent, under: root) else { return nil }
@@ -33,13 +33,19 @@ public enum PlainFile {
     /// Refuses a folder below `root` that is, or lies below, a link or a file:
     /// what is written or removed in it would land elsewhere. A missing folder passes.
     public static func requireFolder(_ folder: String, under root: String) throws {
-        guard folder.hasPrefix(base(root) + "/") else {
+        guard inside(folder, root) else {
             throw FileError.io(path: folder, reason: "lies outside \(root), expected a folder inside it")
         }
         _ = try foldersExist(folder, under: root)
     }
 
     private static func base(_ root: String) -> String { root.hasSuffix("/") ? String(root.dropLast()) : root }
+
+    /// Below `root` by its text, with no `.` or `..` step that could climb back out.
+    private static func inside(_ path: String, _ root: String) -> Bool {
+        path.hasPrefix(base(root) + "/")
+            && path.dropFirst(base(root).count + 1).split(separator: "/").allSatisfy { $0 != "." && $0 != ".." }
+    }
 
     /// Whether every folder from below `root` down to `folder` exists; throws when one is a link or a file.
     private static func foldersExist(_ folder: String, under root: String) throws -> Bool {

@@ -243,6 +243,5 @@ struct KernelTests {
         for path in Self.paths {
             #expect(hw2_fma_peak_loop(path.cValue, 1000) == 2 * 12 * (lanes[path] ?? 0) * 1000, "\(path)")
         }
-        #expect(PeakThroughput.measure(path: .portable, threads: 1) > 0)
     }
 }

@@ -60,6 +60,11 @@ struct ModelSpecTests {
         }
         let noHead = ModelSpec(id: "nohead", title: "", layers: [.conv("conv1", 1, 8)])
         #expect(throws: EngineError.self) { try ModelPlan(noHead) }
+        // 28 + 0 - 29 = -1, and -1 / 2 + 1 = 1 in Swift: without its own check this kernel would read past the image.
+        let wideKernel = ModelSpec(id: "wide", title: "", layers: [.conv("conv1", 1, 4, kernel: 29, stride: 2, padding: 0), .flatten, .linear("fc", 4, 10)])
+        #expect(throws: EngineError.invalidModel(model: "wide", layer: 0, reason: "conv conv1: kernel 29 is larger than the input 1x28x28 padded by 0")) {
+            try ModelPlan(wideKernel)
+        }
         let reluFirst = ModelSpec(id: "relu", title: "", layers: [.relu, .flatten, .linear("fc", 784, 10)])
         #expect(throws: EngineError.invalidModel(model: "relu", layer: 0, reason: "relu cannot be the first layer (it works in place on its input)")) {
             try ModelPlan(reluFirst)

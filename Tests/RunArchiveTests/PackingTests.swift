@@ -53,13 +53,15 @@ struct PackingTests {
     }
 
     @Test("a SHA256SUMS line that leaves the folder, or a report without SHA256SUMS, is refused",
-          arguments: ["../../victim.txt", "/etc/passwd", "a/../../b", "none"])
+          arguments: ["../../victim.txt", "/etc/passwd", "a/../../b", "blank", "none"])
     func badSums(line: String) throws {
         let store = S.temporaryStore()
         let record = try #require(S.finished(try S.execute(store, S.config(epochs: 1))))
         let report = try Self.reportFolder()
         if line == "none" {
             try FileManager.default.removeItem(atPath: report + "/" + Checksums.fileName)
+        } else if line == "blank" {
+            try AtomicFile.write("    \n", to: report + "/" + Checksums.fileName)
         } else {
             try AtomicFile.write("\(String(repeating: "0", count: 64))  \(line)\n", to: report + "/" + Checksums.fileName)
         }

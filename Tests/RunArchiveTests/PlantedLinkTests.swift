@@ -93,4 +93,15 @@ struct PlantedLinkTests {
         _ = try S.execute(store, config, force: true)
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "kept\n")
     }
+
+    @Test("a path that climbs out of its folder by `..` is refused, though its text starts inside")
+    func climbingPath() throws {
+        let root = NSTemporaryDirectory() + "hw2-plain-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root + "/units", withIntermediateDirectories: true)
+        let outside = try Self.victim().path
+        let climbing = root + "/units/.." + String(repeating: "/..", count: root.split(separator: "/").count) + outside
+        let error = #expect(throws: FileError.self) { _ = try PlainFile.read(climbing, under: root) }
+        #expect(error?.description.contains("lies outside") == true, "\(String(describing: error))")
+        #expect(throws: FileError.self) { try PlainFile.requireFolder(root + "/units/../..", under: root) }
+    }
 }
