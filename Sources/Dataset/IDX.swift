@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import SystemZlib
 
 /// The IDX format of the MNIST files: a 4-byte magic (two zero bytes, a type
@@ -59,7 +60,14 @@ public enum IDX {
 
     /// The file's bytes, decompressed when its name ends in `.gz`.
     public static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Raw, no dataset file is longer than `maximumLength`; gzipped, it is smaller still.
+        let data: Data?
+        do {
+            data = try PlainFile.contents(path, limit: maximumLength)
+        } catch let error as FileError {
+            throw DatasetError.malformed(path: path, expected: "at most \(maximumLength) bytes (the largest dataset file)", found: "\(error)")
+        }
+        guard let data else {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")
         }
         return path.hasSuffix(".gz") ? try gunzip([UInt8](data), path: path) : [UInt8](data)

@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import Support
 import Synchronization
 
 /// Where every command writes what a user reads: results and progress to
@@ -30,9 +31,11 @@ final class Console: Sendable {
     /// (progress, signal handlers) takes it when it is set up.
     @TaskLocal static var current = Console.standard
 
-    func line(_ text: String) { write(text + "\n") }
+    /// A line of results; any control character in it (an archive's strings
+    /// reach here) is shown, not sent to the terminal.
+    func line(_ text: String) { write(TextFormat.printable(text) + "\n") }
 
-    func warning(_ text: String) { write(text + "\n", to: .error) }
+    func warning(_ text: String) { write(TextFormat.printable(text) + "\n", to: .error) }
 
     /// Text as it is, for a progress line redrawn in place.
     func write(_ text: String, to stream: Stream = .output) {

@@ -3,10 +3,33 @@ import Dataset
 import Engine
 import Foundation
 import RunArchive
+import Support
 import Training
 
 @main
 struct ReportTool: ParsableCommand {
+    /// As ArgumentParser's, except that an error of ours is printed with its
+    /// control characters shown (a forged archive's strings end up in errors).
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch {
+            exit(withError: PrintableError(description: TextFormat.printable("\(error)")))
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Regenerate the HW2 write-up: verified MNIST, three CNNs trained with fixed seeds, plots and a checked report.",
@@ -24,4 +47,9 @@ struct ReportTool: ParsableCommand {
                       RunsCommand.self, VerifyCommand.self, DiffCommand.self, ArchiveCommand.self, UnitCommand.self, ModelCommand.self, PlotCommand.self, BenchCommand.self],
         defaultSubcommand: PipelineCommand.self
     )
+}
+
+/// An error's text made safe for a terminal (`TextFormat.printable`).
+struct PrintableError: Error, CustomStringConvertible {
+    let description: String
 }

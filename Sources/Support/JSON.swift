@@ -23,7 +23,12 @@ public enum JSON {
         String(decoding: try encoder(pretty: false).encode(value), as: UTF8.self)
     }
 
+    /// The most a JSON file of ours may hold (a manifest is kilobytes):
+    /// decoding needs several times a file's size in memory.
+    public static let maximumBytes = 64 << 20
+
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        try PlainFile.checkSize(data.count, path, limit: maximumBytes)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
@@ -89,7 +94,7 @@ public enum JSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.missing(path: path) }
+        guard let data = try PlainFile.contents(path, limit: maximumBytes) else { throw FileError.missing(path: path) }
         return try decode(type, from: data, path: path)
     }
 }

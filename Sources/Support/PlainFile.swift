@@ -5,6 +5,11 @@ import Foundation
 /// and the file itself must be real, not links, so that a planted link cannot
 /// make a reader check, copy or describe a file outside that folder.
 public enum PlainFile {
+    /// The most any file this project reads may hold (the largest it writes,
+    /// a checkpoint, is far smaller): a larger one is refused by its size,
+    /// before it is read, not after it has filled the memory.
+    public static let maximumBytes = 1 << 30
+
     /// The bytes of `path` (which lies under `root`), or nil when it (or a
     /// folder on the way) does not exist. A link or a special file is refused.
     public static func read(_ path: String, under root: String) throws -> Data? {
@@ -23,6 +28,7 @@ public enum PlainFile {
         guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
             throw FileError.unreadable(path: path, reason: "is not a regular file, expected a plain file inside \(root)")
         }
+        try checkSize(Int(status.st_size), path, limit: maximumBytes)
         do {
             return try handle.readToEnd() ?? Data()
         } catch {
@@ -37,6 +43,24 @@ public enum PlainFile {
             throw FileError.io(path: folder, reason: "lies outside \(root), expected a folder inside it")
         }
         _ = try foldersExist(folder, under: root)
+    }
+
+    /// The bytes of a file the user names (links followed), or nil when it
+    /// does not exist; refused by its size when larger than `limit`.
+    public static func contents(_ path: String, limit: Int = maximumBytes) throws -> Data? {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return nil }
+            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if status.st_mode & S_IFMT == S_IFREG { try checkSize(Int(status.st_size), path, limit: limit) }
+        return FileManager.default.contents(atPath: path)
+    }
+
+    static func checkSize(_ size: Int, _ path: String, limit: Int) throws {
+        guard size <= limit else {
+            throw FileError.unreadable(path: path, reason: "is \(TextFormat.thousands(size)) bytes, expected at most \(TextFormat.thousands(limit))")
+        }
     }
 
     private static func base(_ root: String) -> String { root.hasSuffix("/") ? String(root.dropLast()) : root }

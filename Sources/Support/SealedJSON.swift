@@ -59,7 +59,7 @@ public enum SealedJSON {
     }
 
     public static func read<T: Sealable>(_ type: T.Type, from path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError.missing(path: path) }
+        guard let data = try PlainFile.contents(path, limit: JSON.maximumBytes) else { throw FileError.missing(path: path) }
         return try decode(type, from: data, path: path)
     }
 

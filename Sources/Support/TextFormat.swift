@@ -22,4 +22,20 @@ public enum TextFormat {
 
     /// A command line from its words, each quoted as `shellWord` does.
     public static func shellCommand(_ words: [String]) -> String { words.map(shellWord).joined(separator: " ") }
+
+    /// Text for a terminal: control and format characters (escape sequences,
+    /// bidirectional overrides) that a string from an archive could carry are
+    /// shown as `\u{…}` instead of acting on the terminal; newlines and tabs stay.
+    public static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if (category == .control && scalar != "\n" && scalar != "\t") || category == .format {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

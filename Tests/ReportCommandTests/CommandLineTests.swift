@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Testing
 @testable import ReportCommand
 
@@ -128,6 +129,20 @@ struct CommandLineTests {
             """)
         let empty = NSTemporaryDirectory() + "hw2-no-runs-\(UUID().uuidString)"
         #expect(try Self.run(["runs", "--runs-dir", empty]).output == "\(empty): no runs yet; `report` makes one\n")
+    }
+
+    @Test("a control character from a forged archive reaches the terminal shown, not acted on")
+    func controlCharacters() throws {
+        #expect(TextFormat.printable("a\u{1B}[31mb\n\t\u{202E}c") == "a\\u{1B}[31mb\n\t\\u{202E}c")
+        let copy = NSTemporaryDirectory() + "hw2-escape-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: Self.root + "/reports/hw2/archive", toPath: copy)
+        let manifest = copy + "/5f671e9d23643ce5/manifest.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"status\" : \"finished\"", with: "\"status\" : \"\\u001b]0;PWNED\\u0007finished\"")
+            .write(toFile: manifest, atomically: false, encoding: .utf8)
+        let listed = try Self.run(["runs", "--runs-dir", copy])
+        #expect(listed.output.contains("\\u{1B}]0;PWNED\\u{7}finished"), "\(listed.output)")
+        #expect(!listed.output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 
     @Test("report diff: identical archives say so and exit 0; another configuration is named field by field, its extra units by side, exit non-zero")

@@ -104,4 +104,18 @@ struct PlantedLinkTests {
         #expect(error?.description.contains("lies outside") == true, "\(String(describing: error))")
         #expect(throws: FileError.self) { try PlainFile.requireFolder(root + "/units/../..", under: root) }
     }
+
+    @Test("a file larger than any of ours is refused by its size before it is read (a sparse 3 GB file costs no disk)")
+    func oversized() throws {
+        let root = NSTemporaryDirectory() + "hw2-huge-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let huge = root + "/manifest.json"
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        #expect(truncate(huge, 3 << 30) == 0)
+        let error = #expect(throws: FileError.self) { _ = try PlainFile.read(huge, under: root) }
+        #expect(error?.description.contains("is 3,221,225,472 bytes, expected at most 1,073,741,824") == true, "\(String(describing: error))")
+        #expect(truncate(huge, JSON.maximumBytes + 1) == 0)
+        #expect(throws: FileError.self) { _ = try JSON.decode([String].self, from: huge) }
+    }
 }
