@@ -37,7 +37,7 @@ enum Message: CaseIterable {
     case assumePooling, assumePoolingOurs, assumePoolingDepends, assumeOptimizer, assumeOptimizerDepends
     case assumeScaling, assumeScalingDepends, assumeInit, assumeInitOurs, assumeShuffle, assumeShuffleOurs, assumeSeedDepends
     case overfitItem, overfitNote, overfitNone
-    case conclusionWorstHolds, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper
+    case conclusionWorstHolds, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper, conclusionBetter
     case conclusionLong, conclusionNoise, conclusionNoStudy, conclusionStudyNoise, appendixTitle
     // Across seeds
     case seedsHold, seedsSetAside, noPairedDifference, pairedOnSome, notEverySeed, measureInterval, intervalNote
@@ -209,8 +209,10 @@ enum Message: CaseIterable {
                                           "{a:과} {b} 사이는 여기서 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
         case .conclusionPairCrossover: return ("Between {a} and {b} the epoch budget decides, as the original says: {a} in {earlyWritten}, {b} from {lateWritten}.",
                                                "원문의 말대로 {a:과} {b} 사이는 epoch 수가 정한다: {earlyWritten}에서는 {a}, {lateWritten}에는 {b}.")
-        case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover}, the final ranking {final}.",
-                                           "{a:과} {b} 사이: epoch 수에 따른 우열은 {crossover}, 최종 순위는 {final}.")
+        case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover} ({a} ahead in {earlyWritten}: {early}; {b} ahead from {lateWritten}: {late}), the final ranking {final}.",
+                                           "{a:과} {b} 사이: epoch 수에 따른 우열은 {crossover} ({earlyWritten}에서 {a:이} 앞섬: {early}; {lateWritten}에 {b:이} 앞섬: {late}), 최종 순위는 {final}.")
+        case .conclusionBetter: return ("At the end {better} is ahead of {other} beyond noise, so for this epoch budget {better} is the better choice.",
+                                        "마지막에는 {better:이} 잡음을 넘어 {other}보다 앞서므로, 이 epoch 수에서는 {better:이} 더 나은 선택이다.")
         case .conclusionCheaper: return ("At accuracies this close the cheaper model is the better choice: {cheap} needs {cheapMacs} multiply-adds per sample and {cheapParams} parameters, {other} {otherMacs} and {otherParams}.",
                                          "accuracy가 이만큼 비슷하면 더 싼 모델이 낫다: {cheap:은} 샘플당 곱셈-덧셈 {cheapMacs}, parameter {cheapParams}개, {other:은} {otherMacs}, {otherParams}개이다.")
         case .conclusionLong: return ("The original's recommendation of {model} for much longer training is a prediction that a run of {epochs} epochs cannot test.",

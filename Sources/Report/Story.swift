@@ -78,7 +78,6 @@ enum Story {
                 ? text(.conclusionWorstHolds, ["subject": title(subject), "macs": TextFormat.thousands(mine.forwardMACs), "others": others])
                 : text(.conclusionWorstOther, ["subject": title(subject), "verdict": verdict.words.text(language)]))
         }
-        let finalVerdict = specs.first { if case .finalAhead = $0.rule { return true } else { return false } }.flatMap { verdicts[$0.id] }
         for spec in specs {
             guard case let .crossover(a, earlySpan, b, lateSpan) = spec.rule, let verdict = verdicts[spec.id], verdict != .notTestable else { continue }
             let names: [String: any CatalogValue] = ["a": title(a), "b": title(b), "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written]
@@ -86,13 +85,19 @@ enum Story {
                 sentences.append(text(.conclusionPairCrossover, names))
                 continue
             }
-            if verdict == .notDecided && finalVerdict != .holds && finalVerdict != .doesNotHold {
+            let early = aheadVerdict(a, of: b, verdicts: verdicts, specs: specs), late = aheadVerdict(b, of: a, verdicts: verdicts, specs: specs)
+            let final = finalComparison(a, b, verdicts: verdicts, specs: specs)
+            // "Within noise" only where every one of the three comparisons was judged and found so.
+            if [early, late, final.verdict].allSatisfy({ $0 == .notDecided }) {
                 sentences.append(text(.conclusionPairOpen, names))
             } else {
-                sentences.append(text(.conclusionPairOther, names.merging(["crossover": verdict.words.text(language),
-                                                                          "final": (finalVerdict ?? .notTestable).words.text(language)]) { $1 }))
+                let words = { (v: Claim.Verdict?) in (v ?? .notTestable).words.text(language) }
+                sentences.append(text(.conclusionPairOther, names.merging(["crossover": words(verdict), "early": words(early), "late": words(late),
+                                                                          "final": words(final.verdict)]) { $1 }))
             }
-            if let x = plan(a), let y = plan(b) {
+            if let better = final.better, let worse = [a, b].first(where: { $0 != better }) {
+                sentences.append(text(.conclusionBetter, ["better": title(better), "other": title(worse)]))
+            } else if final.verdict == .notDecided, let x = plan(a), let y = plan(b) {
                 let (cheap, other) = x.forwardMACs <= y.forwardMACs ? (x, y) : (y, x)
                 sentences.append(text(.conclusionCheaper, ["cheap": cheap.spec.title, "cheapMacs": TextFormat.thousands(cheap.forwardMACs),
                                                           "cheapParams": TextFormat.thousands(cheap.parameterCount), "other": other.spec.title,
@@ -104,5 +109,21 @@ enum Story {
             sentences.append(text(.conclusionLong, ["model": title(model), "epochs": String(epochs)]))
         }
         return (sentences + [noise]).joined(separator: " ")
+    }
+
+    /// The verdict of the claim that `leader` is ahead of `other` over a span, if the list has one.
+    static func aheadVerdict(_ leader: ModelID, of other: ModelID, verdicts: [String: Claim.Verdict], specs: [ClaimSpec]) -> Claim.Verdict? {
+        specs.first { if case let .ahead(x, y, _) = $0.rule { return x == leader && y == other } else { return false } }.flatMap { verdicts[$0.id] }
+    }
+
+    /// The verdict of the final comparison of `a` and `b` (either way round) and,
+    /// when it is decided, the model that ends better.
+    static func finalComparison(_ a: ModelID, _ b: ModelID, verdicts: [String: Claim.Verdict], specs: [ClaimSpec])
+        -> (verdict: Claim.Verdict?, better: ModelID?) {
+        for spec in specs {
+            guard case let .finalAhead(leader, other) = spec.rule, Set([leader, other]) == Set([a, b]), let verdict = verdicts[spec.id] else { continue }
+            return (verdict, verdict == .holds ? leader : verdict == .doesNotHold ? other : nil)
+        }
+        return (nil, nil)
     }
 }

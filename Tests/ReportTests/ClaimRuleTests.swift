@@ -164,13 +164,31 @@ struct ConclusionTests {
 
     @Test("the conclusion follows the verdicts: the worst model, then the pair by the crossover and the final ranking, then the cheaper of the two")
     func fromVerdicts() throws {
-        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-final": .notDecided, "claim-long": .notTestable])
+        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .notDecided,
+                                   "claim-final": .notDecided, "claim-long": .notTestable])
         #expect(open.hasPrefix("Not Model 1: the original's firm answer holds."))
         #expect(open.contains("Between Model 3 and Model 2 nothing is decided here") && open.contains("the cheaper model is the better choice: Model 2"))
         #expect(open.contains("recommendation of Model 3 for much longer training") && open.hasSuffix(" N."))
         let crossing = try conclusion(["claim-worst": .notDecided, "claim-depends": .holds, "claim-final": .notDecided])
         #expect(crossing.hasPrefix("That Model 1 performs worst is not decided here.") && crossing.contains("the epoch budget decides"))
         #expect(!crossing.contains("cheaper"), "a real crossover is the answer; cost does not break a tie that is not there")
+    }
+
+    @Test("a final comparison that is decided names the better model, never the cheaper one; \"within noise\" only where all three comparisons are")
+    func decidedFinal() throws {
+        // Model 2 significantly better at the end, Model 3 at the end: the better one is named whichever it is.
+        let model2 = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .holds, "claim-final": .holds])
+        #expect(!model2.contains("cheaper") && !model2.contains("within noise"), "\(model2)")
+        #expect(model2.contains("At the end Model 2 is ahead of Model 3 beyond noise, so for this epoch budget Model 2 is the better choice."))
+        #expect(model2.contains("(Model 3 ahead in [0,10]: not decided; Model 2 ahead from epoch 20 on: holds), the final ranking holds"))
+        let model3 = try conclusion(["claim-depends": .doesNotHold, "claim-early-leader": .holds, "claim-late-leader": .doesNotHold, "claim-final": .doesNotHold])
+        #expect(!model3.contains("cheaper") && model3.contains("At the end Model 3 is ahead of Model 2 beyond noise"), "\(model3)")
+        // Model 3 significantly ahead early, the end within noise: not "all within noise", but the cheaper model at the end.
+        let early = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .holds, "claim-late-leader": .notDecided, "claim-final": .notDecided])
+        #expect(!early.contains("within noise") && early.contains("the cheaper model is the better choice: Model 2"), "\(early)")
+        // A final comparison not tested recommends nothing.
+        let untested = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .notDecided])
+        #expect(!untested.contains("cheaper") && !untested.contains("better choice") && !untested.contains("within noise"), "\(untested)")
     }
 
     @Test("figures are numbered in the order the page shows them")
