@@ -37,8 +37,8 @@ enum Message: CaseIterable {
     case assumePooling, assumePoolingOurs, assumePoolingDepends, assumeOptimizer, assumeOptimizerDepends
     case assumeScaling, assumeScalingDepends, assumeInit, assumeInitOurs, assumeShuffle, assumeShuffleOurs, assumeSeedDepends
     case overfitItem, overfitNote, overfitNone
-    case conclusionWorstHolds, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper, conclusionBetter
-    case conclusionLong, conclusionNoise, conclusionNoStudy, conclusionStudyNoise, appendixTitle
+    case conclusionWorstHolds, conclusionTrails, trailsEarly, trailsBest, trailsMean, conclusionMostCompute, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper, conclusionBetter
+    case conclusionLong, conclusionNoise, conclusionNoiseSmall, conclusionNoStudy, conclusionStudyNoise, appendixTitle
     // Across seeds
     case seedsHold, seedsSetAside, noPairedDifference, pairedOnSome, notEverySeed, measureInterval, intervalNote
 
@@ -202,8 +202,13 @@ enum Message: CaseIterable {
         case .overfitNone: return ("No model's test loss rises by half or more from its lowest epoch to the last: the test loss shows no overfitting.",
                                    "어느 모델도 test loss가 가장 낮은 epoch에서 마지막 epoch까지 절반 이상 오르지 않는다: test loss에는 과적합의 징후가 없다.")
 
-        case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds. {subject} trails the other models early, at its best and on average over the epochs, while it needs {macs} multiply-adds per sample against {others}.",
-                                            "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다. {subject:은} 초반, 최고치, epoch 평균 모두에서 다른 모델보다 뒤지면서도 샘플당 곱셈-덧셈이 {macs:으로} 다른 모델({others})보다 많다.")
+        case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds.", "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다.")
+        case .conclusionTrails: return ("{subject} trails every other model {aspects}.", "{subject:은} {aspects}에서 다른 모든 모델보다 뒤진다.")
+        case .trailsEarly: return ("early", "초반")
+        case .trailsBest: return ("at its best", "최고치")
+        case .trailsMean: return ("on average over the epochs", "epoch 평균")
+        case .conclusionMostCompute: return ("It also needs the most multiply-adds per sample: {macs}, against {others}.",
+                                             "샘플당 곱셈-덧셈도 {macs:으로} 가장 많다 (다른 모델: {others}).")
         case .conclusionWorstOther: return ("That {subject} performs worst is {verdict} here.", "{subject:이} 가장 나쁘다는 주장은 여기서 {verdict}이다.")
         case .conclusionPairOpen: return ("Between {a} and {b} nothing is decided here: their differences in {earlyWritten}, {lateWritten} and at the end are within noise, so the original's \"depends on the training conditions\" stays open rather than confirmed.",
                                           "{a:과} {b} 사이는 여기서 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
@@ -219,6 +224,8 @@ enum Message: CaseIterable {
                                       "훨씬 긴 학습에는 {model:을} 쓰라는 원문의 권고는 {epochs} epoch의 실행으로는 확인할 수 없는 예측이다.")
         case .conclusionNoise: return ("Noise: across seeds {seeds} one model's final accuracy moves by up to {spread} points, more than the models' means differ ({gap} points), so a difference of a few tenths in one run is not a ranking; the seed study's verdicts: {tally}.",
                                        "잡음: seed {seeds} 전체에서 한 모델의 최종 accuracy는 최대 {spread} 포인트 움직이며, 이는 모델 평균 사이의 차이({gap} 포인트)보다 크다. 그러므로 한 실행에서 몇 십분의 1 포인트의 차이는 순위가 아니다. seed 연구의 판정: {tally}.")
+        case .conclusionNoiseSmall: return ("Noise: across seeds {seeds} one model's final accuracy moves by up to {spread} points, no more than the models' means differ ({gap} points), so the largest gap between the models is larger than what a seed moves one model; which differences are real, the seed study's verdicts tell: {tally}.",
+                                            "잡음: seed {seeds} 전체에서 한 모델의 최종 accuracy는 최대 {spread} 포인트 움직이며, 이는 모델 평균 사이의 차이({gap} 포인트)보다 크지 않다. 그러므로 모델 사이의 가장 큰 차이는 seed 하나가 한 모델을 움직이는 폭보다 크다. 어떤 차이가 실제인지는 seed 연구의 판정이 말해 준다: {tally}.")
         case .conclusionNoStudy: return ("One seed cannot tell a real difference of a few tenths of a point from noise; a seed study (report --seeds 0-4) can.",
                                          "seed 하나로는 몇 십분의 1 포인트의 실제 차이를 잡음과 구별할 수 없다; seed 연구(report --seeds 0-4)로 구별한다.")
         case .conclusionStudyNoise: return ("Noise: {seeds} seeds, each claim decided by its paired 95% t interval across them; the verdicts: {tally}.",

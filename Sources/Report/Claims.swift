@@ -33,6 +33,9 @@ public struct Claim: Sendable {
     /// What a seed study judges the claim by: one value per run, positive when
     /// the run supports the claim, combined across seeds by its paired 95% t interval.
     let measures: [Measure]
+
+    /// What the conclusion reads of it: a measure supports the claim when it is above 0.
+    var finding: Story.Finding { Story.Finding(verdict: verdict, supports: measures.map { $0.value > 0 }) }
 }
 
 /// A per-run quantity behind a claim, positive when the run supports it.
@@ -397,6 +400,9 @@ public struct ClaimChecker {
                 [measure])
     }
 
+    /// What each of `worst`'s measures says the subject trails in, in their order.
+    static let worstAspects: [Message] = [.trailsEarly, .trailsBest, .trailsMean]
+
     /// Worst on the curves, as the original argued: early best, best and mean
     /// accuracy against each other model, with the sign test over all epochs in one run.
     func worst(_ subject: ModelID, _ early: EpochSpan) -> Outcome {
@@ -440,6 +446,10 @@ public struct StudyClaim: Sendable {
     public let perSeed: [Claim.Verdict]
     public let verdict: Claim.Verdict
     public let evidence: Localized
+    /// Per measure, whether its whole interval is above 0; empty without intervals.
+    let supports: [Bool]
+
+    var finding: Story.Finding { Story.Finding(verdict: verdict, supports: supports) }
 
     static func combine(_ claims: [Claim]) -> StudyClaim? {
         guard let first = claims.first else { return nil }
@@ -458,7 +468,8 @@ public struct StudyClaim: Sendable {
                                                          "high": m.shown(s.interval.upperBound)])
                 }
                 return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                                  evidence: Localized.joined([tally] + parts, separator: "; ") + Catalog.localized(.intervalNote))
+                                  evidence: Localized.joined([tally] + parts, separator: "; ") + Catalog.localized(.intervalNote),
+                                  supports: intervals.map { $0.1.interval.lowerBound > 0 })
             }
         }
         let testable = verdicts.filter { $0 != .notTestable }
@@ -470,6 +481,6 @@ public struct StudyClaim: Sendable {
         let why = measured == 0 ? Catalog.localized(.noPairedDifference)
             : measured < claims.count ? Catalog.localized(.pairedOnSome, ["paired": String(measured), "seeds": String(claims.count)])
             : Catalog.localized(.notEverySeed)
-        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + setAside + why)
+        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + setAside + why, supports: [])
     }
 }

@@ -62,9 +62,8 @@ struct ReportModel {
         let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
         let seeds = try acrossSeeds()
         let parameterTables = parameters(summaries)
-        let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
-            ?? text(.conclusionNoStudy)
-        let conclusion = Story.conclusion(verdicts: Dictionary(claims.map { ($0.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
+        let noise = seeds?.noise ?? text(.conclusionNoStudy)
+        let conclusion = Story.conclusion(findings: Dictionary(claims.map { ($0.id, $0.finding) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
                                           plans: summaries, epochs: run.models.map(\.metrics.count).min() ?? 0, noise: noise, language: language)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
@@ -276,14 +275,18 @@ struct ReportModel {
         let means = models.map { Statistics.mean($0.finals) }
         let spread = models.map { ($0.finals.max() ?? 0) - ($0.finals.min() ?? 0) }.max() ?? 0
         let gap = (means.max() ?? 0) - (means.min() ?? 0)
+        let seedList = SeedList(studyRun.config.seeds).description, spreadText = String(format: "%.2f", 100 * spread), gapText = String(format: "%.2f", 100 * gap)
+        let tally = Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language)
+        // Compared as printed, so the sentence agrees with its own numbers.
+        let noise = text((Double(spreadText) ?? 0) > (Double(gapText) ?? 0) ? .conclusionNoise : .conclusionNoiseSmall,
+                         ["seeds": seedList, "spread": spreadText, "gap": gapText, "tally": tally])
         return ReportContext.AcrossSeeds(
-            seeds: SeedList(studyRun.config.seeds).description,
+            seeds: seedList,
             rows: models.map { model in
                 .init(title: model.spec.title, final: StudyModel.spread(model.finals, percent: true),
                       thisRun: run.models.first { $0.spec == model.spec }?.metrics.last.map { Self.pct($0.testAccuracy) } ?? "-")
             },
-            seedSpread: String(format: "%.2f", 100 * spread), modelGap: String(format: "%.2f", 100 * gap),
-            studyTally: Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language))
+            seedSpread: spreadText, modelGap: gapText, studyTally: tally, noise: noise)
     }
 
     /// The dataset as a reader knows it: "MNIST", "Fashion-MNIST".

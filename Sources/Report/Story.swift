@@ -62,21 +62,41 @@ enum Story {
         return items.isEmpty ? Catalog.text(.overfitNone, language) : Catalog.text(.overfitNote, language, ["items": items.joined(separator: "; ")])
     }
 
+    /// What the conclusion may say of a claim: its verdict and, per measure,
+    /// whether that measure was found to support it (one run: above 0; across
+    /// seeds: its whole 95% interval above 0); empty when not known.
+    struct Finding {
+        let verdict: Claim.Verdict
+        var supports: [Bool] = []
+    }
+
     /// Which model to choose and why, in the original's terms, from the
-    /// verdicts of its claims (by their rules, so any claim list works), and
-    /// what the noise across seeds means for it (`noise`).
-    static func conclusion(verdicts: [String: Claim.Verdict], specs: [ClaimSpec], plans: [ModelPlan], epochs: Int, noise: String,
+    /// findings on its claims (by their rules, so any claim list works), and
+    /// what the noise across seeds means for it (`noise`). Nothing is said
+    /// that the findings or the counted plans do not show.
+    static func conclusion(findings: [String: Finding], specs: [ClaimSpec], plans: [ModelPlan], epochs: Int, noise: String,
                            language: Language) -> String {
+        let verdicts = findings.mapValues(\.verdict)
         let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
         let plan = { (id: ModelID) in plans.first { $0.spec.id == id } }
         let title = { (id: ModelID) in plan(id)?.spec.title ?? id.rawValue }
         var sentences: [String] = []
         for spec in specs {
-            guard case let .worst(subject, _) = spec.rule, let verdict = verdicts[spec.id], let mine = plan(subject) else { continue }
-            let others = plans.filter { $0.spec.id != subject }.map { "\(TextFormat.thousands($0.forwardMACs)) (\($0.spec.title))" }.joined(separator: ", ")
-            sentences.append(verdict == .holds
-                ? text(.conclusionWorstHolds, ["subject": title(subject), "macs": TextFormat.thousands(mine.forwardMACs), "others": others])
-                : text(.conclusionWorstOther, ["subject": title(subject), "verdict": verdict.words.text(language)]))
+            guard case let .worst(subject, _) = spec.rule, let finding = findings[spec.id] else { continue }
+            guard finding.verdict == .holds else {
+                sentences.append(text(.conclusionWorstOther, ["subject": title(subject), "verdict": finding.verdict.words.text(language)]))
+                continue
+            }
+            sentences.append(text(.conclusionWorstHolds, ["subject": title(subject)]))
+            let aspects = zip(ClaimChecker.worstAspects, finding.supports).filter(\.1).map { text($0.0, [:]) }
+            if !aspects.isEmpty {
+                sentences.append(text(.conclusionTrails, ["subject": title(subject), "aspects": aspects.joined(separator: ", ")]))
+            }
+            let others = plans.filter { $0.spec.id != subject }
+            if let mine = plan(subject), !others.isEmpty, others.allSatisfy({ $0.forwardMACs < mine.forwardMACs }) {
+                let list = others.map { "\(TextFormat.thousands($0.forwardMACs)) (\($0.spec.title))" }.joined(separator: ", ")
+                sentences.append(text(.conclusionMostCompute, ["macs": TextFormat.thousands(mine.forwardMACs), "others": list]))
+            }
         }
         for spec in specs {
             guard case let .crossover(a, earlySpan, b, lateSpan) = spec.rule, let verdict = verdicts[spec.id], verdict != .notTestable else { continue }

@@ -65,7 +65,7 @@ struct StudyModel {
 
         let sessions = run.units.flatMap(\.manifest.sessions)
         let tally = Claim.Verdict.tally(original.map(\.verdict), language: language)
-        let conclusion = Story.conclusion(verdicts: Dictionary(combined.map { ($0.claim.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }),
+        let conclusion = Story.conclusion(findings: Dictionary(combined.map { ($0.claim.id, $0.finding) }, uniquingKeysWith: { a, _ in a }),
                                           specs: ClaimSpec.homework, plans: try byModel.map { try ModelPlan($0.spec) }, epochs: config.settings.epochs,
                                           noise: text(.conclusionStudyNoise, ["seeds": String(seeds.count), "tally": tally]), language: language)
         return StudyContext(

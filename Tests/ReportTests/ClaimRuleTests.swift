@@ -157,9 +157,43 @@ struct StoryTests {
 
 @Suite("The conclusion and the figures' order")
 struct ConclusionTests {
-    func conclusion(_ verdicts: [String: Claim.Verdict]) throws -> String {
-        Story.conclusion(verdicts: verdicts, specs: ClaimSpec.homework, plans: try Homework.models.map { try ModelPlan($0) }, epochs: 30,
-                         noise: "N.", language: .en)
+    func conclusion(_ verdicts: [String: Claim.Verdict], worstSupports: [Bool] = [], models: [ModelSpec] = Homework.models,
+                    language: Language = .en) throws -> String {
+        var findings = verdicts.mapValues { Story.Finding(verdict: $0) }
+        findings["claim-worst"]?.supports = worstSupports
+        return Story.conclusion(findings: findings, specs: ClaimSpec.homework, plans: try models.map { try ModelPlan($0) }, epochs: 30,
+                                noise: "N.", language: language)
+    }
+
+    @Test("\"the worst model trails early, at its best, on average\" says only what its measures show, and \"the most compute\" only when counted so, in both languages")
+    func worstFromEvidence() throws {
+        let partly = try conclusion(["claim-worst": .holds], worstSupports: [true, false, true])
+        #expect(partly.contains("Model 1 trails every other model early, on average over the epochs.") && !partly.contains("at its best"), "\(partly)")
+        #expect(partly.contains("It also needs the most multiply-adds per sample: 15,479,936, against 5,676,800 (Model 2), 7,853,184 (Model 3)."))
+        let ko = try conclusion(["claim-worst": .holds], worstSupports: [true, false, true], language: .ko)
+        #expect(ko.contains("Model 1은 초반, epoch 평균에서 다른 모든 모델보다 뒤진다.") && !ko.contains("최고치") && ko.contains("가장 많다"), "\(ko)")
+        let unknown = try conclusion(["claim-worst": .holds])
+        #expect(unknown.hasPrefix("Not Model 1: the original's firm answer holds.") && !unknown.contains("trails"), "no measures, no aspect named: \(unknown)")
+        // With Model 3 pooling after its residual blocks, Model 3 needs more multiply-adds than Model 1.
+        let costlier = try conclusion(["claim-worst": .holds], worstSupports: [true, true, true],
+                                      models: [.model1, .model2, try #require(Story.pooledLater(.model3))])
+        #expect(costlier.contains("early, at its best, on average over the epochs.") && !costlier.contains("most multiply-adds"), "\(costlier)")
+        let koCostlier = try conclusion(["claim-worst": .holds], worstSupports: [true, true, true],
+                                        models: [.model1, .model2, try #require(Story.pooledLater(.model3))], language: .ko)
+        #expect(!koCostlier.contains("곱셈-덧셈"), "\(koCostlier)")
+    }
+
+    @Test("the noise sentence compares a seed's spread with the gap between the models and says which is larger")
+    func noiseComparesSpreadAndGap() throws {
+        func noise(_ model2Shifts: [Double]) throws -> String {
+            try ReportModel(run: Fixture.run(), language: .en, study: "study", studyRun: Fixture.study(model2Shifts: model2Shifts))
+                .context(commands: Fixture.commands).conclusion
+        }
+        let wide = try noise([0.0, -0.0025, 0.0010])
+        #expect(wide.contains("moves by up to 0.35 points, more than the models' means differ (0.14 points)"), "\(wide)")
+        let narrow = try noise([0, 0, 0])
+        #expect(narrow.contains("moves by up to 0.08 points, no more than the models' means differ (0.19 points)") && !narrow.contains("points, more than"),
+                "\(narrow)")
     }
 
     @Test("the conclusion follows the verdicts: the worst model, then the pair by the crossover and the final ranking, then the cheaper of the two")
