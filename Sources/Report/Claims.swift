@@ -439,8 +439,8 @@ public struct ClaimChecker {
 /// paired 95% t interval across seeds decides (holds when every interval is
 /// above 0, does not hold when one is below 0 or, for a tie that counts
 /// against the claim, not above it). Otherwise it holds or fails only when
-/// every seed that can test it agrees and those are at least half the seeds
-/// (one seed alone never decides).
+/// every seed that can test it agrees and those are at least two and at
+/// least half the seeds (one seed alone never decides).
 public struct StudyClaim: Sendable {
     public let claim: Claim
     public let perSeed: [Claim.Verdict]
@@ -474,7 +474,7 @@ public struct StudyClaim: Sendable {
         }
         let testable = verdicts.filter { $0 != .notTestable }
         let verdict: Claim.Verdict = testable.isEmpty ? .notTestable
-            : Set(testable).count == 1 && 2 * testable.count >= verdicts.count ? testable[0] : .notDecided
+            : Set(testable).count == 1 && testable.count >= 2 && 2 * testable.count >= verdicts.count ? testable[0] : .notDecided
         let untested = verdicts.count - testable.count
         let setAside = untested == 0 || testable.isEmpty ? Localized("", "") : Catalog.localized(.seedsSetAside, ["count": String(untested)])
         let measured = claims.filter { !$0.measures.isEmpty }.count
