@@ -72,8 +72,8 @@ enum Message: CaseIterable {
         case .firstEpochItem: return ("{model} epoch {epoch}", "{model} epoch {epoch}")
         case .notWithin: return ("{model} not within {epochs} epochs", "{model:은} {epochs} epoch 안에 도달하지 못함")
         case .firstReachingEvidence: return ("First epoch at {level} or more: {list}.", "{level} 이상인 첫 epoch: {list}.")
-        case .firstReachingRule: return ("Holds when {subject} first reaches {level} strictly later than every other model; reaching it at the same epoch as the latest does not hold (it needs no more epochs). Across seeds, by the paired 95% t interval of its lag behind the latest other model.",
-                                         "{subject:이} 다른 모든 모델보다 늦게 {level}에 처음 도달하면 성립; 가장 늦은 모델과 같은 epoch에 도달하면 불성립 (더 많은 epoch가 필요하지 않다). seed 전체에서는 가장 늦은 다른 모델보다 늦은 epoch 수의 짝지은 95% t 구간으로 판정.")
+        case .firstReachingRule: return ("Holds when {subject} first reaches {level} strictly later than every other model; reaching it at the same epoch as the latest does not hold (it needs no more epochs). A model that never reaches it within the run is later than one that does; two that never do cannot be ordered (not testable). Across seeds, by the paired 95% t interval of its lag behind the latest other model, measured only on runs where every model reaches the level; if one does not, the seeds' verdicts decide.",
+                                         "{subject:이} 다른 모든 모델보다 늦게 {level}에 처음 도달하면 성립; 가장 늦은 모델과 같은 epoch에 도달하면 불성립 (더 많은 epoch가 필요하지 않다). 실행 안에 도달하지 못한 모델은 도달한 모델보다 늦은 것으로 보고, 둘 다 도달하지 못하면 순서를 정할 수 없다 (확인 불가). seed 전체에서는 가장 늦은 다른 모델보다 늦은 epoch 수의 짝지은 95% t 구간으로 판정하되, 이 차이는 모든 모델이 도달한 실행에서만 잰다; 도달하지 못한 모델이 있으면 seed별 판정으로 정한다.")
         case .lagMeasure: return ("{subject}'s lag behind the latest other model (epochs)", "가장 늦은 다른 모델보다 {subject:이} 늦은 epoch 수")
 
         case .readingsAgree: return (" ({written} read as epochs {one}; reading the axis from 0, epochs {zero}, gives the same verdict.)",

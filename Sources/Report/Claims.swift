@@ -223,12 +223,22 @@ public struct ClaimChecker {
                 ?? Catalog.text(.notWithin, language, ["model": m.spec.title, "epochs": String(self.epochs)])
         }) }
         let evidence = Catalog.localized(.firstReachingEvidence, ["level": label, "list": Localized(items(.en), items(.ko))])
-        let ids = [subject] + rivals
-        guard ids.contains(where: { firstEpoch($0, reaching: level) != nil }) else { return (.notTestable, evidence, []) }
-        let never = epochs + 1
-        let lag = (firstEpoch(subject, reaching: level) ?? never) - (rivals.map { firstEpoch($0, reaching: level) ?? never }.max() ?? never)
-        let measure = Measure(name: Catalog.localized(.lagMeasure, ["subject": title(subject)]), value: Double(lag), unit: .epochs, tieAgainst: true)
-        return (lag > 0 ? .holds : .doesNotHold, evidence, [measure])
+        let mine = firstEpoch(subject, reaching: level), theirs = rivals.map { firstEpoch($0, reaching: level) }
+        guard mine != nil || theirs.contains(where: { $0 != nil }) else { return (.notTestable, evidence, []) }
+        // Never reaching it within the run is later than reaching it at any epoch, and cannot be ordered against another that never does.
+        let later = theirs.map { theirs -> Bool? in
+            switch (mine, theirs) {
+            case let (m?, r?): return m > r
+            case (nil, .some): return true
+            case (.some, nil): return false
+            case (nil, nil): return nil
+            }
+        }
+        let verdict: Claim.Verdict = later.contains(false) ? .doesNotHold : later.contains(nil) ? .notTestable : .holds
+        // A lag in epochs only when every model reaches the level: a run that ends first says the lag is longer, not how long.
+        guard let mine, let latest = theirs.compactMap({ $0 }).max(), !theirs.contains(nil) else { return (verdict, evidence, []) }
+        let measure = Measure(name: Catalog.localized(.lagMeasure, ["subject": title(subject)]), value: Double(mine - latest), unit: .epochs, tieAgainst: true)
+        return (verdict, evidence, [measure])
     }
 
     // MARK: Ranges of epochs on the original's axis

@@ -49,6 +49,29 @@ struct ClaimRuleTests {
         #expect(try combined([[8], [3], [12], [14], [9]], tieAgainst: true, verdict: .holds).verdict == .holds)
     }
 
+    @Test("a model that never reaches the level is later than one that does, without an invented lag; two that never reach it cannot be compared")
+    func neverReached() throws {
+        let slow = [0.970, 0.975, 0.978, 0.979, 0.979, 0.979], fast = [0.975, 0.981, 0.985, 0.987, 0.988, 0.989]
+        // Model 1 never reaches 98%, the others do: later, so it holds, but no lag in epochs for the paired interval.
+        let later = try #require(try checker([slow, fast, fast]).claim("claim-epochs-98"))
+        #expect(later.verdict == .holds && later.measures.isEmpty, "\(later.measures.map(\.value))")
+        // Model 1 and Model 2 never reach it, Model 3 does: Model 1 cannot be compared with Model 2 (the old rule counted both at epoch 7: does not hold).
+        #expect(try verdict("claim-epochs-98", checker([slow, slow, fast])) == .notTestable)
+        // Model 1 reaches it, Model 2 never does: Model 1 is not the latest.
+        let earlier = try #require(try checker([fast, slow, fast]).claim("claim-epochs-98"))
+        #expect(earlier.verdict == .doesNotHold && earlier.measures.isEmpty)
+        // Nobody reaches it: not testable.
+        #expect(try verdict("claim-epochs-98", checker([slow, slow, slow])) == .notTestable)
+        // Every model reaches it: the lag in epochs is measured.
+        let lagging = try #require(try checker([[0.970, 0.975, 0.978, 0.979, 0.981, 0.982], fast, fast]).claim("claim-epochs-98"))
+        #expect(lagging.verdict == .holds && lagging.measures.map(\.value) == [3])
+        // Across seeds, a seed without a lag leaves the interval out: the seeds' verdicts decide.
+        let seeds = [try checker([slow, fast, fast]), try checker([[0.970, 0.975, 0.978, 0.979, 0.981, 0.982], fast, fast]),
+                     try checker([[0.970, 0.975, 0.978, 0.979, 0.979, 0.981], fast, fast])].compactMap { $0.claim("claim-epochs-98") }
+        let study = try #require(seeds.count == 3 ? StudyClaim.combine(seeds) : nil)
+        #expect(study.verdict == .holds && study.evidence.en.contains("a paired difference on 2 of 3 seeds only"), "\(study.evidence.en)")
+    }
+
     @Test("\"depends on the conditions\" is the epoch-budget crossover; a null result is never read as support")
     func crossover() throws {
         // Model 3 ahead in epochs 1-11, Model 2 from epoch 20 on: holds.
