@@ -11,12 +11,12 @@ enum Message: CaseIterable {
     case needsModels, needsEpochs, noPredictions, needsOtherModel
     // Counted and measured
     case forwardMACs, parameterCount, countedEvidence, ratioEvidence, countedOrderRule, countedRatioRule
-    case timedApart, secondsEvidence, largestRule
+    case timedApart, secondsItem, secondsEvidence, largestRule
     // Epochs to a level
     case firstEpochItem, notWithin, firstReachingEvidence, firstReachingRule, lagMeasure
     // Epoch ranges, read both ways
     case readingsAgree, readingsDisagree, readingsDisagreeOnVerdict, readingsOutOfRange, epochsSpan
-    case bestItem, lowestEvidence, bandsEvidence, bandItem, lowestRule, gapMeasure
+    case valueItem, lowestEvidence, bandsEvidence, bandItem, lowestRule, gapMeasure
     case band99, bandHigh98, bandLowToMid98, bandBelow98
     case kneeEvidence, kneeItem, kneeRule
     case signEvidence, signRule, meanMeasure
@@ -26,6 +26,7 @@ enum Message: CaseIterable {
     case beyondEvidence, beyondRule
     // Figures
     case figureModelLoss, figureMeanLoss, figureTrainBatchMean, figureModelAccuracy, figureTrainLoss, figureMeanBatchLoss, figureTestZoomed
+    case figureEpoch, figureAccuracy, figureTestAccuracy, figureTrain, figureTest, figureSecondsUnit
     case figureTimePerEpoch, figureSecondsMean, figurePredicted, figureTrue, figureMissed, figureStudyLoss, figureStudyAccuracy
     // Architecture and errors
     case layerConv, layerThenReLU, layerInput, layerMaxPool, layerResidual, layerFlatten, layerLinear, layerLoss, confusedItem
@@ -65,6 +66,7 @@ enum Message: CaseIterable {
                                         "계산값: \"약 {factor}배\"는 그 {tolerance}% 이내로 판정.")
         case .timedApart: return ("The models were timed on {count} different machines or thread counts.",
                                   "모델들을 {count}가지 기계나 thread 수로 측정했다.")
+        case .secondsItem: return ("{model} {seconds} s", "{model} {seconds} s")
         case .secondsEvidence: return ("Measured training seconds per epoch (mean): {list}.", "측정한 epoch당 학습 시간 (평균): {list}.")
         case .largestRule: return ("Measured on the machine of the run: holds when {subject}'s mean is the largest; not testable when the models were timed on different machines or thread counts.",
                                    "실행한 기계에서 측정: {subject}의 평균이 가장 크면 성립; 모델들을 다른 기계나 thread 수로 측정했으면 확인 불가.")
@@ -85,7 +87,7 @@ enum Message: CaseIterable {
         case .readingsOutOfRange: return ("This run's {epochs} epochs do not reach {written} under both readings of the axis.",
                                           "이 실행의 {epochs} epoch은 축의 두 해석 모두로 {written}에 닿지 않는다.")
         case .epochsSpan: return ("epochs {from}-{to}", "epoch {from}-{to}")
-        case .bestItem: return ("{model} {value}", "{model} {value}")
+        case .valueItem: return ("{model} {value}", "{model} {value}")
         case .lowestEvidence: return ("Best test accuracy in epochs {range}: {list}; {subject} against {other} on those best epochs' predictions: {onlyFirst} vs {onlySecond} images only one gets right ({p}).",
                                       "epoch {range}의 최고 test accuracy: {list}; 그 epoch들의 예측으로 {subject} 대 {other}: 한쪽만 맞힌 이미지 {onlyFirst} 대 {onlySecond} ({p}).")
         case .bandsEvidence: return (" Apart from the verdict, the absolute levels in the original's bands: {list}.",
@@ -125,6 +127,12 @@ enum Message: CaseIterable {
         case .beyondEvidence: return ("A prediction beyond this run's {epochs} epochs.", "이 실행의 {epochs} epoch를 넘어서는 예측이다.")
         case .beyondRule: return ("Needs a run of many more than {epochs} epochs (--epochs).", "{epochs} epoch보다 훨씬 많은 epoch의 실행 (--epochs)이 필요하다.")
 
+        case .figureEpoch: return ("epoch", "epoch")
+        case .figureAccuracy: return ("accuracy (%)", "accuracy (%)")
+        case .figureTestAccuracy: return ("test accuracy (%)", "test accuracy (%)")
+        case .figureTrain: return ("train", "train")
+        case .figureTest: return ("test", "test")
+        case .figureSecondsUnit: return (" s", " s")
         case .figureModelLoss: return ("{model}: loss (log scale)", "{model}: loss (log 축)")
         case .figureMeanLoss: return ("mean loss", "평균 loss")
         case .figureTrainBatchMean: return ("train (batch mean)", "train (batch 평균)")

@@ -181,7 +181,8 @@ public struct ClaimChecker {
         let counts = ids.map { count(quantity, $0) }
         let holds = zip(counts, counts.dropFirst()).allSatisfy { $0 > $1 }
         let name: Message = quantity == .forwardMACs ? .forwardMACs : .parameterCount
-        let items = Self.list(zip(ids, counts).map { "\(title($0)) \(TextFormat.thousands($1))" })
+        let items = Localized.joined(zip(ids, counts).map { Catalog.localized(.valueItem, ["model": title($0), "value": TextFormat.thousands($1)]) },
+                                     separator: ", ")
         return (holds ? .holds : .doesNotHold,
                 Catalog.localized(.countedEvidence, ["quantity": Catalog.localized(name), "list": items]), [])
     }
@@ -203,7 +204,9 @@ public struct ClaimChecker {
         }
         let seconds = { (id: ModelID) in Statistics.mean(self.unit(id)?.metrics.map(\.trainSeconds) ?? []) }
         let holds = rivals.allSatisfy { seconds(subject) > seconds($0) }
-        let items = Self.list(models.map { String(format: "%@ %.1f s", $0.spec.title, seconds($0.spec.id)) })
+        let items = Localized.joined(models.map {
+            Catalog.localized(.secondsItem, ["model": $0.spec.title, "seconds": String(format: "%.1f", seconds($0.spec.id))])
+        }, separator: ", ")
         return (holds ? .holds : .doesNotHold, Catalog.localized(.secondsEvidence, ["list": items]), [])
     }
 
@@ -309,7 +312,8 @@ public struct ClaimChecker {
         guard epochs >= Self.needs(span) else { return notEnough(Self.needs(span)) }
         let reading = bothReadings(span) { range in
             let bests = models.map { (id: $0.spec.id, best: best($0.spec.id, range)) }
-            let items = Self.list(bests.map { "\(title($0.id)) \(Numbers.percent($0.best.value))" })
+            let items = Localized.joined(bests.map { Catalog.localized(.valueItem, ["model": title($0.id), "value": Numbers.percent($0.best.value)]) },
+                                         separator: ", ")
             let mine = best(subject, range)
             guard let weaker = rivals.map({ (id: $0, best: best($0, range)) }).min(by: { $0.best.value < $1.best.value }),
                   let m = Statistics.mcnemar(predictions(subject, mine.epoch), predictions(weaker.id, weaker.best.epoch), labels: labels) else {
@@ -346,7 +350,10 @@ public struct ClaimChecker {
         guard epochs >= Self.needs(span) else { return notEnough(Self.needs(span)) }
         let losses = models.map { $0.metrics.map(\.trainLoss) }
         let linear = losses.map(Self.knee), logarithmic = losses.map { Self.knee($0.map { log10(max($0, 1e-30)) }) }
-        let items = { (knees: [Int?]) in Self.list(zip(self.models, knees).map { "\($0.spec.title) epoch \($1.map(String.init) ?? "-")" }) }
+        let items = { (knees: [Int?]) in
+            Localized.joined(zip(self.models, knees).map { Catalog.localized(.kneeItem, ["model": $0.spec.title, "epoch": $1.map(String.init) ?? "-"]) },
+                             separator: ", ")
+        }
         let evidence = Catalog.localized(.kneeEvidence, ["linear": items(linear), "log": items(logarithmic)])
         let reading = bothReadings(span) { range in
             (linear.allSatisfy { $0.map(range.contains) ?? false } ? .holds : .doesNotHold, evidence)

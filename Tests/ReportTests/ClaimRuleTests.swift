@@ -146,6 +146,34 @@ struct ClaimRuleTests {
     }
 }
 
+@Suite("Words come from the catalog")
+struct CatalogSourceTests {
+    @Test("no word of the report is written in code: figure labels, legends and claim items come from the catalog")
+    func noTextInCode() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Report")
+        let patterns = [#"xLabel: ""#, #"yLabel: ""#, #"Series(""#, #"valueSuffix: ""#, #"epoch \("#, #""%@ "#, #")) \("#]
+        for file in ["Claims.swift", "Figures.swift", "StudyModel.swift"] {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for pattern in patterns {
+                let found = text.contains(pattern)
+                #expect(!found, "\(file) writes text in code: \(pattern)")
+            }
+        }
+    }
+
+    @Test("the figures' axis labels and legends are the catalog's, in the figure's language")
+    func figureLabels() throws {
+        let run = Fixture.run()
+        for language in [Language.en, .ko] {
+            let figures = Figures.all(run.models.map { ($0.spec, $0.metrics) }, language: language)
+            let comparison = try #require(figures.first { $0.name == "comparison" })
+            guard case let .line(accuracy) = comparison.figure.panels[1] else { Issue.record("not a line chart"); continue }
+            #expect(accuracy.xLabel == Catalog.text(.figureEpoch, language) && accuracy.yLabel == Catalog.text(.figureTestAccuracy, language))
+        }
+    }
+}
+
 @Suite("The report's story and page")
 struct StoryTests {
     @Test("the assumptions derive the other pooling's compute from the plans: pooling after the residual blocks makes Model 3 the most expensive")
