@@ -19,7 +19,7 @@ enum Message: CaseIterable {
     case valueItem, lowestEvidence, bandsEvidence, bandItem, lowestRule, gapMeasure
     case band99, bandHigh98, bandLowToMid98, bandBelow98
     case kneeEvidence, kneeItem, kneeRule
-    case signEvidence, signRule, meanMeasure
+    case signEvidence, signRule, meanMeasure, lenientEpochs, lenientBestEpochs
     case mcnemarEvidence, mcnemarRule, finalMeasure
     case worstEvidence, worstRule, earlyBestMeasure, bestMeasure, meanAccuracyMeasure
     case crossoverEvidence, crossoverRule
@@ -106,8 +106,12 @@ enum Message: CaseIterable {
                                 "Knee는 원문이 그린 선형 축에서 첫 epoch과 마지막 epoch의 train loss를 잇는 직선에서 가장 멀리 아래에 있는 epoch이다 (log 축의 knee를 함께 보인다): 모든 모델의 knee가 {written} 안이면 성립.")
         case .signEvidence: return ("{first} above {second} in {above}, below in {below} of {count} epochs ({p}).",
                                     "{count}개 epoch 중 {first:이} {second}보다 높은 epoch {above}개, 낮은 epoch {below}개 ({p}).")
-        case .signRule: return ("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided; neighbouring epochs are not independent, so across seeds the paired 95% t interval of the mean difference over the range decides.",
-                                "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류; 이웃한 epoch은 독립이 아니므로 seed 전체에서는 구간 평균 차이의 짝지은 95% t 구간으로 판정.")
+        case .signRule: return ("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided; across seeds, the paired 95% t interval of the mean difference over the range decides.",
+                                "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류; seed 전체에서는 구간 평균 차이의 짝지은 95% t 구간으로 판정.")
+        case .lenientEpochs: return (" In one run the sign test is lenient, descriptive only: neighbouring epochs are not independent, so its p is smaller than it should be; the seed study's paired t interval across seeds is the stronger test.",
+                                     " 한 실행의 부호 검정은 느슨한 기술적 판정일 뿐이다: 이웃한 epoch은 독립이 아니어서 p가 실제보다 작게 나온다; seed 연구의 seed 간 짝지은 t 구간이 더 강한 검정이다.")
+        case .lenientBestEpochs: return (" In one run this McNemar test is lenient, descriptive only: each model's best epoch is chosen on the same test images it is then tested on; the seed study's paired t interval across seeds is the stronger test.",
+                                         " 한 실행의 이 McNemar 검정은 느슨한 기술적 판정일 뿐이다: 각 모델의 최고 epoch을 검정에 쓰는 바로 그 test 이미지로 고른다; seed 연구의 seed 간 짝지은 t 구간이 더 강한 검정이다.")
         case .meanMeasure: return ("{first} − {second}, mean test accuracy over {range} (points)", "{range}의 평균 test accuracy, {first} − {second} (포인트)")
         case .mcnemarEvidence: return ("Final test accuracy: {first} {a}, {second} {b}; {onlyFirst} images only {first} gets right, {onlySecond} only {second} ({p}).",
                                        "최종 test accuracy: {first} {a}, {second} {b}; {first}만 맞힌 이미지 {onlyFirst}장, {second}만 맞힌 이미지 {onlySecond}장 ({p}).")

@@ -116,6 +116,22 @@ struct ClaimRuleTests {
         #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, -0.0008, 0.0019]]).verdict == .notDecided)
     }
 
+    @Test("every rule judged in one run by the sign test over epochs or by McNemar on test-chosen best epochs says that test is lenient and the seed study's is stronger")
+    func lenientOneRunTests() throws {
+        let checker = try checker(Array(repeating: (0..<30).map { 0.98 + 0.0003 * Double($0) }, count: 3))
+        for spec in ClaimSpec.homework {
+            let reason: String
+            switch spec.rule {
+            case .ahead, .worst, .crossover: reason = "neighbouring epochs are not independent"
+            case .lowestBest: reason = "chosen on the same test images"
+            default: continue
+            }
+            let rule = try #require(checker.claim(spec.id)).rule
+            #expect(rule.en.contains("lenient, descriptive only") && rule.en.contains(reason) && rule.en.contains("is the stronger test"), "\(spec.id): \(rule.en)")
+            #expect(rule.ko.contains("느슨한 기술적 판정") && rule.ko.contains("더 강한 검정"), "\(spec.id): \(rule.ko)")
+        }
+    }
+
     @Test("the rules run over any set of models: two and four")
     func anyModels() throws {
         let low = [0.970, 0.975, 0.980, 0.982, 0.984, 0.985, 0.986]
