@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Kernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RunArchiveTests", dependencies: ["RunArchive", "Training", "Support"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "RunArchive", "Training", "Dataset", "Support"], resources: [.copy("Golden")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "RunArchive", "Training", "Dataset", "Support", "Charts"], resources: [.copy("Golden")]),
         .testTarget(name: "ReportCommandTests", dependencies: ["ReportCommand"]),
     ]
 )

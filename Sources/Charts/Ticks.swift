@@ -59,13 +59,10 @@ enum Ticks {
     /// Shortest label that tells neighbouring ticks apart.
     static func label(_ value: Double, step: Double) -> String {
         if value == 0 { return "0" }
-        if abs(value) >= 1e5 || abs(value) < 1e-4 { return minusSigns(String(format: "%.0e", value)) }
+        if abs(value) >= 1e5 || abs(value) < 1e-4 { return MinusSign.inText(String(format: "%.0e", value)) }
         let decimals = max(0, -Int(Foundation.log10(step).rounded(.down)))
-        return minusSigns(String(format: "%.\(decimals)f", value))
+        return MinusSign.inText(String(format: "%.\(decimals)f", value))
     }
-
-    /// The typographic minus (U+2212) for every sign, as in the report's text.
-    static func minusSigns(_ label: String) -> String { label.replacingOccurrences(of: "-", with: "\u{2212}") }
 
     /// One style on a log axis: plain from 1 to 100, "1e-3" / "2e-5" outside.
     static func logLabel(_ value: Double) -> String {
@@ -73,6 +70,6 @@ enum Ticks {
         let exponent = Int((Foundation.log10(value) + 1e-9).rounded(.down))
         if (0...2).contains(exponent) { return String(format: "%g", value) }
         let mantissa = (value / pow(10, Double(exponent))).rounded()
-        return minusSigns((mantissa == 1 ? "1" : String(format: "%g", mantissa)) + "e\(exponent)")
+        return MinusSign.inText((mantissa == 1 ? "1" : String(format: "%g", mantissa)) + "e\(exponent)")
     }
 }

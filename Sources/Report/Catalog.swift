@@ -11,21 +11,22 @@ enum Message: CaseIterable {
     case needsModels, needsEpochs, noPredictions, needsOtherModel
     // Counted and measured
     case forwardMACs, parameterCount, countedEvidence, ratioEvidence, countedOrderRule, countedRatioRule
-    case timedApart, secondsEvidence, largestRule
+    case timedApart, secondsItem, secondsEvidence, largestRule
     // Epochs to a level
     case firstEpochItem, notWithin, firstReachingEvidence, firstReachingRule, lagMeasure
     // Epoch ranges, read both ways
     case readingsAgree, readingsDisagree, readingsDisagreeOnVerdict, readingsOutOfRange, epochsSpan
-    case bestItem, lowestEvidence, bandsEvidence, bandItem, lowestRule, gapMeasure
+    case valueItem, lowestEvidence, bandsEvidence, bandItem, lowestRule, gapMeasure
     case band99, bandHigh98, bandLowToMid98, bandBelow98
     case kneeEvidence, kneeItem, kneeRule
-    case signEvidence, signRule, meanMeasure
+    case signEvidence, signRule, meanMeasure, lenientEpochs, lenientBestEpochs
     case mcnemarEvidence, mcnemarRule, finalMeasure
     case worstEvidence, worstRule, earlyBestMeasure, bestMeasure, meanAccuracyMeasure
     case crossoverEvidence, crossoverRule
     case beyondEvidence, beyondRule
     // Figures
     case figureModelLoss, figureMeanLoss, figureTrainBatchMean, figureModelAccuracy, figureTrainLoss, figureMeanBatchLoss, figureTestZoomed
+    case figureEpoch, figureAccuracy, figureTestAccuracy, figureTrain, figureTest, figureSecondsUnit
     case figureTimePerEpoch, figureSecondsMean, figurePredicted, figureTrue, figureMissed, figureStudyLoss, figureStudyAccuracy
     // Architecture and errors
     case layerConv, layerThenReLU, layerInput, layerMaxPool, layerResidual, layerFlatten, layerLinear, layerLoss, confusedItem
@@ -37,8 +38,8 @@ enum Message: CaseIterable {
     case assumePooling, assumePoolingOurs, assumePoolingDepends, assumeOptimizer, assumeOptimizerDepends
     case assumeScaling, assumeScalingDepends, assumeInit, assumeInitOurs, assumeShuffle, assumeShuffleOurs, assumeSeedDepends
     case overfitItem, overfitNote, overfitNone
-    case conclusionWorstHolds, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper
-    case conclusionLong, conclusionNoise, conclusionNoStudy, conclusionStudyNoise, appendixTitle
+    case conclusionWorstHolds, conclusionTrails, trailsEarly, trailsBest, trailsMean, conclusionMostCompute, conclusionWorstOther, conclusionPairOpen, conclusionPairCrossover, conclusionPairOther, conclusionCheaper, conclusionBetter
+    case conclusionLong, conclusionNoise, conclusionNoiseSmall, conclusionNoStudy, conclusionStudyNoise, appendixTitle
     // Across seeds
     case seedsHold, seedsSetAside, noPairedDifference, pairedOnSome, notEverySeed, measureInterval, intervalNote
 
@@ -65,6 +66,7 @@ enum Message: CaseIterable {
                                         "계산값: \"약 {factor}배\"는 그 {tolerance}% 이내로 판정.")
         case .timedApart: return ("The models were timed on {count} different machines or thread counts.",
                                   "모델들을 {count}가지 기계나 thread 수로 측정했다.")
+        case .secondsItem: return ("{model} {seconds} s", "{model} {seconds} s")
         case .secondsEvidence: return ("Measured training seconds per epoch (mean): {list}.", "측정한 epoch당 학습 시간 (평균): {list}.")
         case .largestRule: return ("Measured on the machine of the run: holds when {subject}'s mean is the largest; not testable when the models were timed on different machines or thread counts.",
                                    "실행한 기계에서 측정: {subject}의 평균이 가장 크면 성립; 모델들을 다른 기계나 thread 수로 측정했으면 확인 불가.")
@@ -72,8 +74,8 @@ enum Message: CaseIterable {
         case .firstEpochItem: return ("{model} epoch {epoch}", "{model} epoch {epoch}")
         case .notWithin: return ("{model} not within {epochs} epochs", "{model:은} {epochs} epoch 안에 도달하지 못함")
         case .firstReachingEvidence: return ("First epoch at {level} or more: {list}.", "{level} 이상인 첫 epoch: {list}.")
-        case .firstReachingRule: return ("Holds when {subject} first reaches {level} strictly later than every other model; reaching it at the same epoch as the latest does not hold (it needs no more epochs). Across seeds, by the paired 95% t interval of its lag behind the latest other model.",
-                                         "{subject:이} 다른 모든 모델보다 늦게 {level}에 처음 도달하면 성립; 가장 늦은 모델과 같은 epoch에 도달하면 불성립 (더 많은 epoch가 필요하지 않다). seed 전체에서는 가장 늦은 다른 모델보다 늦은 epoch 수의 짝지은 95% t 구간으로 판정.")
+        case .firstReachingRule: return ("Holds when {subject} first reaches {level} strictly later than every other model; reaching it at the same epoch as the latest does not hold (it needs no more epochs). A model that never reaches it within the run is later than one that does; two that never do cannot be ordered (not testable). Across seeds, by the paired 95% t interval of its lag behind the latest other model, measured only on runs where every model reaches the level; if one does not, the seeds' verdicts decide.",
+                                         "{subject:이} 다른 모든 모델보다 늦게 {level}에 처음 도달하면 성립; 가장 늦은 모델과 같은 epoch에 도달하면 불성립 (더 많은 epoch가 필요하지 않다). 실행 안에 도달하지 못한 모델은 도달한 모델보다 늦은 것으로 보고, 둘 다 도달하지 못하면 순서를 정할 수 없다 (확인 불가). seed 전체에서는 가장 늦은 다른 모델보다 늦은 epoch 수의 짝지은 95% t 구간으로 판정하되, 이 차이는 모든 모델이 도달한 실행에서만 잰다; 도달하지 못한 모델이 있으면 seed별 판정으로 정한다.")
         case .lagMeasure: return ("{subject}'s lag behind the latest other model (epochs)", "가장 늦은 다른 모델보다 {subject:이} 늦은 epoch 수")
 
         case .readingsAgree: return (" ({written} read as epochs {one}; reading the axis from 0, epochs {zero}, gives the same verdict.)",
@@ -85,7 +87,7 @@ enum Message: CaseIterable {
         case .readingsOutOfRange: return ("This run's {epochs} epochs do not reach {written} under both readings of the axis.",
                                           "이 실행의 {epochs} epoch은 축의 두 해석 모두로 {written}에 닿지 않는다.")
         case .epochsSpan: return ("epochs {from}-{to}", "epoch {from}-{to}")
-        case .bestItem: return ("{model} {value}", "{model} {value}")
+        case .valueItem: return ("{model} {value}", "{model} {value}")
         case .lowestEvidence: return ("Best test accuracy in epochs {range}: {list}; {subject} against {other} on those best epochs' predictions: {onlyFirst} vs {onlySecond} images only one gets right ({p}).",
                                       "epoch {range}의 최고 test accuracy: {list}; 그 epoch들의 예측으로 {subject} 대 {other}: 한쪽만 맞힌 이미지 {onlyFirst} 대 {onlySecond} ({p}).")
         case .bandsEvidence: return (" Apart from the verdict, the absolute levels in the original's bands: {list}.",
@@ -104,8 +106,12 @@ enum Message: CaseIterable {
                                 "Knee는 원문이 그린 선형 축에서 첫 epoch과 마지막 epoch의 train loss를 잇는 직선에서 가장 멀리 아래에 있는 epoch이다 (log 축의 knee를 함께 보인다): 모든 모델의 knee가 {written} 안이면 성립.")
         case .signEvidence: return ("{first} above {second} in {above}, below in {below} of {count} epochs ({p}).",
                                     "{count}개 epoch 중 {first:이} {second}보다 높은 epoch {above}개, 낮은 epoch {below}개 ({p}).")
-        case .signRule: return ("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided; neighbouring epochs are not independent, so across seeds the paired 95% t interval of the mean difference over the range decides.",
-                                "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류; 이웃한 epoch은 독립이 아니므로 seed 전체에서는 구간 평균 차이의 짝지은 95% t 구간으로 판정.")
+        case .signRule: return ("Sign test over the epochs of the range (ties dropped), 5% level: holds when the claimed order wins significantly, does not hold when the opposite order does, otherwise not decided; across seeds, the paired 95% t interval of the mean difference over the range decides.",
+                                "구간의 epoch에 대한 부호 검정 (동률 제외), 유의수준 5%: 주장한 순서가 유의하게 많으면 성립, 반대 순서가 유의하면 불성립, 아니면 판정 보류; seed 전체에서는 구간 평균 차이의 짝지은 95% t 구간으로 판정.")
+        case .lenientEpochs: return (" In one run the sign test is lenient, descriptive only: neighbouring epochs are not independent, so its p is smaller than it should be; the seed study's paired t interval across seeds is the stronger test.",
+                                     " 한 실행의 부호 검정은 느슨한 기술적 판정일 뿐이다: 이웃한 epoch은 독립이 아니어서 p가 실제보다 작게 나온다; seed 연구의 seed 간 짝지은 t 구간이 더 강한 검정이다.")
+        case .lenientBestEpochs: return (" In one run this McNemar test is lenient, descriptive only: each model's best epoch is chosen on the same test images it is then tested on; the seed study's paired t interval across seeds is the stronger test.",
+                                         " 한 실행의 이 McNemar 검정은 느슨한 기술적 판정일 뿐이다: 각 모델의 최고 epoch을 검정에 쓰는 바로 그 test 이미지로 고른다; seed 연구의 seed 간 짝지은 t 구간이 더 강한 검정이다.")
         case .meanMeasure: return ("{first} − {second}, mean test accuracy over {range} (points)", "{range}의 평균 test accuracy, {first} − {second} (포인트)")
         case .mcnemarEvidence: return ("Final test accuracy: {first} {a}, {second} {b}; {onlyFirst} images only {first} gets right, {onlySecond} only {second} ({p}).",
                                        "최종 test accuracy: {first} {a}, {second} {b}; {first}만 맞힌 이미지 {onlyFirst}장, {second}만 맞힌 이미지 {onlySecond}장 ({p}).")
@@ -125,6 +131,12 @@ enum Message: CaseIterable {
         case .beyondEvidence: return ("A prediction beyond this run's {epochs} epochs.", "이 실행의 {epochs} epoch를 넘어서는 예측이다.")
         case .beyondRule: return ("Needs a run of many more than {epochs} epochs (--epochs).", "{epochs} epoch보다 훨씬 많은 epoch의 실행 (--epochs)이 필요하다.")
 
+        case .figureEpoch: return ("epoch", "epoch")
+        case .figureAccuracy: return ("accuracy (%)", "accuracy (%)")
+        case .figureTestAccuracy: return ("test accuracy (%)", "test accuracy (%)")
+        case .figureTrain: return ("train", "train")
+        case .figureTest: return ("test", "test")
+        case .figureSecondsUnit: return (" s", " s")
         case .figureModelLoss: return ("{model}: loss (log scale)", "{model}: loss (log 축)")
         case .figureMeanLoss: return ("mean loss", "평균 loss")
         case .figureTrainBatchMean: return ("train (batch mean)", "train (batch 평균)")
@@ -202,21 +214,30 @@ enum Message: CaseIterable {
         case .overfitNone: return ("No model's test loss rises by half or more from its lowest epoch to the last: the test loss shows no overfitting.",
                                    "어느 모델도 test loss가 가장 낮은 epoch에서 마지막 epoch까지 절반 이상 오르지 않는다: test loss에는 과적합의 징후가 없다.")
 
-        case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds. {subject} trails the other models early, at its best and on average over the epochs, while it needs {macs} multiply-adds per sample against {others}.",
-                                            "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다. {subject:은} 초반, 최고치, epoch 평균 모두에서 다른 모델보다 뒤지면서도 샘플당 곱셈-덧셈이 {macs:으로} 다른 모델({others})보다 많다.")
+        case .conclusionWorstHolds: return ("Not {subject}: the original's firm answer holds.", "{subject:은} 고르지 않는다: 원문의 확실한 답은 성립한다.")
+        case .conclusionTrails: return ("{subject} trails every other model {aspects}.", "{subject:은} {aspects}에서 다른 모든 모델보다 뒤진다.")
+        case .trailsEarly: return ("early", "초반")
+        case .trailsBest: return ("at its best", "최고치")
+        case .trailsMean: return ("on average over the epochs", "epoch 평균")
+        case .conclusionMostCompute: return ("It also needs the most multiply-adds per sample: {macs}, against {others}.",
+                                             "샘플당 곱셈-덧셈도 {macs:으로} 가장 많다 (다른 모델: {others}).")
         case .conclusionWorstOther: return ("That {subject} performs worst is {verdict} here.", "{subject:이} 가장 나쁘다는 주장은 여기서 {verdict}이다.")
         case .conclusionPairOpen: return ("Between {a} and {b} nothing is decided here: their differences in {earlyWritten}, {lateWritten} and at the end are within noise, so the original's \"depends on the training conditions\" stays open rather than confirmed.",
                                           "{a:과} {b} 사이는 여기서 정해지지 않는다: {earlyWritten}, {lateWritten}, 마지막의 차이가 모두 잡음 안이므로, 원문의 \"학습 조건에 따라 달라진다\"는 확인된 것이 아니라 열린 문제로 남는다.")
         case .conclusionPairCrossover: return ("Between {a} and {b} the epoch budget decides, as the original says: {a} in {earlyWritten}, {b} from {lateWritten}.",
                                                "원문의 말대로 {a:과} {b} 사이는 epoch 수가 정한다: {earlyWritten}에서는 {a}, {lateWritten}에는 {b}.")
-        case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover}, the final ranking {final}.",
-                                           "{a:과} {b} 사이: epoch 수에 따른 우열은 {crossover}, 최종 순위는 {final}.")
+        case .conclusionPairOther: return ("Between {a} and {b}: the epoch-budget reading {crossover} ({a} ahead in {earlyWritten}: {early}; {b} ahead from {lateWritten}: {late}), the final ranking {final}.",
+                                           "{a:과} {b} 사이: epoch 수에 따른 우열은 {crossover} ({earlyWritten}에서 {a:이} 앞섬: {early}; {lateWritten}에 {b:이} 앞섬: {late}), 최종 순위는 {final}.")
+        case .conclusionBetter: return ("At the end {better} is ahead of {other} beyond noise, so for this epoch budget {better} is the better choice.",
+                                        "마지막에는 {better:이} 잡음을 넘어 {other}보다 앞서므로, 이 epoch 수에서는 {better:이} 더 나은 선택이다.")
         case .conclusionCheaper: return ("At accuracies this close the cheaper model is the better choice: {cheap} needs {cheapMacs} multiply-adds per sample and {cheapParams} parameters, {other} {otherMacs} and {otherParams}.",
                                          "accuracy가 이만큼 비슷하면 더 싼 모델이 낫다: {cheap:은} 샘플당 곱셈-덧셈 {cheapMacs}, parameter {cheapParams}개, {other:은} {otherMacs}, {otherParams}개이다.")
         case .conclusionLong: return ("The original's recommendation of {model} for much longer training is a prediction that a run of {epochs} epochs cannot test.",
                                       "훨씬 긴 학습에는 {model:을} 쓰라는 원문의 권고는 {epochs} epoch의 실행으로는 확인할 수 없는 예측이다.")
         case .conclusionNoise: return ("Noise: across seeds {seeds} one model's final accuracy moves by up to {spread} points, more than the models' means differ ({gap} points), so a difference of a few tenths in one run is not a ranking; the seed study's verdicts: {tally}.",
                                        "잡음: seed {seeds} 전체에서 한 모델의 최종 accuracy는 최대 {spread} 포인트 움직이며, 이는 모델 평균 사이의 차이({gap} 포인트)보다 크다. 그러므로 한 실행에서 몇 십분의 1 포인트의 차이는 순위가 아니다. seed 연구의 판정: {tally}.")
+        case .conclusionNoiseSmall: return ("Noise: across seeds {seeds} one model's final accuracy moves by up to {spread} points, no more than the models' means differ ({gap} points), so the largest gap between the models is larger than what a seed moves one model; which differences are real, the seed study's verdicts tell: {tally}.",
+                                            "잡음: seed {seeds} 전체에서 한 모델의 최종 accuracy는 최대 {spread} 포인트 움직이며, 이는 모델 평균 사이의 차이({gap} 포인트)보다 크지 않다. 그러므로 모델 사이의 가장 큰 차이는 seed 하나가 한 모델을 움직이는 폭보다 크다. 어떤 차이가 실제인지는 seed 연구의 판정이 말해 준다: {tally}.")
         case .conclusionNoStudy: return ("One seed cannot tell a real difference of a few tenths of a point from noise; a seed study (report --seeds 0-4) can.",
                                          "seed 하나로는 몇 십분의 1 포인트의 실제 차이를 잡음과 구별할 수 없다; seed 연구(report --seeds 0-4)로 구별한다.")
         case .conclusionStudyNoise: return ("Noise: {seeds} seeds, each claim decided by its paired 95% t interval across them; the verdicts: {tally}.",

@@ -33,6 +33,9 @@ public struct Claim: Sendable {
     /// What a seed study judges the claim by: one value per run, positive when
     /// the run supports the claim, combined across seeds by its paired 95% t interval.
     let measures: [Measure]
+
+    /// What the conclusion reads of it: a measure supports the claim when it is above 0.
+    var finding: Story.Finding { Story.Finding(verdict: verdict, supports: measures.map { $0.value > 0 }) }
 }
 
 /// A per-run quantity behind a claim, positive when the run supports it.
@@ -85,7 +88,10 @@ extension Claim.Verdict {
 /// Judges claims (data: `ClaimSpec`) on one seed's models, whichever and
 /// however many they are. Two models on the same test images are compared by
 /// McNemar's exact test on their paired predictions, a range of epochs by
-/// the sign test over the epochs; both at the 5% level.
+/// the sign test over the epochs; both at the 5% level. The sign test treats
+/// correlated epochs as independent and best epochs are chosen on the test
+/// set, so those one-run verdicts are lenient and their rules say so; the
+/// seed study's paired t intervals are the stronger test.
 public struct ClaimChecker {
     let models: [UnitRecord]
     let plans: [ModelID: ModelPlan]
@@ -153,14 +159,16 @@ public struct ClaimChecker {
         case let .slowestToTrain(subject): return Catalog.localized(.largestRule, ["subject": title(subject)])
         case let .latestToReach(level, subject):
             return Catalog.localized(.firstReachingRule, ["subject": title(subject), "level": String(format: "%.0f%%", 100 * level)])
-        case let .lowestBest(subject, span): return Catalog.localized(.lowestRule, ["subject": title(subject), "written": span.written])
+        case let .lowestBest(subject, span):
+            return Catalog.localized(.lowestRule, ["subject": title(subject), "written": span.written]) + Catalog.localized(.lenientBestEpochs)
         case let .knee(span): return Catalog.localized(.kneeRule, ["written": span.written])
-        case .ahead: return Catalog.localized(.signRule)
+        case .ahead: return Catalog.localized(.signRule) + Catalog.localized(.lenientEpochs)
         case .finalAhead: return Catalog.localized(.mcnemarRule)
-        case let .worst(subject, early): return Catalog.localized(.worstRule, ["subject": title(subject), "written": early.written])
+        case let .worst(subject, early):
+            return Catalog.localized(.worstRule, ["subject": title(subject), "written": early.written]) + Catalog.localized(.lenientEpochs)
         case let .crossover(early, earlySpan, late, lateSpan):
             return Catalog.localized(.crossoverRule, ["early": title(early), "late": title(late),
-                                                      "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written])
+                                                      "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written]) + Catalog.localized(.lenientEpochs)
         case let .beyond(_, limit): return Catalog.localized(.beyondRule, ["epochs": String(limit)])
         }
     }
@@ -178,7 +186,8 @@ public struct ClaimChecker {
         let counts = ids.map { count(quantity, $0) }
         let holds = zip(counts, counts.dropFirst()).allSatisfy { $0 > $1 }
         let name: Message = quantity == .forwardMACs ? .forwardMACs : .parameterCount
-        let items = Self.list(zip(ids, counts).map { "\(title($0)) \(TextFormat.thousands($1))" })
+        let items = Localized.joined(zip(ids, counts).map { Catalog.localized(.valueItem, ["model": title($0), "value": TextFormat.thousands($1)]) },
+                                     separator: ", ")
         return (holds ? .holds : .doesNotHold,
                 Catalog.localized(.countedEvidence, ["quantity": Catalog.localized(name), "list": items]), [])
     }
@@ -200,7 +209,9 @@ public struct ClaimChecker {
         }
         let seconds = { (id: ModelID) in Statistics.mean(self.unit(id)?.metrics.map(\.trainSeconds) ?? []) }
         let holds = rivals.allSatisfy { seconds(subject) > seconds($0) }
-        let items = Self.list(models.map { String(format: "%@ %.1f s", $0.spec.title, seconds($0.spec.id)) })
+        let items = Localized.joined(models.map {
+            Catalog.localized(.secondsItem, ["model": $0.spec.title, "seconds": String(format: "%.1f", seconds($0.spec.id))])
+        }, separator: ", ")
         return (holds ? .holds : .doesNotHold, Catalog.localized(.secondsEvidence, ["list": items]), [])
     }
 
@@ -220,12 +231,22 @@ public struct ClaimChecker {
                 ?? Catalog.text(.notWithin, language, ["model": m.spec.title, "epochs": String(self.epochs)])
         }) }
         let evidence = Catalog.localized(.firstReachingEvidence, ["level": label, "list": Localized(items(.en), items(.ko))])
-        let ids = [subject] + rivals
-        guard ids.contains(where: { firstEpoch($0, reaching: level) != nil }) else { return (.notTestable, evidence, []) }
-        let never = epochs + 1
-        let lag = (firstEpoch(subject, reaching: level) ?? never) - (rivals.map { firstEpoch($0, reaching: level) ?? never }.max() ?? never)
-        let measure = Measure(name: Catalog.localized(.lagMeasure, ["subject": title(subject)]), value: Double(lag), unit: .epochs, tieAgainst: true)
-        return (lag > 0 ? .holds : .doesNotHold, evidence, [measure])
+        let mine = firstEpoch(subject, reaching: level), theirs = rivals.map { firstEpoch($0, reaching: level) }
+        guard mine != nil || theirs.contains(where: { $0 != nil }) else { return (.notTestable, evidence, []) }
+        // Never reaching it within the run is later than reaching it at any epoch, and cannot be ordered against another that never does.
+        let later = theirs.map { theirs -> Bool? in
+            switch (mine, theirs) {
+            case let (m?, r?): return m > r
+            case (nil, .some): return true
+            case (.some, nil): return false
+            case (nil, nil): return nil
+            }
+        }
+        let verdict: Claim.Verdict = later.contains(false) ? .doesNotHold : later.contains(nil) ? .notTestable : .holds
+        // A lag in epochs only when every model reaches the level: a run that ends first says the lag is longer, not how long.
+        guard let mine, let latest = theirs.compactMap({ $0 }).max(), !theirs.contains(nil) else { return (verdict, evidence, []) }
+        let measure = Measure(name: Catalog.localized(.lagMeasure, ["subject": title(subject)]), value: Double(mine - latest), unit: .epochs, tieAgainst: true)
+        return (verdict, evidence, [measure])
     }
 
     // MARK: Ranges of epochs on the original's axis
@@ -296,7 +317,8 @@ public struct ClaimChecker {
         guard epochs >= Self.needs(span) else { return notEnough(Self.needs(span)) }
         let reading = bothReadings(span) { range in
             let bests = models.map { (id: $0.spec.id, best: best($0.spec.id, range)) }
-            let items = Self.list(bests.map { "\(title($0.id)) \(Numbers.percent($0.best.value))" })
+            let items = Localized.joined(bests.map { Catalog.localized(.valueItem, ["model": title($0.id), "value": Numbers.percent($0.best.value)]) },
+                                         separator: ", ")
             let mine = best(subject, range)
             guard let weaker = rivals.map({ (id: $0, best: best($0, range)) }).min(by: { $0.best.value < $1.best.value }),
                   let m = Statistics.mcnemar(predictions(subject, mine.epoch), predictions(weaker.id, weaker.best.epoch), labels: labels) else {
@@ -333,7 +355,10 @@ public struct ClaimChecker {
         guard epochs >= Self.needs(span) else { return notEnough(Self.needs(span)) }
         let losses = models.map { $0.metrics.map(\.trainLoss) }
         let linear = losses.map(Self.knee), logarithmic = losses.map { Self.knee($0.map { log10(max($0, 1e-30)) }) }
-        let items = { (knees: [Int?]) in Self.list(zip(self.models, knees).map { "\($0.spec.title) epoch \($1.map(String.init) ?? "-")" }) }
+        let items = { (knees: [Int?]) in
+            Localized.joined(zip(self.models, knees).map { Catalog.localized(.kneeItem, ["model": $0.spec.title, "epoch": $1.map(String.init) ?? "-"]) },
+                             separator: ", ")
+        }
         let evidence = Catalog.localized(.kneeEvidence, ["linear": items(linear), "log": items(logarithmic)])
         let reading = bothReadings(span) { range in
             (linear.allSatisfy { $0.map(range.contains) ?? false } ? .holds : .doesNotHold, evidence)
@@ -397,6 +422,9 @@ public struct ClaimChecker {
                 [measure])
     }
 
+    /// What each of `worst`'s measures says the subject trails in, in their order.
+    static let worstAspects: [Message] = [.trailsEarly, .trailsBest, .trailsMean]
+
     /// Worst on the curves, as the original argued: early best, best and mean
     /// accuracy against each other model, with the sign test over all epochs in one run.
     func worst(_ subject: ModelID, _ early: EpochSpan) -> Outcome {
@@ -433,13 +461,17 @@ public struct ClaimChecker {
 /// paired 95% t interval across seeds decides (holds when every interval is
 /// above 0, does not hold when one is below 0 or, for a tie that counts
 /// against the claim, not above it). Otherwise it holds or fails only when
-/// every seed that can test it agrees and those are at least half the seeds
-/// (one seed alone never decides).
+/// every seed that can test it agrees and those are at least two and at
+/// least half the seeds (one seed alone never decides).
 public struct StudyClaim: Sendable {
     public let claim: Claim
     public let perSeed: [Claim.Verdict]
     public let verdict: Claim.Verdict
     public let evidence: Localized
+    /// Per measure, whether its whole interval is above 0; empty without intervals.
+    let supports: [Bool]
+
+    var finding: Story.Finding { Story.Finding(verdict: verdict, supports: supports) }
 
     static func combine(_ claims: [Claim]) -> StudyClaim? {
         guard let first = claims.first else { return nil }
@@ -458,18 +490,19 @@ public struct StudyClaim: Sendable {
                                                          "high": m.shown(s.interval.upperBound)])
                 }
                 return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict,
-                                  evidence: Localized.joined([tally] + parts, separator: "; ") + Catalog.localized(.intervalNote))
+                                  evidence: Localized.joined([tally] + parts, separator: "; ") + Catalog.localized(.intervalNote),
+                                  supports: intervals.map { $0.1.interval.lowerBound > 0 })
             }
         }
         let testable = verdicts.filter { $0 != .notTestable }
         let verdict: Claim.Verdict = testable.isEmpty ? .notTestable
-            : Set(testable).count == 1 && 2 * testable.count >= verdicts.count ? testable[0] : .notDecided
+            : Set(testable).count == 1 && testable.count >= 2 && 2 * testable.count >= verdicts.count ? testable[0] : .notDecided
         let untested = verdicts.count - testable.count
         let setAside = untested == 0 || testable.isEmpty ? Localized("", "") : Catalog.localized(.seedsSetAside, ["count": String(untested)])
         let measured = claims.filter { !$0.measures.isEmpty }.count
         let why = measured == 0 ? Catalog.localized(.noPairedDifference)
             : measured < claims.count ? Catalog.localized(.pairedOnSome, ["paired": String(measured), "seeds": String(claims.count)])
             : Catalog.localized(.notEverySeed)
-        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + setAside + why)
+        return StudyClaim(claim: first, perSeed: verdicts, verdict: verdict, evidence: tally + setAside + why, supports: [])
     }
 }

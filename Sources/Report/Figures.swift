@@ -35,25 +35,25 @@ public enum Figures {
         let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
         let perModel = models.map { model in
             Named(name: model.spec.id.rawValue, figure: Figure(panels: [
-                .line(LineChart(title: text(.figureModelLoss, ["model": model.spec.title]), xLabel: "epoch", yLabel: text(.figureMeanLoss, [:]),
+                .line(LineChart(title: text(.figureModelLoss, ["model": model.spec.title]), xLabel: text(.figureEpoch, [:]), yLabel: text(.figureMeanLoss, [:]),
                                 series: [Series(text(.figureTrainBatchMean, [:]), perEpoch: model.metrics.map(\.trainLoss)),
-                                         Series("test", perEpoch: model.metrics.map(\.testLoss))], logY: true)),
-                .line(LineChart(title: text(.figureModelAccuracy, ["model": model.spec.title]), xLabel: "epoch", yLabel: "accuracy (%)",
-                                series: [Series("train", perEpoch: model.metrics.map { 100 * $0.trainAccuracy }),
-                                         Series("test", perEpoch: model.metrics.map { 100 * $0.testAccuracy })],
+                                         Series(text(.figureTest, [:]), perEpoch: model.metrics.map(\.testLoss))], logY: true)),
+                .line(LineChart(title: text(.figureModelAccuracy, ["model": model.spec.title]), xLabel: text(.figureEpoch, [:]), yLabel: text(.figureAccuracy, [:]),
+                                series: [Series(text(.figureTrain, [:]), perEpoch: model.metrics.map { 100 * $0.trainAccuracy }),
+                                         Series(text(.figureTest, [:]), perEpoch: model.metrics.map { 100 * $0.testAccuracy })],
                                 yRange: fitted(model.metrics.map { 100 * $0.testAccuracy }))),
             ], font: font))
         }
         let comparison = Named(name: "comparison", figure: Figure(panels: [
-            .line(LineChart(title: text(.figureTrainLoss, [:]), xLabel: "epoch", yLabel: text(.figureMeanBatchLoss, [:]),
+            .line(LineChart(title: text(.figureTrainLoss, [:]), xLabel: text(.figureEpoch, [:]), yLabel: text(.figureMeanBatchLoss, [:]),
                             series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map(\.trainLoss)) }, logY: true)),
-            .line(LineChart(title: text(.figureTestZoomed, [:]), xLabel: "epoch", yLabel: "test accuracy (%)",
+            .line(LineChart(title: text(.figureTestZoomed, [:]), xLabel: text(.figureEpoch, [:]), yLabel: text(.figureTestAccuracy, [:]),
                             series: models.map { Series($0.spec.title, perEpoch: $0.metrics.map { 100 * $0.testAccuracy }) },
                             yRange: fitted(models.flatMap { $0.metrics.map { 100 * $0.testAccuracy } }))),
         ], font: font))
         let timings = Named(name: "timings", figure: Figure(panels: [
             .bar(BarChart(title: text(.figureTimePerEpoch, [:]), yLabel: text(.figureSecondsMean, [:]),
-                          bars: models.map { ($0.spec.title, Statistics.mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: " s")),
+                          bars: models.map { ($0.spec.title, Statistics.mean($0.metrics.map(\.trainSeconds))) }, valueSuffix: text(.figureSecondsUnit, [:]))),
         ], panelWidth: 420, font: font))
         var figures = perModel + [comparison, timings]
         if !confusion.isEmpty {

@@ -1,9 +1,10 @@
+import Charts
 import Foundation
 
 /// How the report writes a number: one minus sign (U+2212) everywhere, so a
 /// negative never reads as a hyphen or breaks a line.
 enum Numbers {
-    static let minus = "\u{2212}"
+    static let minus = MinusSign.character
 
     /// "99.14%" from 0.9914.
     static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", 100 * fraction) }
@@ -23,23 +24,4 @@ enum Numbers {
 
     /// A p value as the claims print it: "p = 0.600", "p < 0.001".
     static func p(_ x: Double) -> String { x < 0.001 ? "p < 0.001" : String(format: "p = %.3f", x) }
-
-    /// Any text with ASCII hyphen-minus signs before digits made U+2212 (a
-    /// number's sign or exponent's, not a range's dash: "-0.5" and "1e-08", but not "3-6").
-    static func minusSigns(_ text: String) -> String {
-        var out = ""
-        var previous: Character = " "
-        let characters = Array(text)
-        for (i, c) in characters.enumerated() {
-            let next = i + 1 < characters.count ? characters[i + 1] : " "
-            let exponent = (previous == "e" || previous == "E") && i >= 2 && characters[i - 2].isNumber
-            if c == "-", next.isNumber, exponent || !(previous.isNumber || previous.isLetter || previous == ")" || previous == "]") {
-                out.append(contentsOf: minus)
-            } else {
-                out.append(c)
-            }
-            previous = c
-        }
-        return out
-    }
 }

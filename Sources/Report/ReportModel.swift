@@ -1,3 +1,4 @@
+import Charts
 import Dataset
 import Engine
 import Foundation
@@ -23,7 +24,6 @@ struct ReportModel {
     }
 
     func text(_ message: Message, _ values: [String: any CatalogValue] = [:]) -> String { Catalog.text(message, language, values) }
-    static func pct(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
     /// Losses span 1e-6 to 1: scientific notation with four significant digits,
     /// written 2.561×10⁻³ (no hyphen a line could break at).
     static func loss(_ x: Double) -> String { scientific(x, signed: false) }
@@ -62,9 +62,8 @@ struct ReportModel {
         let number = { (figure: String) in figureOrder.firstIndex(of: figure).map { String($0 + 1) } ?? "" }
         let seeds = try acrossSeeds()
         let parameterTables = parameters(summaries)
-        let noise = seeds.map { text(.conclusionNoise, ["seeds": $0.seeds, "spread": $0.seedSpread, "gap": $0.modelGap, "tally": $0.studyTally]) }
-            ?? text(.conclusionNoStudy)
-        let conclusion = Story.conclusion(verdicts: Dictionary(claims.map { ($0.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
+        let noise = seeds?.noise ?? text(.conclusionNoStudy)
+        let conclusion = Story.conclusion(findings: Dictionary(claims.map { ($0.id, $0.finding) }, uniquingKeysWith: { a, _ in a }), specs: ClaimSpec.homework,
                                           plans: summaries, epochs: run.models.map(\.metrics.count).min() ?? 0, noise: noise, language: language)
         return ReportContext(
             lang: language.rawValue, course: Original.course, assignment: Original.assignment,
@@ -106,7 +105,7 @@ struct ReportModel {
                 title: model.spec.title, summary: model.spec.summary,
                 figure: "figures/\(model.spec.id).png", number: number("figures/\(model.spec.id).png"),
                 // Four decimals as PyTorch printed them in the original; tiny losses would all read 0.0000.
-                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : Numbers.minusSigns(String(format: "%.1e", m.lastBatchLoss)),
+                lastBatchLoss: m.lastBatchLoss >= 1e-4 ? String(format: "%.4f", m.lastBatchLoss) : MinusSign.inText(String(format: "%.1e", m.lastBatchLoss)),
                 originalLastBatchLoss: Original.result(model.spec.id).map { String(format: "%.4f", $0.lastBatchLoss) } ?? "-")
         }
     }
@@ -122,11 +121,11 @@ struct ReportModel {
                 trainLoss: Self.loss(m.trainLoss),
                 originalTrainLoss: o.map { Self.loss($0.finalTrainLoss) } ?? "-",
                 trainLossDifference: o.map { Self.scientific(m.trainLoss - $0.finalTrainLoss, signed: true) } ?? "-",
-                testAccuracy: Self.pct(m.testAccuracy),
+                testAccuracy: Numbers.percent(m.testAccuracy),
                 interval: Self.wilsonText(m.testAccuracy, testCount),
-                originalTestAccuracy: o.map { Self.pct($0.finalTestAccuracy) } ?? "-",
+                originalTestAccuracy: o.map { Numbers.percent($0.finalTestAccuracy) } ?? "-",
                 testAccuracyDifference: o.map { Numbers.signed(100 * (m.testAccuracy - $0.finalTestAccuracy)) + " pt" } ?? "-",
-                bestTestAccuracy: Self.pct(best),
+                bestTestAccuracy: Numbers.percent(best),
                 bestEpoch: model.metrics.filter { $0.testAccuracy == best }.map { String($0.epoch) }.joined(separator: ", "))
         }
     }
@@ -190,7 +189,7 @@ struct ReportModel {
         (0..<(run.models.map(\.metrics.count).max() ?? 0)).map { e in
             ReportContext.EpochRow(epoch: String(e + 1), cells: run.models.map { m in
                 guard e < m.metrics.count else { return .init(loss: "-", accuracy: "-") }
-                return .init(loss: Self.loss(m.metrics[e].trainLoss), accuracy: Self.pct(m.metrics[e].testAccuracy))
+                return .init(loss: Self.loss(m.metrics[e].trainLoss), accuracy: Numbers.percent(m.metrics[e].testAccuracy))
             })
         }
     }
@@ -276,14 +275,18 @@ struct ReportModel {
         let means = models.map { Statistics.mean($0.finals) }
         let spread = models.map { ($0.finals.max() ?? 0) - ($0.finals.min() ?? 0) }.max() ?? 0
         let gap = (means.max() ?? 0) - (means.min() ?? 0)
+        let seedList = SeedList(studyRun.config.seeds).description, spreadText = String(format: "%.2f", 100 * spread), gapText = String(format: "%.2f", 100 * gap)
+        let tally = Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language)
+        // Compared as printed, so the sentence agrees with its own numbers.
+        let noise = text((Double(spreadText) ?? 0) > (Double(gapText) ?? 0) ? .conclusionNoise : .conclusionNoiseSmall,
+                         ["seeds": seedList, "spread": spreadText, "gap": gapText, "tally": tally])
         return ReportContext.AcrossSeeds(
-            seeds: SeedList(studyRun.config.seeds).description,
+            seeds: seedList,
             rows: models.map { model in
                 .init(title: model.spec.title, final: StudyModel.spread(model.finals, percent: true),
-                      thisRun: run.models.first { $0.spec == model.spec }?.metrics.last.map { Self.pct($0.testAccuracy) } ?? "-")
+                      thisRun: run.models.first { $0.spec == model.spec }?.metrics.last.map { Numbers.percent($0.testAccuracy) } ?? "-")
             },
-            seedSpread: String(format: "%.2f", 100 * spread), modelGap: String(format: "%.2f", 100 * gap),
-            studyTally: Claim.Verdict.tally(try studyModel.claims().filter { $0.claim.source == .original }.map(\.verdict), language: language))
+            seedSpread: spreadText, modelGap: gapText, studyTally: tally, noise: noise)
     }
 
     /// The dataset as a reader knows it: "MNIST", "Fashion-MNIST".
@@ -298,7 +301,7 @@ struct ReportModel {
     /// The optimizer's settings as the report prints them.
     static func adam(_ config: RunConfig) -> String {
         let adam = config.settings.adam
-        return Numbers.minusSigns(String(format: "Adam (lr %g, betas %g/%g, eps %g)", adam.learningRate, adam.beta1, adam.beta2, adam.epsilon))
+        return MinusSign.inText(String(format: "Adam (lr %g, betas %g/%g, eps %g)", adam.learningRate, adam.beta1, adam.beta2, adam.epsilon))
     }
 
     /// How pixels are normalised, as a formula.

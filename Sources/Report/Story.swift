@@ -62,23 +62,42 @@ enum Story {
         return items.isEmpty ? Catalog.text(.overfitNone, language) : Catalog.text(.overfitNote, language, ["items": items.joined(separator: "; ")])
     }
 
+    /// What the conclusion may say of a claim: its verdict and, per measure,
+    /// whether that measure was found to support it (one run: above 0; across
+    /// seeds: its whole 95% interval above 0); empty when not known.
+    struct Finding {
+        let verdict: Claim.Verdict
+        var supports: [Bool] = []
+    }
+
     /// Which model to choose and why, in the original's terms, from the
-    /// verdicts of its claims (by their rules, so any claim list works), and
-    /// what the noise across seeds means for it (`noise`).
-    static func conclusion(verdicts: [String: Claim.Verdict], specs: [ClaimSpec], plans: [ModelPlan], epochs: Int, noise: String,
+    /// findings on its claims (by their rules, so any claim list works), and
+    /// what the noise across seeds means for it (`noise`). Nothing is said
+    /// that the findings or the counted plans do not show.
+    static func conclusion(findings: [String: Finding], specs: [ClaimSpec], plans: [ModelPlan], epochs: Int, noise: String,
                            language: Language) -> String {
+        let verdicts = findings.mapValues(\.verdict)
         let text = { (message: Message, values: [String: any CatalogValue]) in Catalog.text(message, language, values) }
         let plan = { (id: ModelID) in plans.first { $0.spec.id == id } }
         let title = { (id: ModelID) in plan(id)?.spec.title ?? id.rawValue }
         var sentences: [String] = []
         for spec in specs {
-            guard case let .worst(subject, _) = spec.rule, let verdict = verdicts[spec.id], let mine = plan(subject) else { continue }
-            let others = plans.filter { $0.spec.id != subject }.map { "\(TextFormat.thousands($0.forwardMACs)) (\($0.spec.title))" }.joined(separator: ", ")
-            sentences.append(verdict == .holds
-                ? text(.conclusionWorstHolds, ["subject": title(subject), "macs": TextFormat.thousands(mine.forwardMACs), "others": others])
-                : text(.conclusionWorstOther, ["subject": title(subject), "verdict": verdict.words.text(language)]))
+            guard case let .worst(subject, _) = spec.rule, let finding = findings[spec.id] else { continue }
+            guard finding.verdict == .holds else {
+                sentences.append(text(.conclusionWorstOther, ["subject": title(subject), "verdict": finding.verdict.words.text(language)]))
+                continue
+            }
+            sentences.append(text(.conclusionWorstHolds, ["subject": title(subject)]))
+            let aspects = zip(ClaimChecker.worstAspects, finding.supports).filter(\.1).map { text($0.0, [:]) }
+            if !aspects.isEmpty {
+                sentences.append(text(.conclusionTrails, ["subject": title(subject), "aspects": aspects.joined(separator: ", ")]))
+            }
+            let others = plans.filter { $0.spec.id != subject }
+            if let mine = plan(subject), !others.isEmpty, others.allSatisfy({ $0.forwardMACs < mine.forwardMACs }) {
+                let list = others.map { "\(TextFormat.thousands($0.forwardMACs)) (\($0.spec.title))" }.joined(separator: ", ")
+                sentences.append(text(.conclusionMostCompute, ["macs": TextFormat.thousands(mine.forwardMACs), "others": list]))
+            }
         }
-        let finalVerdict = specs.first { if case .finalAhead = $0.rule { return true } else { return false } }.flatMap { verdicts[$0.id] }
         for spec in specs {
             guard case let .crossover(a, earlySpan, b, lateSpan) = spec.rule, let verdict = verdicts[spec.id], verdict != .notTestable else { continue }
             let names: [String: any CatalogValue] = ["a": title(a), "b": title(b), "earlyWritten": earlySpan.written, "lateWritten": lateSpan.written]
@@ -86,13 +105,19 @@ enum Story {
                 sentences.append(text(.conclusionPairCrossover, names))
                 continue
             }
-            if verdict == .notDecided && finalVerdict != .holds && finalVerdict != .doesNotHold {
+            let early = aheadVerdict(a, of: b, verdicts: verdicts, specs: specs), late = aheadVerdict(b, of: a, verdicts: verdicts, specs: specs)
+            let final = finalComparison(a, b, verdicts: verdicts, specs: specs)
+            // "Within noise" only where every one of the three comparisons was judged and found so.
+            if [early, late, final.verdict].allSatisfy({ $0 == .notDecided }) {
                 sentences.append(text(.conclusionPairOpen, names))
             } else {
-                sentences.append(text(.conclusionPairOther, names.merging(["crossover": verdict.words.text(language),
-                                                                          "final": (finalVerdict ?? .notTestable).words.text(language)]) { $1 }))
+                let words = { (v: Claim.Verdict?) in (v ?? .notTestable).words.text(language) }
+                sentences.append(text(.conclusionPairOther, names.merging(["crossover": words(verdict), "early": words(early), "late": words(late),
+                                                                          "final": words(final.verdict)]) { $1 }))
             }
-            if let x = plan(a), let y = plan(b) {
+            if let better = final.better, let worse = [a, b].first(where: { $0 != better }) {
+                sentences.append(text(.conclusionBetter, ["better": title(better), "other": title(worse)]))
+            } else if final.verdict == .notDecided, let x = plan(a), let y = plan(b) {
                 let (cheap, other) = x.forwardMACs <= y.forwardMACs ? (x, y) : (y, x)
                 sentences.append(text(.conclusionCheaper, ["cheap": cheap.spec.title, "cheapMacs": TextFormat.thousands(cheap.forwardMACs),
                                                           "cheapParams": TextFormat.thousands(cheap.parameterCount), "other": other.spec.title,
@@ -104,5 +129,21 @@ enum Story {
             sentences.append(text(.conclusionLong, ["model": title(model), "epochs": String(epochs)]))
         }
         return (sentences + [noise]).joined(separator: " ")
+    }
+
+    /// The verdict of the claim that `leader` is ahead of `other` over a span, if the list has one.
+    static func aheadVerdict(_ leader: ModelID, of other: ModelID, verdicts: [String: Claim.Verdict], specs: [ClaimSpec]) -> Claim.Verdict? {
+        specs.first { if case let .ahead(x, y, _) = $0.rule { return x == leader && y == other } else { return false } }.flatMap { verdicts[$0.id] }
+    }
+
+    /// The verdict of the final comparison of `a` and `b` (either way round) and,
+    /// when it is decided, the model that ends better.
+    static func finalComparison(_ a: ModelID, _ b: ModelID, verdicts: [String: Claim.Verdict], specs: [ClaimSpec])
+        -> (verdict: Claim.Verdict?, better: ModelID?) {
+        for spec in specs {
+            guard case let .finalAhead(leader, other) = spec.rule, Set([leader, other]) == Set([a, b]), let verdict = verdicts[spec.id] else { continue }
+            return (verdict, verdict == .holds ? leader : verdict == .doesNotHold ? other : nil)
+        }
+        return (nil, nil)
     }
 }

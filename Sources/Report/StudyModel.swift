@@ -51,7 +51,7 @@ struct StudyModel {
         }
         let perSeed = seeds.map { seed in
             StudyContext.SeedRow(seed: String(seed), cells: byModel.map { model in
-                .init(accuracy: model.units.first { $0.seed == seed }.flatMap { $0.metrics.last }.map { ReportModel.pct($0.testAccuracy) } ?? "-")
+                .init(accuracy: model.units.first { $0.seed == seed }.flatMap { $0.metrics.last }.map { Numbers.percent($0.testAccuracy) } ?? "-")
             })
         }
 
@@ -65,7 +65,7 @@ struct StudyModel {
 
         let sessions = run.units.flatMap(\.manifest.sessions)
         let tally = Claim.Verdict.tally(original.map(\.verdict), language: language)
-        let conclusion = Story.conclusion(verdicts: Dictionary(combined.map { ($0.claim.id, $0.verdict) }, uniquingKeysWith: { a, _ in a }),
+        let conclusion = Story.conclusion(findings: Dictionary(combined.map { ($0.claim.id, $0.finding) }, uniquingKeysWith: { a, _ in a }),
                                           specs: ClaimSpec.homework, plans: try byModel.map { try ModelPlan($0.spec) }, epochs: config.settings.epochs,
                                           noise: text(.conclusionStudyNoise, ["seeds": String(seeds.count), "tally": tally]), language: language)
         return StudyContext(
@@ -134,10 +134,10 @@ struct StudyModel {
         let accuracy = models.map { series($0, { 100 * $0.testAccuracy }) }
         let lowest = accuracy.flatMap { $0.band.map(\.low) + $0.points.map(\.y) }.min() ?? 97
         return Figures.Named(name: "study", figure: Figure(panels: [
-            .line(LineChart(title: Catalog.text(.figureStudyLoss, language), xLabel: "epoch",
+            .line(LineChart(title: Catalog.text(.figureStudyLoss, language), xLabel: Catalog.text(.figureEpoch, language),
                             yLabel: Catalog.text(.figureMeanBatchLoss, language), series: models.map { series($0, logScale: true, \.trainLoss) }, logY: true)),
-            .line(LineChart(title: Catalog.text(.figureStudyAccuracy, language), xLabel: "epoch",
-                            yLabel: "test accuracy (%)", series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
+            .line(LineChart(title: Catalog.text(.figureStudyAccuracy, language), xLabel: Catalog.text(.figureEpoch, language),
+                            yLabel: Catalog.text(.figureTestAccuracy, language), series: accuracy, yRange: max(0, min(97, (lowest * 2).rounded(.down) / 2))...100)),
         ], font: Figures.font(language)))
     }
 }

@@ -82,6 +82,8 @@ struct ReportContext: TemplateContext {
         let seedSpread, modelGap: String
         /// The study's overall verdicts on the original's claims.
         let studyTally: String
+        /// The conclusion's sentence on noise: whether a seed moves a model more than the models differ.
+        let noise: String
     }
     struct Verification {
         struct Unit { let model, epochs, result, largestDifference: String }

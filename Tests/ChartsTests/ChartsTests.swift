@@ -97,6 +97,12 @@ struct ChartsTests {
         #expect([1e-6, 1e-3, 0.01, 0.1, 1, 10, 100, 1000, 2e-5].map(Ticks.logLabel) == ["1e−6", "1e−3", "1e−2", "1e−1", "1", "10", "100", "1e3", "2e−5"], "one minus sign, U+2212")
     }
 
+    @Test("one minus sign for the charts and the report: a number's sign and exponent become U+2212, a range's or a name's dash stays")
+    func minusSign() {
+        #expect(Ticks.label(-0.5, step: 0.5) == "\u{2212}0.5" && Ticks.label(-2e-5, step: 1e-5) == "\u{2212}2e\u{2212}05")
+        #expect(MinusSign.inText("eps 1e-08, -0.5, (-3), epochs 3-6, model-3, [2,5]-[3,6]") == "eps 1e\u{2212}08, \u{2212}0.5, (\u{2212}3), epochs 3-6, model-3, [2,5]-[3,6]")
+    }
+
     @Test("a valid PNG of the expected size, at 2x by default")
     func validPNG() throws {
         let rendered = try Renderer.png(Figure(panels: [.line(line)], panelWidth: 300, height: 200))

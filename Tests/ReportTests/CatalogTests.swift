@@ -1,3 +1,4 @@
+import Charts
 import Testing
 @testable import Report
 
@@ -48,6 +49,6 @@ struct NumberTests {
     @Test("one minus sign, U+2212, for signs and exponents; a range keeps its dash")
     func minus() {
         #expect(Numbers.signed(-0.1) == "\u{2212}0.10" && Numbers.signed(0.18) == "+0.18" && Numbers.signed(-0.001) == "+0.00")
-        #expect(Numbers.minusSigns("eps 1e-08, -0.5, epochs 3-6, model-3") == "eps 1e\u{2212}08, \u{2212}0.5, epochs 3-6, model-3")
+        #expect(MinusSign.inText("eps 1e-08, -0.5, epochs 3-6, model-3") == "eps 1e\u{2212}08, \u{2212}0.5, epochs 3-6, model-3")
     }
 }

@@ -49,6 +49,29 @@ struct ClaimRuleTests {
         #expect(try combined([[8], [3], [12], [14], [9]], tieAgainst: true, verdict: .holds).verdict == .holds)
     }
 
+    @Test("a model that never reaches the level is later than one that does, without an invented lag; two that never reach it cannot be compared")
+    func neverReached() throws {
+        let slow = [0.970, 0.975, 0.978, 0.979, 0.979, 0.979], fast = [0.975, 0.981, 0.985, 0.987, 0.988, 0.989]
+        // Model 1 never reaches 98%, the others do: later, so it holds, but no lag in epochs for the paired interval.
+        let later = try #require(try checker([slow, fast, fast]).claim("claim-epochs-98"))
+        #expect(later.verdict == .holds && later.measures.isEmpty, "\(later.measures.map(\.value))")
+        // Model 1 and Model 2 never reach it, Model 3 does: Model 1 cannot be compared with Model 2 (the old rule counted both at epoch 7: does not hold).
+        #expect(try verdict("claim-epochs-98", checker([slow, slow, fast])) == .notTestable)
+        // Model 1 reaches it, Model 2 never does: Model 1 is not the latest.
+        let earlier = try #require(try checker([fast, slow, fast]).claim("claim-epochs-98"))
+        #expect(earlier.verdict == .doesNotHold && earlier.measures.isEmpty)
+        // Nobody reaches it: not testable.
+        #expect(try verdict("claim-epochs-98", checker([slow, slow, slow])) == .notTestable)
+        // Every model reaches it: the lag in epochs is measured.
+        let lagging = try #require(try checker([[0.970, 0.975, 0.978, 0.979, 0.981, 0.982], fast, fast]).claim("claim-epochs-98"))
+        #expect(lagging.verdict == .holds && lagging.measures.map(\.value) == [3])
+        // Across seeds, a seed without a lag leaves the interval out: the seeds' verdicts decide.
+        let seeds = [try checker([slow, fast, fast]), try checker([[0.970, 0.975, 0.978, 0.979, 0.981, 0.982], fast, fast]),
+                     try checker([[0.970, 0.975, 0.978, 0.979, 0.979, 0.981], fast, fast])].compactMap { $0.claim("claim-epochs-98") }
+        let study = try #require(seeds.count == 3 ? StudyClaim.combine(seeds) : nil)
+        #expect(study.verdict == .holds && study.evidence.en.contains("a paired difference on 2 of 3 seeds only"), "\(study.evidence.en)")
+    }
+
     @Test("\"depends on the conditions\" is the epoch-budget crossover; a null result is never read as support")
     func crossover() throws {
         // Model 3 ahead in epochs 1-11, Model 2 from epoch 20 on: holds.
@@ -93,6 +116,22 @@ struct ClaimRuleTests {
         #expect(try combined([[0.0018, 0.001, 0.0017], [0.002, 0.0012, 0.0015], [0.0015, -0.0008, 0.0019]]).verdict == .notDecided)
     }
 
+    @Test("every rule judged in one run by the sign test over epochs or by McNemar on test-chosen best epochs says that test is lenient and the seed study's is stronger")
+    func lenientOneRunTests() throws {
+        let checker = try checker(Array(repeating: (0..<30).map { 0.98 + 0.0003 * Double($0) }, count: 3))
+        for spec in ClaimSpec.homework {
+            let reason: String
+            switch spec.rule {
+            case .ahead, .worst, .crossover: reason = "neighbouring epochs are not independent"
+            case .lowestBest: reason = "chosen on the same test images"
+            default: continue
+            }
+            let rule = try #require(checker.claim(spec.id)).rule
+            #expect(rule.en.contains("lenient, descriptive only") && rule.en.contains(reason) && rule.en.contains("is the stronger test"), "\(spec.id): \(rule.en)")
+            #expect(rule.ko.contains("느슨한 기술적 판정") && rule.ko.contains("더 강한 검정"), "\(spec.id): \(rule.ko)")
+        }
+    }
+
     @Test("the rules run over any set of models: two and four")
     func anyModels() throws {
         let low = [0.970, 0.975, 0.980, 0.982, 0.984, 0.985, 0.986]
@@ -119,6 +158,34 @@ struct ClaimRuleTests {
         for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") && !["ClaimList.swift", "Original.swift"].contains(file) {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
             #expect(!text.contains("\"model1\"") && !text.contains("\"model2\"") && !text.contains("\"model3\""), "\(file) names a model")
+        }
+    }
+}
+
+@Suite("Words come from the catalog")
+struct CatalogSourceTests {
+    @Test("no word of the report is written in code: figure labels, legends and claim items come from the catalog")
+    func noTextInCode() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Report")
+        let patterns = [#"xLabel: ""#, #"yLabel: ""#, #"Series(""#, #"valueSuffix: ""#, #"epoch \("#, #""%@ "#, #")) \("#]
+        for file in ["Claims.swift", "Figures.swift", "StudyModel.swift"] {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for pattern in patterns {
+                let found = text.contains(pattern)
+                #expect(!found, "\(file) writes text in code: \(pattern)")
+            }
+        }
+    }
+
+    @Test("the figures' axis labels and legends are the catalog's, in the figure's language")
+    func figureLabels() throws {
+        let run = Fixture.run()
+        for language in [Language.en, .ko] {
+            let figures = Figures.all(run.models.map { ($0.spec, $0.metrics) }, language: language)
+            let comparison = try #require(figures.first { $0.name == "comparison" })
+            guard case let .line(accuracy) = comparison.figure.panels[1] else { Issue.record("not a line chart"); continue }
+            #expect(accuracy.xLabel == Catalog.text(.figureEpoch, language) && accuracy.yLabel == Catalog.text(.figureTestAccuracy, language))
         }
     }
 }
@@ -157,20 +224,72 @@ struct StoryTests {
 
 @Suite("The conclusion and the figures' order")
 struct ConclusionTests {
-    func conclusion(_ verdicts: [String: Claim.Verdict]) throws -> String {
-        Story.conclusion(verdicts: verdicts, specs: ClaimSpec.homework, plans: try Homework.models.map { try ModelPlan($0) }, epochs: 30,
-                         noise: "N.", language: .en)
+    func conclusion(_ verdicts: [String: Claim.Verdict], worstSupports: [Bool] = [], models: [ModelSpec] = Homework.models,
+                    language: Language = .en) throws -> String {
+        var findings = verdicts.mapValues { Story.Finding(verdict: $0) }
+        findings["claim-worst"]?.supports = worstSupports
+        return Story.conclusion(findings: findings, specs: ClaimSpec.homework, plans: try models.map { try ModelPlan($0) }, epochs: 30,
+                                noise: "N.", language: language)
+    }
+
+    @Test("\"the worst model trails early, at its best, on average\" says only what its measures show, and \"the most compute\" only when counted so, in both languages")
+    func worstFromEvidence() throws {
+        let partly = try conclusion(["claim-worst": .holds], worstSupports: [true, false, true])
+        #expect(partly.contains("Model 1 trails every other model early, on average over the epochs.") && !partly.contains("at its best"), "\(partly)")
+        #expect(partly.contains("It also needs the most multiply-adds per sample: 15,479,936, against 5,676,800 (Model 2), 7,853,184 (Model 3)."))
+        let ko = try conclusion(["claim-worst": .holds], worstSupports: [true, false, true], language: .ko)
+        #expect(ko.contains("Model 1은 초반, epoch 평균에서 다른 모든 모델보다 뒤진다.") && !ko.contains("최고치") && ko.contains("가장 많다"), "\(ko)")
+        let unknown = try conclusion(["claim-worst": .holds])
+        #expect(unknown.hasPrefix("Not Model 1: the original's firm answer holds.") && !unknown.contains("trails"), "no measures, no aspect named: \(unknown)")
+        // With Model 3 pooling after its residual blocks, Model 3 needs more multiply-adds than Model 1.
+        let costlier = try conclusion(["claim-worst": .holds], worstSupports: [true, true, true],
+                                      models: [.model1, .model2, try #require(Story.pooledLater(.model3))])
+        #expect(costlier.contains("early, at its best, on average over the epochs.") && !costlier.contains("most multiply-adds"), "\(costlier)")
+        let koCostlier = try conclusion(["claim-worst": .holds], worstSupports: [true, true, true],
+                                        models: [.model1, .model2, try #require(Story.pooledLater(.model3))], language: .ko)
+        #expect(!koCostlier.contains("곱셈-덧셈"), "\(koCostlier)")
+    }
+
+    @Test("the noise sentence compares a seed's spread with the gap between the models and says which is larger")
+    func noiseComparesSpreadAndGap() throws {
+        func noise(_ model2Shifts: [Double]) throws -> String {
+            try ReportModel(run: Fixture.run(), language: .en, study: "study", studyRun: Fixture.study(model2Shifts: model2Shifts))
+                .context(commands: Fixture.commands).conclusion
+        }
+        let wide = try noise([0.0, -0.0025, 0.0010])
+        #expect(wide.contains("moves by up to 0.35 points, more than the models' means differ (0.14 points)"), "\(wide)")
+        let narrow = try noise([0, 0, 0])
+        #expect(narrow.contains("moves by up to 0.08 points, no more than the models' means differ (0.19 points)") && !narrow.contains("points, more than"),
+                "\(narrow)")
     }
 
     @Test("the conclusion follows the verdicts: the worst model, then the pair by the crossover and the final ranking, then the cheaper of the two")
     func fromVerdicts() throws {
-        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-final": .notDecided, "claim-long": .notTestable])
+        let open = try conclusion(["claim-worst": .holds, "claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .notDecided,
+                                   "claim-final": .notDecided, "claim-long": .notTestable])
         #expect(open.hasPrefix("Not Model 1: the original's firm answer holds."))
         #expect(open.contains("Between Model 3 and Model 2 nothing is decided here") && open.contains("the cheaper model is the better choice: Model 2"))
         #expect(open.contains("recommendation of Model 3 for much longer training") && open.hasSuffix(" N."))
         let crossing = try conclusion(["claim-worst": .notDecided, "claim-depends": .holds, "claim-final": .notDecided])
         #expect(crossing.hasPrefix("That Model 1 performs worst is not decided here.") && crossing.contains("the epoch budget decides"))
         #expect(!crossing.contains("cheaper"), "a real crossover is the answer; cost does not break a tie that is not there")
+    }
+
+    @Test("a final comparison that is decided names the better model, never the cheaper one; \"within noise\" only where all three comparisons are")
+    func decidedFinal() throws {
+        // Model 2 significantly better at the end, Model 3 at the end: the better one is named whichever it is.
+        let model2 = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .holds, "claim-final": .holds])
+        #expect(!model2.contains("cheaper") && !model2.contains("within noise"), "\(model2)")
+        #expect(model2.contains("At the end Model 2 is ahead of Model 3 beyond noise, so for this epoch budget Model 2 is the better choice."))
+        #expect(model2.contains("(Model 3 ahead in [0,10]: not decided; Model 2 ahead from epoch 20 on: holds), the final ranking holds"))
+        let model3 = try conclusion(["claim-depends": .doesNotHold, "claim-early-leader": .holds, "claim-late-leader": .doesNotHold, "claim-final": .doesNotHold])
+        #expect(!model3.contains("cheaper") && model3.contains("At the end Model 3 is ahead of Model 2 beyond noise"), "\(model3)")
+        // Model 3 significantly ahead early, the end within noise: not "all within noise", but the cheaper model at the end.
+        let early = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .holds, "claim-late-leader": .notDecided, "claim-final": .notDecided])
+        #expect(!early.contains("within noise") && early.contains("the cheaper model is the better choice: Model 2"), "\(early)")
+        // A final comparison not tested recommends nothing.
+        let untested = try conclusion(["claim-depends": .notDecided, "claim-early-leader": .notDecided, "claim-late-leader": .notDecided])
+        #expect(!untested.contains("cheaper") && !untested.contains("better choice") && !untested.contains("within noise"), "\(untested)")
     }
 
     @Test("figures are numbered in the order the page shows them")

@@ -33,15 +33,15 @@ enum Fixture {
     }
 
     /// A study of the fixed run's settings with seeds 0-2: each seed shifts
-    /// Model 2's accuracy a little, so the paired differences vary in sign.
-    static func study() -> RunRecord {
+    /// Model 2's accuracy a little (by `model2Shifts`), so the paired differences vary in sign.
+    static func study(model2Shifts: [Double] = [0.0, -0.0025, 0.0010]) -> RunRecord {
         let config = RunConfig(seeds: [0, 1, 2], settings: TrainingSettings(epochs: 6))
         let manifest = RunManifest(runId: config.id, status: .finished, config: config, started: "2026-11-29T08:00:00Z",
                                    finished: "2026-11-29T09:30:00Z",
                                    units: config.units.map { .init(model: $0.model.id, seed: $0.seed, unitId: $0.id, origin: .trained) })
         let units = config.units.map { unit -> UnitRecord in
             let index = Homework.models.firstIndex(of: unit.model) ?? 0
-            let shift = index == 1 ? [0.0, -0.0025, 0.0010][Int(unit.seed)] : 0.0004 * Double(unit.seed)
+            let shift = index == 1 ? model2Shifts[Int(unit.seed)] : 0.0004 * Double(unit.seed)
             let metrics = metrics(index).map { m in var m = m; m.testAccuracy += shift; return m }
             let session = Session(firstEpoch: 1, lastEpoch: 6, started: "2026-11-29T08:00:00Z", finished: "2026-11-29T09:00:00Z",
                                   code: CodeVersion(gitCommit: String(repeating: "c", count: 40), gitDirty: false),

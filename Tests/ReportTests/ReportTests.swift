@@ -237,6 +237,9 @@ struct ReportTests {
         #expect(try combined([.doesNotHold, .doesNotHold]).verdict == .doesNotHold)
         #expect(try combined([.notTestable, .notTestable]).verdict == .notTestable)
         #expect(try combined([.notDecided, .holds]).verdict == .notDecided)
+        #expect(try combined([.holds, .notTestable]).verdict == .notDecided, "one of two seeds alone never decides")
+        #expect(try combined([.holds]).verdict == .notDecided && combined([.doesNotHold]).verdict == .notDecided, "nor does a one-seed study")
+        #expect(try combined([.holds, .holds, .notTestable, .notTestable]).verdict == .holds, "two agreeing seeds of four do")
     }
 
     @Test("a single run links to the seed study of its settings, a study to the single-seed write-ups of its seeds")
