@@ -165,7 +165,21 @@ public struct ReportFolder {
             throw FileError.io(path: folder, reason: "is not a folder (a file or a link), expected a report folder of ours" + refusal)
         }
         guard language(of: folder) != nil else {
-            throw FileError.io(path: folder, reason: "is not a report folder (it has no \(ReportRecord.fileName)), expected one of ours" + refusal)
+            throw FileError.io(path: folder, reason: "is not a report folder (it has no \(ReportRecord.fileName) of ours), expected one of ours" + refusal)
+        }
+        // A report's SHA256SUMS lists every file its render wrote: anything else was put there by someone and is not ours to remove.
+        guard let sums = try? String(contentsOfFile: (folder as NSString).appendingPathComponent(Checksums.fileName), encoding: .utf8) else { return }
+        let listed = Set(sums.split(separator: "\n").compactMap { $0.split(separator: " ", maxSplits: 1).last.map { String($0.drop { $0 == " " }) } })
+        let found = FileManager.default.enumerator(atPath: folder)?.allObjects.compactMap { $0 as? String } ?? []
+        let foreign = found.filter { relative in
+            var status = stat()
+            let path = (folder as NSString).appendingPathComponent(relative)
+            let isFolder = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+            return !isFolder && relative != Checksums.fileName && !listed.contains(relative)
+        }.sorted()
+        guard foreign.isEmpty else {
+            let named = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
+            throw FileError.io(path: folder, reason: "holds files its render did not write (\(named)), so replacing it would remove them" + refusal)
         }
     }
 }

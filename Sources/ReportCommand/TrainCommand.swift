@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model to train: 1, 2, 3, a list like 1,3, or all.", valueName: "n"), transform: ModelList.transform)
     var model: ModelList = .all
 
-    @Option(help: ArgumentHelp("Seed of every random stream (initialisation, shuffling).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of every random stream (initialisation, shuffling): a whole number of at least 0.", valueName: "n"))
     var seed: UInt64 = Homework.seeds[0]
 
     @OptionGroup var data: DataOptions

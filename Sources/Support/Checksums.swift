@@ -27,6 +27,7 @@ public enum Checksums {
         guard let text = try PlainFile.read(sums, under: folder) else {
             throw FileError.unreadable(path: folder, reason: "has no \(fileName), expected one listing its files (a report rendered before lists were written: render it again)")
         }
+        var listed: Set<String> = []
         return try String(decoding: text, as: UTF8.self).split(separator: "\n").enumerated().map { number, line in
             let parts = line.split(separator: " ", maxSplits: 1)
             let relative = parts.count == 2 && parts[1].hasPrefix(" ") ? String(parts[1].dropFirst()) : ""
@@ -35,6 +36,9 @@ public enum Checksums {
                   components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
                   !relative.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw FileError.unreadable(path: sums, reason: "line \(number + 1): expected `<sha256>  <path inside the folder>`, found \(String(line).debugDescription)")
+            }
+            guard listed.insert(relative).inserted else {
+                throw FileError.unreadable(path: sums, reason: "line \(number + 1) lists \(relative.debugDescription) a second time, expected each file once")
             }
             let path = (folder as NSString).appendingPathComponent(relative)
             guard let data = try PlainFile.read(path, under: folder) else { throw FileError.missing(path: path) }

@@ -50,6 +50,7 @@ struct CommandLineTests {
         (["--seeds", "-1"], "--seeds <seeds>': expected seeds like 0-4 or 0,3,7"),
         (["--seeds", "-1"], "a seed is not negative"),
         (["verify", "--seeds", "-1"], "a seed is not negative"),
+        (["train", "--seed", "-1"], "The value '-1' is invalid for '--seed <n>'"),
     ])
     func badValues(arguments: [String], message: String) {
         do {

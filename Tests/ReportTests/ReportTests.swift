@@ -311,6 +311,13 @@ struct ReportTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: reports) == ["hw2"], "no staging folder left")
         #expect(FileManager.default.fileExists(atPath: reports + "/hw2/report.md"))
 
+        // A file the render did not write (SHA256SUMS does not list it) is not ours to remove.
+        try AtomicFile.write("my notes\n", to: reports + "/hw2/NOTES.md")
+        let refused = #expect(throws: FileError.self) { _ = try folder.write(rendered) { _ in } }
+        #expect(refused?.description.contains("holds files its render did not write (NOTES.md)") == true, "\(String(describing: refused))")
+        #expect(FileManager.default.fileExists(atPath: reports + "/hw2/NOTES.md"))
+        try FileManager.default.removeItem(atPath: reports + "/hw2/NOTES.md")
+
         // A writer killed between moving the old report aside and moving the new one in.
         try FileManager.default.moveItem(atPath: reports + "/hw2", toPath: reports + "/.hw2.old-999999999")
         try AtomicFile.writeJSON(ReportRecord(language: .en), to: reports + "/.hw2.staging-999999998/" + ReportRecord.fileName)

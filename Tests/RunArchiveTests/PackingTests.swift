@@ -72,6 +72,19 @@ struct PackingTests {
         #expect(!FileManager.default.fileExists(atPath: zip))
     }
 
+    @Test("a SHA256SUMS that lists a file twice is refused (the zip would hold two entries of one name)")
+    func duplicateSums() throws {
+        let store = S.temporaryStore()
+        let record = try #require(S.finished(try S.execute(store, S.config(epochs: 1))))
+        let report = try Self.reportFolder()
+        let sums = report + "/" + Checksums.fileName
+        let text = try String(contentsOfFile: sums, encoding: .utf8)
+        let first = try #require(text.split(separator: "\n").first)
+        try AtomicFile.write(text + first + "\n", to: sums)
+        let error = #expect(throws: FileError.self) { try store.zip(record.id, report: report, to: NSTemporaryDirectory() + "hw2-\(UUID().uuidString).zip") }
+        #expect(error?.description.contains("a second time") == true, "\(String(describing: error))")
+    }
+
     @Test("the run's files are packed only as checked: a changed config.json is refused, naming it")
     func runFiles() throws {
         let store = S.temporaryStore()
