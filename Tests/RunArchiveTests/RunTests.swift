@@ -387,6 +387,11 @@ struct RunTests {
         let version = try #require(RunEnvironment.swiftVersion(scratchIn: outside))
         #expect(version.contains("Swift version"), "\(version)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+        // From an archive, only a commit id or "unknown": a forged one would land in reports and terminals.
+        for forged in ["`](javascript:x)", "abc", String(repeating: "g", count: 40)] {
+            #expect(throws: FileError.self) { try JSON.decode(CodeVersion.self, from: Data(#"{"git_commit": "\#(forged)", "git_dirty": false}"#.utf8), path: "m") }
+        }
+        #expect(try JSON.decode(CodeVersion.self, from: Data(#"{"git_commit": "\#(commit)", "git_dirty": true}"#.utf8), path: "m").gitCommit == commit)
     }
 
     /// An x86-64 kernel's /proc/cpuinfo names the CPU; an AArch64 kernel's
