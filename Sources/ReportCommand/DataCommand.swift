@@ -28,7 +28,8 @@ struct DataCommand: ParsableCommand {
 func ensureData(_ folder: DataFolder, fetchIfMissing: Bool) throws {
     if fetchIfMissing, folder.kind == .mnist, !folder.missingFiles.isEmpty {
         Console.current.line("data: \(folder.path) lacks \(folder.missingFiles.map(\.name).joined(separator: ", ")); fetching \(folder.kind.origin)")
-        try MNISTFetcher(folder: folder).fetch { Console.current.line("data: " + $0) }
+        StopSignal.install(doing: "stopping the download; nothing of it is kept")
+        try MNISTFetcher(folder: folder).fetch(log: { Console.current.line("data: " + $0) }, shouldStop: { StopSignal.isRequested })
     }
     Console.current.line("data: checking \(folder.kind.name) in \(folder.path)")
     _ = try folder.verify { file in

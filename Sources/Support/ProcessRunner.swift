@@ -25,14 +25,14 @@ public enum ProcessRunner {
         try process.run()
         if let timeout {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
-                if process.isRunning { process.terminate() }
+                if process.isRunning { end(process) }
             }
         }
         if let stop {
             DispatchQueue.global().async { [process] in
                 while process.isRunning {
                     if stop() {
-                        process.terminate()
+                        end(process)
                         return
                     }
                     Thread.sleep(forTimeInterval: 0.1)
@@ -58,5 +58,13 @@ public enum ProcessRunner {
     public static func firstLine(of arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) -> String? {
         guard let result = try? run(arguments, in: directory, environment: environment), result.status == 0 else { return nil }
         return result.output.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+    }
+
+    /// SIGTERM, then SIGKILL when the program is still there two seconds
+    /// later (it may ignore SIGTERM, as a child inherits an ignored signal).
+    private static func end(_ process: Process) {
+        process.terminate()
+        for _ in 0..<20 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }

@@ -166,6 +166,21 @@ struct DataFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["keep-me"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["mnist"])
     }
+
+    @Test("a fetch asked to stop (Ctrl-C, SIGTERM) ends its step's process and leaves no staging folder")
+    func stoppedFetch() throws {
+        let parent = try temporaryFolder()
+        // A "python" that would take a minute: only the stop can end it soon.
+        let slow = parent + "/slow-python"
+        try "#!/bin/sh\nexec sleep 60\n".write(toFile: slow, atomically: true, encoding: .utf8)
+        #expect(chmod(slow, 0o755) == 0)
+        let fetcher = MNISTFetcher(folder: DataFolder(kind: .mnist, explicit: parent + "/mnist"), python: slow)
+        let started = Date()
+        let error = #expect(throws: DatasetError.self) { try fetcher.fetch(log: { _ in }, shouldStop: { Date().timeIntervalSince(started) > 0.3 }) }
+        #expect(error.map { "\($0)" }?.contains("stopped (Ctrl-C or SIGTERM)") == true, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(started) < 30, "the step's process was terminated, not waited for")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["slow-python"])
+    }
 }
 
 @Suite("The pickle converter")
