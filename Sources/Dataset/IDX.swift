@@ -60,12 +60,12 @@ public enum IDX {
 
     /// The file's bytes, decompressed when its name ends in `.gz`.
     public static func read(_ path: String) throws -> [UInt8] {
-        // Raw, no dataset file is longer than `maximumLength`; gzipped, it is smaller still.
+        // Raw, no dataset file is longer than `maximumLength`; gzipped, even stored uncompressed, hardly longer.
         let data: Data?
         do {
-            data = try PlainFile.contents(path, limit: maximumLength)
-        } catch let error as FileError {
-            throw DatasetError.malformed(path: path, expected: "at most \(maximumLength) bytes (the largest dataset file)", found: "\(error)")
+            data = try PlainFile.contents(path, limit: maximumLength + maximumLength / 1000 + 1024)
+        } catch let FileError.unreadable(_, reason) {
+            throw DatasetError.unreadable(path: path, reason: reason)
         }
         guard let data else {
             throw DatasetError.unreadable(path: path, reason: "no such file or not readable")

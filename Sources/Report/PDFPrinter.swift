@@ -47,12 +47,13 @@ public enum PDFPrinter {
             try? FileManager.default.removeItem(atPath: profile)
             try? FileManager.default.removeItem(atPath: scratch)
         }
-        // No crash reporter, and HOME and the XDG folders in the scratch, so nothing is written in the user's home.
+        // No crash reporter, and the XDG folders in the scratch, so nothing is written in the user's home
+        // (HOME stays: a snap's Chromium derives its own folders from it).
         // (Scripts stay on: headless printing needs them; the page holds none of its own and escapes an archive's strings.)
         let result = try ProcessRunner.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                                             "--disable-crash-reporter", "--disable-breakpad",
                                             "--user-data-dir=\(profile)", "--print-to-pdf=\(pdf)", page],
-                                           environment: ["TMPDIR": scratch, "HOME": scratch, "XDG_CONFIG_HOME": scratch, "XDG_CACHE_HOME": scratch],
+                                           environment: ["TMPDIR": scratch, "XDG_CONFIG_HOME": scratch, "XDG_CACHE_HOME": scratch],
                                            timeout: timeout, stop: stop)
         guard result.status == 0, let data = FileManager.default.contents(atPath: pdf), data.starts(with: Array("%PDF".utf8)) else {
             let detail = result.errors.split(separator: "\n").suffix(3).joined(separator: " ")

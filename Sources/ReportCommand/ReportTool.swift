@@ -26,7 +26,10 @@ struct ReportTool: ParsableCommand {
         } catch let error as CleanExit {
             exit(withError: error)
         } catch {
-            exit(withError: PrintableError(description: TextFormat.printable("\(error)")))
+            // The text ArgumentParser would print (a Foundation error's localized description), made printable.
+            let text = (error as? LocalizedError)?.errorDescription
+                ?? (type(of: error) is NSError.Type ? (error as NSError).localizedDescription : "\(error)")
+            exit(withError: PrintableError(description: TextFormat.printable(text)))
         }
     }
 

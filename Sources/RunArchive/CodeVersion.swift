@@ -18,7 +18,7 @@ public struct CodeVersion: Codable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         gitCommit = try container.decode(String.self, forKey: .gitCommit)
         gitDirty = try container.decode(Bool.self, forKey: .gitDirty)
-        guard gitCommit == "unknown" || ([40, 64].contains(gitCommit.count) && gitCommit.allSatisfy(\.isHexDigit)) else {
+        guard gitCommit == "unknown" || ([40, 64].contains(gitCommit.utf8.count) && gitCommit.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }) else {
             throw DecodingError.dataCorruptedError(forKey: .gitCommit, in: container,
                                                    debugDescription: "expected a commit id (40 or 64 hex digits) or \"unknown\"")
         }

@@ -45,18 +45,23 @@ extension RunStore {
     /// everything that decides them). Returns the units now here as light
     /// copies, taken now or by an earlier call.
     public func adoptLight(_ units: [UnitConfig], from source: RunStore) throws -> Set<UnitID> {
+        // The runs folder itself would make any unit whose weights were lost "light" without a copy.
+        guard URL(fileURLWithPath: source.root).resolvingSymlinksInPath().standardizedFileURL
+                != URL(fileURLWithPath: root).resolvingSymlinksInPath().standardizedFileURL else {
+            throw FileError.unreadable(path: source.root, reason: "is the runs folder itself, expected another archive to take units from")
+        }
         var light: Set<UnitID> = []
         for unit in units where finishedUnit(unit) == nil {
             guard (try? source.unit(unit.id)) != nil else { continue }
-            if (try? self.unit(unit.id)) == nil {
-                let folder = layout.unitFolder(unit.id)
-                try PlainFile.requireFolder(folder, under: root)
-                try AtomicFile.createFolder(folder)
-                try PlainFile.requireFolder(folder, under: root)
-                let lock = try RunLock(acquire: layout.unitFile(unit.id, RunLayout.lock))
-                defer { lock.release() }
-                try source.copyLight(unit.id, to: layout)
-            }
+            let folder = layout.unitFolder(unit.id)
+            try PlainFile.requireFolder(folder, under: root)
+            try AtomicFile.createFolder(folder)
+            try PlainFile.requireFolder(folder, under: root)
+            let lock = try RunLock(acquire: layout.unitFile(unit.id, RunLayout.lock))
+            defer { lock.release() }
+            // Asked again under the lock: another process may have finished the unit meanwhile.
+            if finishedUnit(unit) != nil { continue }
+            if (try? self.unit(unit.id)) == nil { try source.copyLight(unit.id, to: layout) }
             light.insert(unit.id)
         }
         return light

@@ -137,7 +137,9 @@ struct CommandLineTests {
         #expect(TextFormat.printable("a\u{1B}[31mb\n\t\u{202E}c") == "a\\u{1B}[31mb\n\t\\u{202E}c")
         let copy = NSTemporaryDirectory() + "hw2-escape-\(UUID().uuidString)"
         try FileManager.default.copyItem(atPath: Self.root + "/reports/hw2/archive", toPath: copy)
-        let manifest = copy + "/5f671e9d23643ce5/manifest.json"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: copy).first { $0 != "units" })
+        let manifest = copy + "/\(run)/manifest.json"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
         try text.replacingOccurrences(of: "\"status\" : \"finished\"", with: "\"status\" : \"\\u001b]0;PWNED\\u0007finished\"")
             .write(toFile: manifest, atomically: false, encoding: .utf8)

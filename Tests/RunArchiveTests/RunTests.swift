@@ -195,6 +195,9 @@ struct RunTests {
         let full = try #require(S.finished(try S.execute(S.temporaryStore(), config)))
         #expect(study.units.map(\.weightsSha256) == full.units.map(\.weightsSha256) && study.units.map(\.predictions) == full.units.map(\.predictions))
         #expect(try store.adoptLight(config.units, from: RunStore(root: light)) == taken, "taken earlier, still light")
+        #expect(throws: FileError.self, "the runs folder itself would make a unit that lost its weights light") {
+            try store.adoptLight(config.units, from: RunStore(root: store.root + "/"))
+        }
 
         let metrics = RunLayout(root: light).unitFile(seed0.units[0].manifest.unitId, RunLayout.metrics)
         try Data("[]".utf8).write(to: URL(fileURLWithPath: metrics))
@@ -388,7 +391,7 @@ struct RunTests {
         #expect(version.contains("Swift version"), "\(version)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
         // From an archive, only a commit id or "unknown": a forged one would land in reports and terminals.
-        for forged in ["`](javascript:x)", "abc", String(repeating: "g", count: 40)] {
+        for forged in ["`](javascript:x)", "abc", String(repeating: "g", count: 40), String(repeating: "\u{FF41}", count: 40)] {
             #expect(throws: FileError.self) { try JSON.decode(CodeVersion.self, from: Data(#"{"git_commit": "\#(forged)", "git_dirty": false}"#.utf8), path: "m") }
         }
         #expect(try JSON.decode(CodeVersion.self, from: Data(#"{"git_commit": "\#(commit)", "git_dirty": true}"#.utf8), path: "m").gitCommit == commit)
