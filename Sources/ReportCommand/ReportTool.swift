@@ -19,17 +19,25 @@ struct ReportTool: ParsableCommand {
         }
         do {
             try command.run()
-        } catch let error as ExitCode {
-            exit(withError: error)
-        } catch let error as ValidationError {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
         } catch {
-            // The text ArgumentParser would print (a Foundation error's localized description), made printable.
+            exit(withError: presentable(error))
+        }
+    }
+
+    /// What `main` hands ArgumentParser for an error that `run()` threw: ArgumentParser's
+    /// own (an exit code, a validation error, a request for help, which `report help`
+    /// throws from its run) as it is, so it prints usage or help; any other error as the
+    /// text ArgumentParser would print (a Foundation error's localized description), made printable.
+    static func presentable(_ error: Error) -> Error {
+        switch error {
+        case is ExitCode, is ValidationError, is CleanExit:
+            return error
+        case _ where exitCode(for: error) == .success:
+            return error
+        default:
             let text = (error as? LocalizedError)?.errorDescription
                 ?? (type(of: error) is NSError.Type ? (error as NSError).localizedDescription : "\(error)")
-            exit(withError: PrintableError(description: TextFormat.printable(text)))
+            return PrintableError(description: TextFormat.printable(text))
         }
     }
 

@@ -16,6 +16,27 @@ struct CommandLineTests {
         #expect(ReportTool.helpMessage(for: TrainCommand.self).contains("--threads"))
     }
 
+    @Test("--help, help and help <command> print the help and exit 0 from the real binary, and main hands ArgumentParser a help request as it is",
+          .enabled(if: CommandLineTests.binary != nil, "needs the report binary (swift run report data builds it; .ci/run runs that first)"))
+    func helpFromTheBinary() throws {
+        let report = try #require(Self.binary)
+        for (arguments, expected) in [(["--help"], "SUBCOMMANDS"), (["help"], "SUBCOMMANDS"), (["help", "train"], "--threads"), (["train", "--help"], "--threads")] {
+            let result = try ProcessRunner.run([report] + arguments)
+            #expect(result.status == 0, "report \(arguments.joined(separator: " ")) exited \(result.status): \(result.errors)")
+            #expect(result.output.contains(expected), "report \(arguments.joined(separator: " ")) did not print its help")
+            #expect(!result.errors.contains("CommandError"))
+        }
+        var command = try ReportTool.parseAsRoot(["help", "train"])
+        do {
+            try command.run()
+            Issue.record("report help train ran without asking for help")
+        } catch {
+            let handed = ReportTool.presentable(error)
+            #expect(ReportTool.exitCode(for: handed) == .success)
+            #expect(ReportTool.fullMessage(for: handed).contains("--threads"))
+        }
+    }
+
     @Test("an unknown flag is a clear error with a non-zero exit")
     func unknownFlag() {
         do {
@@ -103,6 +124,17 @@ struct CommandLineTests {
 
     /// The package root, where the committed report archives are.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The `report` binary of the debug build, which the README's test command builds first.
+    static var binary: String? {
+        #if arch(arm64)
+        let triple = "aarch64-unknown-linux-gnu"
+        #else
+        let triple = "x86_64-unknown-linux-gnu"
+        #endif
+        return [".build/debug/report", ".build/\(triple)/debug/report"].map { root + "/" + $0 }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     /// Parses and runs a command line as `report` would, returning what it printed and whether it exited non-zero.
     static func run(_ arguments: [String]) throws -> (output: String, errors: String, failed: Bool) {
