@@ -268,20 +268,20 @@ static uint64_t check_winograd(hw2_kernel_path path) {
 
         const long pixels = cin * n * height * width;
         float *x = floats(pixels, finite_value), *v = malloc((size_t)(36 * cin * t) * sizeof(float));
-        hw2_winograd_input(path, shape, n, s0, s1, x, v, scratch);
+        hw2_winograd_input(path, shape, n, s0, s1, 0, shape.cin, x, v, scratch);
         h = fnv1a(h, v, (size_t)(36 * cin * t) * sizeof(float));
         float *dv = floats(36 * cin * t, finite_value);
-        hw2_winograd_input_gradient(path, shape, n, s0, s1, dv, x, scratch);
+        hw2_winograd_input_gradient(path, shape, n, s0, s1, 0, shape.cin, dv, x, scratch);
         h = fnv1a(h, x, (size_t)pixels * sizeof(float));
 
         const long outputs = cout * n * height * width;
         float *m = floats(36 * cout * t, finite_value), *bias = floats(cout, finite_value),
               *y = floats(outputs, finite_value), *dm = malloc((size_t)(36 * cout * t) * sizeof(float));
         for (int relu = 0; relu <= 1; relu++) {
-            hw2_winograd_output(path, shape, n, s0, s1, m, bias, relu, y, scratch);
+            hw2_winograd_output(path, shape, n, s0, s1, 0, shape.cout, m, bias, relu, y, scratch);
             h = fnv1a(h, y, (size_t)outputs * sizeof(float));
         }
-        hw2_winograd_output_gradient(path, shape, n, s0, s1, y, dm, scratch);
+        hw2_winograd_output_gradient(path, shape, n, s0, s1, 0, shape.cout, y, dm, scratch);
         h = fnv1a(h, dm, (size_t)(36 * cout * t) * sizeof(float));
 
         free(scratch);

@@ -80,15 +80,48 @@ public enum KernelError: Error, CustomStringConvertible, Equatable {
 /// C [m, n] = or += op(A) [m, k] x op(B) [k, n], row-major, each element one
 /// fma chain over k in increasing order (Kernels.h). Leading dimensions
 /// default to dense matrices; pass them to work on a block inside a wider one.
+/// With a team of more than one thread, a product large enough to pay for it
+/// is split into blocks of C's columns (or rows, when it has more rows), one
+/// per member: a block is a product of its own with the same k, so every
+/// element is the same chain.
 struct GEMM: Sendable {
     let path: KernelPath
+    var team: Team = .alone
 
-    @inline(__always)
+    /// The same products on the calling thread only, for work a team already splits.
+    var alone: GEMM { GEMM(path: path) }
+
+    /// Multiply-adds below which a product runs on one thread (a split costs a few microseconds).
+    static let splitWork = 1 << 16
+    /// Columns (rows) per block of a split: a whole number of the kernels' register tiles.
+    static let columnBlock = 32, rowBlock = 12
+
     func callAsFunction(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                         a: UnsafePointer<Float>, lda: Int? = nil, b: UnsafePointer<Float>, ldb: Int? = nil,
                         accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
-        hw2_sgemm(path.cValue, transA ? 1 : 0, transB ? 1 : 0, m, n, k,
-                  a, lda ?? (transA ? m : k), b, ldb ?? (transB ? k : n), accumulate ? 1 : 0, c, ldc ?? n)
+        let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+        guard team.size > 1, m * n * k >= Self.splitWork else {
+            hw2_sgemm(path.cValue, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
+            return
+        }
+        let path = path.cValue
+        if n >= m {
+            // C[:, j0..<j1] = op(A) x op(B)[:, j0..<j1]
+            let block = Self.columnBlock
+            team.split((n + block - 1) / block) { _, blocks in
+                let j0 = blocks.lowerBound * block, j1 = min(n, blocks.upperBound * block)
+                hw2_sgemm(path, transA ? 1 : 0, transB ? 1 : 0, m, j1 - j0, k, a, lda, b + (transB ? j0 * ldb : j0), ldb,
+                          accumulate ? 1 : 0, c + j0, ldc)
+            }
+        } else {
+            // C[i0..<i1, :] = op(A)[i0..<i1, :] x op(B)
+            let block = Self.rowBlock
+            team.split((m + block - 1) / block) { _, blocks in
+                let i0 = blocks.lowerBound * block, i1 = min(m, blocks.upperBound * block)
+                hw2_sgemm(path, transA ? 1 : 0, transB ? 1 : 0, i1 - i0, n, k, a + (transA ? i0 : i0 * lda), lda, b, ldb,
+                          accumulate ? 1 : 0, c + i0 * ldc, ldc)
+            }
+        }
     }
 }
 

@@ -4,15 +4,18 @@ import Dispatch
 ///
 /// Determinism: a batch is always cut into `shardCount` shards, whatever the
 /// number of threads; each shard's gradient is computed alone into its own
-/// buffer (each GEMM single-threaded, in the order of Kernels.h), and the
-/// shards are summed in shard order. One worker or many, any kernel path, the
-/// same seed gives the same bits.
+/// buffer (every value in the order of Kernels.h), and the shards are summed
+/// in shard order. Up to `shardCount` threads, each takes whole shards; more
+/// threads form a team per shard that splits its work by output (Team), never
+/// along a sum. Any number of threads, any kernel path, the same seed gives
+/// the same bits.
 public final class Network: @unchecked Sendable {
     /// Fixed, not the thread count: it decides the reduction order, hence the bits.
     public static let shardCount = 4
 
     public let plan: ModelPlan
-    public let workers: Int
+    /// Threads in all: `stacks.count` workers, each with its team.
+    public let threads: Int
     public let adam: AdamConfig
     public let kernel: KernelPath
     /// Adam steps taken so far (torch's `state["step"]`).
@@ -24,7 +27,7 @@ public final class Network: @unchecked Sendable {
     private let shardGrads: UnsafeMutablePointer<Float>  // [shardCount, P]
     private let m: UnsafeMutablePointer<Float>           // [P] Adam first moment
     private let v: UnsafeMutablePointer<Float>           // [P] Adam second moment
-    private let stacks: [LayerStack]                     // one per worker
+    private let stacks: [LayerStack]                     // one per worker, min(threads, shardCount)
     private let losses = Buffer<Float>()                 // [batch] per-sample losses of the last call
 
     /// Parameters initialised as PyTorch does by default for Conv2d and Linear:
@@ -35,7 +38,7 @@ public final class Network: @unchecked Sendable {
         guard spec.input.channels == 1 else {
             throw EngineError.invalidModel(model: spec.id, layer: 0, reason: "input images must have one channel, not \(spec.input.channels)")
         }
-        workers = max(1, min(threads, Self.shardCount))
+        self.threads = max(1, threads)
         self.adam = adam
         self.kernel = kernel
         parameterCount = plan.parameterCount
@@ -48,7 +51,11 @@ public final class Network: @unchecked Sendable {
         m.initialize(repeating: 0, count: parameterCount)
         v.initialize(repeating: 0, count: parameterCount)
         let plan = self.plan
-        stacks = (0..<workers).map { _ in LayerStack(plan, kernel: kernel) }
+        let threads = self.threads, workers = min(threads, Self.shardCount)
+        // The threads past one per shard are dealt to the workers' teams, the first ones first.
+        stacks = (0..<workers).map { worker in
+            LayerStack(plan, kernel: kernel, team: Team(size: threads / workers + (worker < threads % workers ? 1 : 0)))
+        }
 
         var random = SeededGenerator(seed: seed, stream: "init/\(spec.id)")
         for tensor in plan.parameters {
@@ -142,6 +149,7 @@ public final class Network: @unchecked Sendable {
         var correct = [Int](repeating: 0, count: Self.shardCount)
         correct.withUnsafeMutableBufferPointer { correct in
             let correctPointer = correct.baseAddress!
+            let workers = stacks.count
             parallelFor(workers) { worker in
                 for shard in stride(from: worker, to: Self.shardCount, by: workers) {
                     let lo = batch * shard / Self.shardCount, hi = batch * (shard + 1) / Self.shardCount
@@ -159,9 +167,9 @@ public final class Network: @unchecked Sendable {
         return BatchResult(lossSum: lossSum, correct: correct.reduce(0, +))
     }
 
-    /// Splits [0, P) into one contiguous range per worker.
+    /// Splits [0, P) into one contiguous range per thread.
     private func parallel(_ body: (Range<Int>) -> Void) {
-        let p = parameterCount, w = workers
+        let p = parameterCount, w = threads
         parallelFor(w) { i in body((p * i / w)..<(p * (i + 1) / w)) }
     }
 
@@ -201,15 +209,5 @@ public final class Network: @unchecked Sendable {
             newValue.m.withUnsafeBufferPointer { m.update(from: $0.baseAddress!, count: parameterCount) }
             newValue.v.withUnsafeBufferPointer { v.update(from: $0.baseAddress!, count: parameterCount) }
         }
-    }
-}
-
-/// Runs `body(0..<count)` on Dispatch's pool and returns when all are done.
-/// The callers give each index disjoint memory to write, which is what makes
-/// sharing the captured pointers safe.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: count) { body($0) }
     }
 }

@@ -135,13 +135,13 @@ HW2_INLINE void gather_tiles(long size, long th, long tw, long width, const floa
  * [4th + 2, 4tw + 2] (the image at row 1, column 1) and its tiles gathered
  * into `patch` [36, T]; then the chunk's tiles go along rows into `temp`
  * [36, T], then down columns into V. */
-HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict x,
-                                    float *restrict v, float *restrict scratch) {
+HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                                    const float *restrict x, float *restrict v, float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cin * t, width = 4 * tw + 2;
     float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     memset(padded, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
-    for (long c = 0; c < sh->cin; c++) {
+    for (long c = c0; c < c1; c++) {
         for (long s = s0; s < s1; s++) {
             const float *plane = x + (c * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(padded + (r + 1) * width + 1, plane + r * w, (size_t)w * sizeof(float));
@@ -152,12 +152,13 @@ HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s
     }
 }
 HW2_PATH_VARIANTS(winograd_input,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *x, float *v, float *scratch),
-                  (sh, n, s0, s1, x, v, scratch))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                   const float *x, float *v, float *scratch),
+                  (sh, n, s0, s1, c0, c1, x, v, scratch))
 
-void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *scratch) {
-    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, x, v, scratch);
+void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, long c0, long c1,
+                        const float *x, float *v, float *scratch) {
+    winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, x, v, scratch);
 }
 
 /* dx = the sum over tiles of B dV B^T (the adjoint of the input transform)
@@ -166,12 +167,12 @@ void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, 
  * [36, T]); then each plane's tiles are added into a zeroed padded plane
  * `sum` [4th + 2, 4tw + 2], tile after tile in (ty, tx) order, so a pixel's
  * (up to four) values are added in that order; its inside is dx. */
-HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1,
+HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
                                              const float *restrict dv, float *restrict dx, float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cin * t, width = 4 * tw + 2;
     float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict sum = scratch + 72 * t;
-    for (long c = 0; c < sh->cin; c++) {
+    for (long c = c0; c < c1; c++) {
         PASS(input_gradient_1d, 6, 6, 6, dv + c * t, 6, 1, stride, temp, 6, 1, t, t)
         PASS(input_gradient_1d, 6, 6, 6, temp, 1, 6, t, patch, 1, 6, t, t)
         for (long s = s0; s < s1; s++) {
@@ -189,12 +190,13 @@ HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long 
     }
 }
 HW2_PATH_VARIANTS(winograd_input_gradient,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dv, float *dx, float *scratch),
-                  (sh, n, s0, s1, dv, dx, scratch))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                   const float *dv, float *dx, float *scratch),
+                  (sh, n, s0, s1, c0, c1, dv, dx, scratch))
 
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                 const float *dv, float *dx, float *scratch) {
-    winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dv, dx, scratch);
+                                 long c0, long c1, const float *dv, float *dx, float *scratch) {
+    winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, dv, dx, scratch);
 }
 
 /* A^T of `temp` [24, T] (the rows already times A) down each tile's columns,
@@ -217,12 +219,13 @@ HW2_INLINE void output_columns(long t, const float *restrict temp, float b, int 
  * channel, A along each row of the chunk's tiles (into `temp` [24, T]),
  * then down their columns (into `patch` [16, T]); then each plane's tiles
  * are laid out in `padded` [4th, 4tw], whose part inside h x w is y. */
-HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long s0, long s1, const float *restrict m,
-                                     const float *restrict bias, int relu, float *restrict y, float *restrict scratch) {
+HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                                     const float *restrict m, const float *restrict bias, int relu, float *restrict y,
+                                     float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
     float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
-    for (long o = 0; o < sh->cout; o++) {
+    for (long o = c0; o < c1; o++) {
         PASS(output_1d, 6, 4, 6, m + o * t, 6, 1, stride, temp, 4, 1, t, t)
         if (relu)
             output_columns(t, temp, bias[o], 1, patch);
@@ -242,13 +245,13 @@ HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long 
     }
 }
 HW2_PATH_VARIANTS(winograd_output,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *m, const float *bias, int relu,
-                   float *y, float *scratch),
-                  (sh, n, s0, s1, m, bias, relu, y, scratch))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                   const float *m, const float *bias, int relu, float *y, float *scratch),
+                  (sh, n, s0, s1, c0, c1, m, bias, relu, y, scratch))
 
-void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y, float *scratch) {
-    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, m, bias, relu, y, scratch);
+void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, long c0, long c1,
+                         const float *m, const float *bias, int relu, float *y, float *scratch) {
+    winograd_output_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, m, bias, relu, y, scratch);
 }
 
 /* dM [36, cout, T] = A dy A^T for each tile of dy (the adjoint of the output
@@ -257,13 +260,13 @@ void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n,
  * so their gradient is 0), and its tiles gathered into `patch` [16, T];
  * then A along each row of the chunk's tiles (into `temp` [24, T]), then
  * down their columns. */
-HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1,
+HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
                                               const float *restrict dy, float *restrict dm, float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
     float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     memset(padded, 0, (size_t)(4 * th * width) * sizeof(float));
-    for (long o = 0; o < sh->cout; o++) {
+    for (long o = c0; o < c1; o++) {
         for (long s = s0; s < s1; s++) {
             const float *plane = dy + (o * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(padded + r * width, plane + r * w, (size_t)w * sizeof(float));
@@ -274,12 +277,13 @@ HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long
     }
 }
 HW2_PATH_VARIANTS(winograd_output_gradient,
-                  (const hw2_winograd_shape *sh, long n, long s0, long s1, const float *dy, float *dm, float *scratch),
-                  (sh, n, s0, s1, dy, dm, scratch))
+                  (const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
+                   const float *dy, float *dm, float *scratch),
+                  (sh, n, s0, s1, c0, c1, dy, dm, scratch))
 
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm, float *scratch) {
-    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, dy, dm, scratch);
+                                  long c0, long c1, const float *dy, float *dm, float *scratch) {
+    winograd_output_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, dy, dm, scratch);
 }
 
 /* Filters are transformed FILTER_BLOCK at a time, side by side, so that each

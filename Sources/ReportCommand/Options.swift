@@ -105,21 +105,25 @@ struct TrainingOptions: ParsableArguments {
 /// (see Network.shardCount and Sources/Kernels/include/Kernels.h).
 struct ThreadOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Worker threads per model (1-\(Network.shardCount); default: the cores, shared between jobs). Results are bitwise identical for any value, as for any \(KernelPath.environmentVariable)=\(KernelPath.allCases.map(\.rawValue).joined(separator: "|")).",
+        "Threads per model (default: the cores, shared between jobs; at most the cores, or \(ThreadOptions.anywhere) on a smaller machine, so that any machine can check a thread count). Results are bitwise identical for any value, as for any \(KernelPath.environmentVariable)=\(KernelPath.allCases.map(\.rawValue).joined(separator: "|")).",
         valueName: "n"))
     var threads: Int?
 
     func validate() throws {
-        if let threads, !(1...Network.shardCount).contains(threads) {
-            throw ValidationError("--threads: expected 1 to \(Network.shardCount), found \(threads)")
+        if let threads, !(1...Self.limit).contains(threads) {
+            throw ValidationError("--threads: expected 1 to \(Self.limit) (\(Self.cores) core(s) here), found \(threads)")
         }
         _ = try kernel()
     }
 
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// Threads accepted on any machine, more than its cores if need be: enough for teams of two threads on each of
+    /// the `Network.shardCount` shards, so any machine can check that teams give the bits of one thread.
+    static let anywhere = 8
+    static var limit: Int { max(cores, anywhere) }
 
     /// For commands that train one model at a time.
-    var resolved: Int { threads ?? min(Self.cores, Network.shardCount) }
+    var resolved: Int { threads ?? Self.cores }
 
     /// The path `HW2_KERNEL` forces, or the fastest this CPU runs.
     func kernel() throws -> KernelPath {
@@ -143,7 +147,7 @@ struct JobOptions: ParsableArguments {
         let cores = ThreadOptions.cores
         switch (jobs, threads.threads) {
         case let (jobs?, threads?): return (jobs, threads, false)
-        case let (jobs?, nil): return (jobs, max(1, min(Network.shardCount, cores / jobs)), true)
+        case let (jobs?, nil): return (jobs, max(1, cores / jobs), true)
         case let (nil, threads?): return (max(1, min(max(pending, 1), cores / threads)), threads, true)
         case (nil, nil):
             let split = LocalExecutor.split(cores: cores, pending: pending)

@@ -31,7 +31,7 @@ public struct LocalExecutor: Sendable {
     public static func split(cores: Int, pending: Int, memory: UInt64 = ProcessInfo.processInfo.physicalMemory) -> (jobs: Int, threads: Int) {
         let fitting = Int(clamping: max(1, (memory / 2) / bytesPerJob))
         let jobs = max(1, min(cores, pending, fitting))
-        return (jobs, max(1, min(Network.shardCount, cores / jobs)))
+        return (jobs, max(1, cores / jobs))
     }
 
     /// Runs every unit (for `run`, recorded in their sessions); returns each

@@ -83,7 +83,7 @@ struct WinogradKernelTests {
             }
         }
         ElementwiseKernelTests.expectEachPath([Float](repeating: 7, count: v.count), v, "input transform") { path, p in
-            hw2_winograd_input(path.cValue, shape, n, s0, s1, x, p, &scratch)
+            hw2_winograd_input(path.cValue, shape, n, s0, s1, 0, shape.cin, x, p, &scratch)
         }
 
         // y = A^T M A + bias, then ReLU as `v < 0 ? 0 : v`; outputs past h or w dropped.
@@ -109,7 +109,7 @@ struct WinogradKernelTests {
                 }
             }
             ElementwiseKernelTests.expectEachPath(before, y, "output transform, relu \(relu)") { path, p in
-                hw2_winograd_output(path.cValue, shape, n, s0, s1, m, bias, relu ? 1 : 0, p, &scratch)
+                hw2_winograd_output(path.cValue, shape, n, s0, s1, 0, shape.cout, m, bias, relu ? 1 : 0, p, &scratch)
             }
         }
 
@@ -133,7 +133,7 @@ struct WinogradKernelTests {
             }
         }
         ElementwiseKernelTests.expectEachPath([Float](repeating: 7, count: dM.count), dM, "output gradient transform") { path, p in
-            hw2_winograd_output_gradient(path.cValue, shape, n, s0, s1, dy, p, &scratch)
+            hw2_winograd_output_gradient(path.cValue, shape, n, s0, s1, 0, shape.cout, dy, p, &scratch)
         }
     }
 
@@ -164,12 +164,12 @@ struct WinogradKernelTests {
         }
         var scratch = Self.scratch(shape)
         ElementwiseKernelTests.expectEachPath(start, expected, "input gradient transform") { path, p in
-            hw2_winograd_input_gradient(path.cValue, shape, n, s0, s1, dV, p, &scratch)
+            hw2_winograd_input_gradient(path.cValue, shape, n, s0, s1, 0, shape.cin, dV, p, &scratch)
         }
 
         // <V(x), dV> = <x, V^T(dV)> over the chunk's samples, in Double: the graph is the adjoint.
         var v = [Float](repeating: 0, count: dV.count)
-        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, x, &v, &scratch)
+        hw2_winograd_input(KernelPath.portable.cValue, shape, n, s0, s1, 0, shape.cin, x, &v, &scratch)
         var left = 0.0, right = 0.0
         for i in 0..<dV.count { left += Double(v[i]) * Double(dV[i]) }
         for c in 0..<cin {
@@ -186,8 +186,8 @@ struct WinogradKernelTests {
         let t = ((h + 3) / 4) * ((w + 3) / 4)
         let m = ElementwiseKernelTests.values(36 * 2 * t, seed: 22), dy = ElementwiseKernelTests.values(2 * h * w, seed: 23)
         var y = [Float](repeating: 0, count: dy.count), dM = [Float](repeating: 0, count: m.count), scratch = Self.scratch(shape)
-        hw2_winograd_output(KernelPath.portable.cValue, shape, 1, 0, 1, m, [0, 0], 0, &y, &scratch)
-        hw2_winograd_output_gradient(KernelPath.portable.cValue, shape, 1, 0, 1, dy, &dM, &scratch)
+        hw2_winograd_output(KernelPath.portable.cValue, shape, 1, 0, 1, 0, shape.cout, m, [0, 0], 0, &y, &scratch)
+        hw2_winograd_output_gradient(KernelPath.portable.cValue, shape, 1, 0, 1, 0, shape.cout, dy, &dM, &scratch)
         let left = zip(y, dy).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         let right = zip(m, dM).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         #expect(abs(left - right) <= 1e-4 * max(1, abs(left)), "adjoint: \(left) vs \(right)")
@@ -205,7 +205,7 @@ struct WinogradKernelTests {
         // From M = -0 the even rows and columns of a block sum to -0 ((-0) - (-0) is +0 elsewhere).
         let blocks = (0..<32).map { ($0 / 8) % 2 == 0 && $0 % 2 == 0 ? Float(-0.0) : 0 }
         ElementwiseKernelTests.expectEachPath(Array(repeating: 1, count: 32), blocks, "Winograd output of -0 with ReLU") { path, p in
-            hw2_winograd_output(path.cValue, shape, 1, 0, 1, m, bias, 1, p, &scratch)
+            hw2_winograd_output(path.cValue, shape, 1, 0, 1, 0, shape.cout, m, bias, 1, p, &scratch)
         }
     }
 

@@ -37,7 +37,8 @@ final class Conv2D: ConvolutionLayer {
     private let shape: hw2_conv_shape
 
     init(cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, input: Shape, output: Shape,
-         offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil, path: KernelPath = .fastest) {
+         offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil, path: KernelPath = .fastest,
+         team: Team = .alone) {
         self.cin = cin
         self.cout = cout
         self.kernel = kernel
@@ -48,7 +49,7 @@ final class Conv2D: ConvolutionLayer {
         self.offset = offset
         self.needsInputGradient = needsInputGradient
         self.relu = relu
-        gemm = GEMM(path: path)
+        gemm = GEMM(path: path, team: team)
         shape = hw2_conv_shape(cin: cin, h: input.height, w: input.width, kernel: kernel, stride: stride, padding: padding,
                                ho: output.height, wo: output.width)
         let bytesPerSample = cin * kernel * kernel * output.height * output.width * MemoryLayout<Float>.size
@@ -74,10 +75,12 @@ final class Conv2D: ConvolutionLayer {
             let samples = first..<min(first + chunk, n)
             let width = samples.count * plane
             hw2_im2col(gemm.path.cValue, shape, n, samples.lowerBound, samples.upperBound, x, col, paddedPlane)
-            for c in 0..<cout { (y + c * columns + first * plane).update(repeating: bias[c], count: width) }
+            gemm.team.elements(cout) { part in
+                for c in part { (y + c * columns + first * plane).update(repeating: bias[c], count: width) }
+            }
             // y[:, chunk] [cout, width] += W [cout, rows] x col [rows, width]
             gemm(m: cout, n: width, k: rows, a: weight, b: col, accumulate: true, c: y + first * plane, ldc: columns)
-            if relu { ReLU.apply(y + first * plane, rows: cout, stride: columns, count: width, path: gemm.path) }
+            if relu { ReLU.apply(y + first * plane, rows: cout, stride: columns, count: width, path: gemm.path, team: gemm.team) }
         }
         return y
     }
@@ -95,7 +98,8 @@ final class Conv2D: ConvolutionLayer {
             let samples = first..<min(first + chunk, n)
             let width = samples.count * plane
             if relu {
-                ReLU.mask(dy + first * plane, by: out.pointer + first * plane, rows: cout, stride: columns, count: width, path: gemm.path)
+                ReLU.mask(dy + first * plane, by: out.pointer + first * plane, rows: cout, stride: columns, count: width, path: gemm.path,
+                          team: gemm.team)
             }
             hw2_im2col(gemm.path.cValue, shape, n, samples.lowerBound, samples.upperBound, x, col, paddedPlane)
             // dW [cout, rows] += dy[:, chunk] [cout, width] x col^T [width, rows]
@@ -105,7 +109,7 @@ final class Conv2D: ConvolutionLayer {
             gemm(transA: true, m: rows, n: width, k: cout, a: weight, b: dy + first * plane, ldb: columns, accumulate: false, c: dCol)
             hw2_col2im(gemm.path.cValue, shape, n, samples.lowerBound, samples.upperBound, dCol, dx, paddedPlane)
         }
-        hw2_add_row_sums(gemm.path.cValue, cout, columns, dy, dBias)
+        BiasGradient.add(rows: cout, columns: columns, dy, into: dBias, path: gemm.path, team: gemm.team)
         return dx
     }
 }

@@ -9,12 +9,13 @@ final class Linear: Layer {
     private let out = Buffer<Float>()            // [n, out]
     private let dInput = Buffer<Float>()         // [n, in]
 
-    init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool, path: KernelPath = .fastest) {
+    init(inFeatures: Int, outFeatures: Int, offset: Int, needsInputGradient: Bool, path: KernelPath = .fastest,
+         team: Team = .alone) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         self.offset = offset
         self.needsInputGradient = needsInputGradient
-        gemm = GEMM(path: path)
+        gemm = GEMM(path: path, team: team)
     }
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {

@@ -7,22 +7,30 @@ final class MaxPool2D: Layer {
     let size: Int
     let input: Shape, output: Shape
     let path: KernelPath
+    let team: Team
 
     private let out = Buffer<Float>()     // [C, n, Ho, Wo]
     private let argmax = Buffer<Int32>()  // [C, n, Ho, Wo] offset of the winner inside its input plane
     private let dInput = Buffer<Float>()  // [C, n, H, W]
 
-    init(size: Int, input: Shape, output: Shape, path: KernelPath = .fastest) {
+    init(size: Int, input: Shape, output: Shape, path: KernelPath = .fastest, team: Team = .alone) {
         self.size = size
         self.input = input
         self.output = output
         self.path = path
+        self.team = team
     }
+
+    private var inPlane: Int { input.height * input.width }
+    private var outPlane: Int { output.height * output.width }
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
         let planes = input.channels * n, outputs = planes * output.height * output.width
         let y = out.reserve(outputs), arg = argmax.reserve(outputs)
-        hw2_max_pool(path.cValue, planes, size, input.height, input.width, x, y, arg)
+        team.elements(planes) { part in
+            let (i, o) = (part.lowerBound * inPlane, part.lowerBound * outPlane)
+            hw2_max_pool(path.cValue, part.count, size, input.height, input.width, x + i, y + o, arg + o)
+        }
         return y
     }
 
@@ -30,7 +38,11 @@ final class MaxPool2D: Layer {
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         let planes = input.channels * n
         let dx = dInput.reserve(planes * input.height * input.width)
-        hw2_max_pool_backward(path.cValue, planes, size, input.height, input.width, argmax.pointer, dy, dx)
+        let arg = argmax.pointer
+        team.elements(planes) { part in
+            let (i, o) = (part.lowerBound * inPlane, part.lowerBound * outPlane)
+            hw2_max_pool_backward(path.cValue, part.count, size, input.height, input.width, arg + o, dy + o, dx + i)
+        }
         return dx
     }
 }

@@ -5,15 +5,17 @@ import Kernels
 final class ReLU: Layer {
     let size: Int                                // features per sample
     let path: KernelPath
+    let team: Team
     private var y: UnsafeMutablePointer<Float>?  // [n * size] the output, owned by the previous layer
 
-    init(size: Int, path: KernelPath = .fastest) {
+    init(size: Int, path: KernelPath = .fastest, team: Team = .alone) {
         self.size = size
         self.path = path
+        self.team = team
     }
 
     func forward(_ x: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>) -> UnsafeMutablePointer<Float> {
-        Self.apply(x, rows: 1, stride: 0, count: n * size, path: path)
+        Self.apply(x, rows: 1, stride: 0, count: n * size, path: path, team: team)
         y = x
         return x
     }
@@ -21,19 +23,21 @@ final class ReLU: Layer {
     func backward(_ dy: UnsafeMutablePointer<Float>, n: Int, params: UnsafePointer<Float>,
                   grads: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float>? {
         guard let y else { preconditionFailure("ReLU.backward before forward") }
-        Self.mask(dy, by: y, rows: 1, stride: 0, count: n * size, path: path)
+        Self.mask(dy, by: y, rows: 1, stride: 0, count: n * size, path: path, team: team)
         return dy
     }
 
     /// x = max(x, 0) on `count` values of each of `rows` rows, `stride` apart:
     /// one chunk of a [C, n, H, W] activation, or (one row) a whole one.
-    static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, count: Int, path: KernelPath) {
-        hw2_relu(path.cValue, rows, count, stride, x)
+    static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, count: Int, path: KernelPath, team: Team) {
+        Team.rows(team, rows: rows, stride: stride, count: count) { at, rows, count in hw2_relu(path.cValue, rows, count, stride, x + at) }
     }
 
     /// dy = y > 0 ? dy : 0, laid out as for `apply`.
     static func mask(_ dy: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, rows: Int, stride: Int, count: Int,
-                     path: KernelPath) {
-        hw2_relu_mask(path.cValue, rows, count, stride, dy, y)
+                     path: KernelPath, team: Team) {
+        Team.rows(team, rows: rows, stride: stride, count: count) { at, rows, count in
+            hw2_relu_mask(path.cValue, rows, count, stride, dy + at, y + at)
+        }
     }
 }

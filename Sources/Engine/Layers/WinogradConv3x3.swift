@@ -19,7 +19,8 @@ import Kernels
 /// chunk of samples at a time, so a chunk's transformed tiles stay in cache, and
 /// it transforms the input again in backward rather than keeping it.
 /// The weight gradient is summed chunk after chunk in the transformed domain
-/// and taken back to 3x3 once per shard.
+/// and taken back to 3x3 once per shard. A team splits the transforms by
+/// channel and the GEMMs by position, each member with its own scratch.
 final class WinogradConv3x3: ConvolutionLayer {
     /// Bytes of transformed input and output tiles per chunk.
     static let chunkBytes = 1024 * 1024
@@ -46,11 +47,11 @@ final class WinogradConv3x3: ConvolutionLayer {
     private let dU = Buffer<Float>()             // [36, cout, cin]
     private let out = Buffer<Float>()            // [cout, n, H, W] conv(x), or relu(conv(x))
     private let dInput = Buffer<Float>()         // [cin, n, H, W]
-    private let scratch = Buffer<Float>()        // [hw2_winograd_scratch] a chunk's tiles between the passes of a transform, and one padded plane
+    private let scratch: [Buffer<Float>]         // [team.size][hw2_winograd_scratch] a chunk's tiles between the passes of a transform, and one padded plane
     private let shape: hw2_winograd_shape
 
     init(cin: Int, cout: Int, size: Shape, offset: Int, needsInputGradient: Bool, relu: Bool = false, chunk: Int? = nil,
-         path: KernelPath = .fastest) {
+         path: KernelPath = .fastest, team: Team = .alone) {
         self.cin = cin
         self.cout = cout
         input = Shape(cin, size.height, size.width)
@@ -58,7 +59,8 @@ final class WinogradConv3x3: ConvolutionLayer {
         self.offset = offset
         self.needsInputGradient = needsInputGradient
         self.relu = relu
-        gemm = GEMM(path: path)
+        gemm = GEMM(path: path, team: team)
+        scratch = (0..<team.size).map { _ in Buffer<Float>() }
         shape = hw2_winograd_shape(cin: cin, cout: cout, h: size.height, w: size.width)
         tilesHigh = (size.height + Self.tileSize - 1) / Self.tileSize
         tilesWide = (size.width + Self.tileSize - 1) / Self.tileSize
@@ -75,7 +77,18 @@ final class WinogradConv3x3: ConvolutionLayer {
 
     private var tiles: Int { tilesHigh * tilesWide }
     private var path: hw2_kernel_path { gemm.path.cValue }
-    private var planeScratch: UnsafeMutablePointer<Float> { scratch.reserve(hw2_winograd_scratch(shape, chunk)) }
+    private var team: Team { gemm.team }
+    private func scratch(_ member: Int) -> UnsafeMutablePointer<Float> { scratch[member].reserve(hw2_winograd_scratch(shape, chunk)) }
+
+    /// Runs a transform over `channels` channels, split across the team; `body(member scratch, c0, c1)`.
+    private func transform(_ channels: Int, _ body: (UnsafeMutablePointer<Float>, Int, Int) -> Void) {
+        team.split(channels) { member, range in body(scratch(member), range.lowerBound, range.upperBound) }
+    }
+
+    /// Runs `body(e)` for the 36 positions, split across the team, each GEMM on its member's thread.
+    private func positions(_ body: (Int) -> Void) {
+        team.split(Self.positions) { _, range in range.forEach(body) }
+    }
     private var plane: Int { input.height * input.width }
 
     /// The chunks of a shard of n samples, in order.
@@ -92,12 +105,13 @@ final class WinogradConv3x3: ConvolutionLayer {
         let bias = params + offset + cout * cin * 9
         for samples in chunks(n) {
             let t = samples.count * tiles
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, planeScratch)
-            for e in 0..<Self.positions {
+            let (s0, s1) = (samples.lowerBound, samples.upperBound)
+            transform(cin) { scratch, c0, c1 in hw2_winograd_input(path, shape, n, s0, s1, c0, c1, x, v, scratch) }
+            positions { e in
                 // M[e] [cout, t] = U[e] [cout, cin] x V[e] [cin, t]
-                gemm(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
+                gemm.alone(m: cout, n: t, k: cin, a: u + e * cout * cin, b: v + e * cin * t, accumulate: false, c: m + e * cout * t)
             }
-            hw2_winograd_output(path, shape, n, samples.lowerBound, samples.upperBound, m, bias, relu ? 1 : 0, y, planeScratch)
+            transform(cout) { scratch, c0, c1 in hw2_winograd_output(path, shape, n, s0, s1, c0, c1, m, bias, relu ? 1 : 0, y, scratch) }
         }
         return y
     }
@@ -113,25 +127,29 @@ final class WinogradConv3x3: ConvolutionLayer {
         let dx = needsInputGradient ? dInput.reserve(cin * n * plane) : nil
         for samples in chunks(n) {
             let t = samples.count * tiles
+            let (s0, s1) = (samples.lowerBound, samples.upperBound)
             if relu {
-                let at = samples.lowerBound * plane
-                ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane, path: gemm.path)
+                let at = s0 * plane
+                ReLU.mask(dy + at, by: out.pointer + at, rows: cout, stride: n * plane, count: samples.count * plane, path: gemm.path,
+                          team: team)
             }
-            hw2_winograd_input(path, shape, n, samples.lowerBound, samples.upperBound, x, v, planeScratch)
-            hw2_winograd_output_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dy, dM, planeScratch)
-            for e in 0..<Self.positions {
+            transform(cin) { scratch, c0, c1 in hw2_winograd_input(path, shape, n, s0, s1, c0, c1, x, v, scratch) }
+            transform(cout) { scratch, c0, c1 in hw2_winograd_output_gradient(path, shape, n, s0, s1, c0, c1, dy, dM, scratch) }
+            positions { e in
                 // dU[e] [cout, cin] += dM[e] [cout, t] x V[e]^T [t, cin]
-                gemm(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, accumulate: true, c: dU + e * cout * cin)
+                gemm.alone(transB: true, m: cout, n: cin, k: t, a: dM + e * cout * t, b: v + e * cin * t, accumulate: true,
+                           c: dU + e * cout * cin)
             }
             guard let dV, let dx else { continue }
-            for e in 0..<Self.positions {
+            positions { e in
                 // dV[e] [cin, t] = U[e]^T [cin, cout] x dM[e] [cout, t]
-                gemm(transA: true, m: cin, n: t, k: cout, a: u + e * cout * cin, b: dM + e * cout * t, accumulate: false, c: dV + e * cin * t)
+                gemm.alone(transA: true, m: cin, n: t, k: cout, a: u + e * cout * cin, b: dM + e * cout * t, accumulate: false,
+                           c: dV + e * cin * t)
             }
-            hw2_winograd_input_gradient(path, shape, n, samples.lowerBound, samples.upperBound, dV, dx, planeScratch)
+            transform(cin) { scratch, c0, c1 in hw2_winograd_input_gradient(path, shape, n, s0, s1, c0, c1, dV, dx, scratch) }
         }
         hw2_winograd_filter_gradient(path, shape, dU, grads + offset)
-        hw2_add_row_sums(path, cout, n * plane, dy, grads + offset + cout * cin * 9)
+        BiasGradient.add(rows: cout, columns: n * plane, dy, into: grads + offset + cout * cin * 9, path: gemm.path, team: team)
         return dx
     }
 }

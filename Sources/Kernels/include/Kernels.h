@@ -98,7 +98,10 @@ void hw2_col2im(hw2_kernel_path path, hw2_conv_shape shape, long n, long s0, lon
 /* A 3x3, stride 1, padding 1 convolution done by Winograd's F(4x4, 3x3)
  * (winograd.c gives the matrices and the order of every operation): tiles of
  * 4x4 outputs, ceil(h/4) x ceil(w/4) per plane, T = (s1 - s0) * that per
- * chunk of samples [s0, s1). Every transform takes a `scratch` of
+ * chunk of samples [s0, s1). The four transforms of activations work on
+ * channels [c0, c1) only (input channels for the input and its gradient,
+ * output channels for the output and its gradient), so threads can split a
+ * layer by channel; each takes its own `scratch` of
  * hw2_winograd_scratch(shape, s1 - s0) floats (or more). */
 typedef struct {
     long cin, cout, h, w;
@@ -109,19 +112,19 @@ long hw2_winograd_scratch(hw2_winograd_shape shape, long samples);
 void hw2_winograd_filters(hw2_kernel_path path, hw2_winograd_shape shape, const float *weight, float *u);
 /* dweight [cout, cin, 3, 3] += G^T dU G. */
 void hw2_winograd_filter_gradient(hw2_kernel_path path, hw2_winograd_shape shape, const float *du, float *dweight);
-/* V [36, cin, T] = B^T d B of x [cin, n, h, w]. */
-void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *x,
-                        float *v, float *scratch);
-/* Sets dx [cin, n, h, w] for samples [s0, s1) to the sum of B dV B^T over the tiles. */
+/* V [36, cin, T] = B^T d B of x [cin, n, h, w], rows of channels [c0, c1). */
+void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, long c0, long c1,
+                        const float *x, float *v, float *scratch);
+/* Sets dx [cin, n, h, w] for samples [s0, s1) and channels [c0, c1) to the sum of B dV B^T over the tiles. */
 void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                 const float *dv, float *dx, float *scratch);
-/* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then (relu != 0)
+                                 long c0, long c1, const float *dv, float *dx, float *scratch);
+/* y [cout, n, h, w] for samples [s0, s1) and channels [c0, c1) = A^T M A + bias, then (relu != 0)
  * `v < 0 ? 0 : v`, from M [36, cout, T]. */
-void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, const float *m,
-                         const float *bias, int relu, float *y, float *scratch);
-/* dM [36, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1). */
+void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1, long c0, long c1,
+                         const float *m, const float *bias, int relu, float *y, float *scratch);
+/* dM [36, cout, T] = A dy A^T of dy [cout, n, h, w] for samples [s0, s1), rows of channels [c0, c1). */
 void hw2_winograd_output_gradient(hw2_kernel_path path, hw2_winograd_shape shape, long n, long s0, long s1,
-                                  const float *dy, float *dm, float *scratch);
+                                  long c0, long c1, const float *dy, float *dm, float *scratch);
 
 /* e^x and the natural logarithm for float, from IEEE double arithmetic only
  * (no C library): within 0.5 ulp plus 1e-12 relative, the same bits on every CPU. */
