@@ -33,7 +33,7 @@ static long tiles_along(long size) { return (size + 3) / 4; }
 
 long hw2_winograd_scratch(hw2_winograd_shape shape, long samples) {
     const long th = tiles_along(shape.h), tw = tiles_along(shape.w);
-    return 72 * samples * th * tw + (4 * th + 2) * (4 * tw + 2);
+    return 72 * samples * th * tw + (4 * th + 2) * (4 * tw + 2) + 2;
 }
 
 /* B^T d: six values of a tile's row (or column) of input. */
@@ -116,17 +116,74 @@ HW2_INLINE void filter_gradient_1d(const float u[6], float g[3]) {
 /* The tiles of plane `s` of a chunk: its columns of a [rows, T] matrix. */
 #define SAMPLE(s) (((s) - s0) * tiles)
 
-/* Gathers `size` x `size` tiles with stride 4 from a padded
+/* Four floats side by side, for moving values only (no arithmetic): GCC's
+ * and Clang's vector extension, SSE on x86-64 and Advanced SIMD on AArch64. */
+typedef float f4 __attribute__((vector_size(16)));
+
+HW2_INLINE f4 load4(const float *p) {
+    f4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+HW2_INLINE void store4(float *p, f4 v) { memcpy(p, &v, sizeof v); }
+
+/* The 4x4 transpose of rows a, b, c, d: out[k] = (a[k], b[k], c[k], d[k]). */
+HW2_INLINE void transpose4(f4 a, f4 b, f4 c, f4 d, f4 out[4]) {
+    const f4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const f4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    out[0] = __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5);
+    out[1] = __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7);
+    out[2] = __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5);
+    out[3] = __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7);
+}
+
+/* Gathers `size` x `size` tiles (size 6 or 4) with stride 4 from a padded
  * plane into `to` [size * size, T]: to[size * i + k] holds padded row
- * 4ty + i, column 4tx + k of each tile of the plane. */
+ * 4ty + i, column 4tx + k of each tile of the plane. Four tiles of a row at
+ * a time are four (or five) loads and a transpose; the tiles left over one
+ * by one. For size 6 a line is read up to 2 floats past column 4tw + 1
+ * (hw2_winograd_scratch leaves room). */
 HW2_INLINE void gather_tiles(long size, long th, long tw, long width, const float *restrict padded, float *restrict to,
                              long t) {
     for (long i = 0; i < size; i++)
         for (long ty = 0; ty < th; ty++) {
             const float *line = padded + (4 * ty + i) * width;
             float *at = to + size * i * t + ty * tw;
-            for (long k = 0; k < size; k++)
-                for (long tx = 0; tx < tw; tx++) at[k * t + tx] = line[4 * tx + k];
+            long tx = 0;
+            for (; tx + 4 <= tw; tx += 4) {
+                const float *from = line + 4 * tx;
+                f4 columns[4];
+                const f4 a = load4(from), b = load4(from + 4), c = load4(from + 8), d = load4(from + 12);
+                transpose4(a, b, c, d, columns);
+                for (long k = 0; k < 4; k++) store4(at + k * t + tx, columns[k]);
+                if (size == 6) {
+                    const f4 e = load4(from + 16);
+                    store4(at + 4 * t + tx, __builtin_shufflevector(columns[0], e, 1, 2, 3, 4));
+                    store4(at + 5 * t + tx, __builtin_shufflevector(columns[1], e, 1, 2, 3, 5));
+                }
+            }
+            for (; tx < tw; tx++)
+                for (long k = 0; k < size; k++) at[k * t + tx] = line[4 * tx + k];
+        }
+}
+
+/* Lays the 4x4 output tiles of `from` [16, T] (one plane's: from[4l + k]
+ * holds row l, column k of each tile) out in `padded` [4th, 4tw]: the
+ * inverse of gather_tiles for size 4. */
+HW2_INLINE void scatter_tiles(long th, long tw, long width, const float *restrict from, float *restrict padded, long t) {
+    for (long ty = 0; ty < th; ty++)
+        for (long l = 0; l < 4; l++) {
+            float *line = padded + (4 * ty + l) * width;
+            const float *row = from + 4 * l * t + ty * tw;
+            long tx = 0;
+            for (; tx + 4 <= tw; tx += 4) {
+                f4 tiles[4];
+                transpose4(load4(row + tx), load4(row + t + tx), load4(row + 2 * t + tx), load4(row + 3 * t + tx), tiles);
+                for (long q = 0; q < 4; q++) store4(line + 4 * (tx + q), tiles[q]);
+            }
+            for (; tx < tw; tx++)
+                for (long k = 0; k < 4; k++) line[4 * tx + k] = row[k * t + tx];
         }
 }
 
@@ -232,13 +289,7 @@ HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long 
         else
             output_columns(t, temp, bias[o], 0, patch);
         for (long s = s0; s < s1; s++) {
-            for (long ty = 0; ty < th; ty++)
-                for (long l = 0; l < 4; l++) {
-                    float *line = padded + (4 * ty + l) * width;
-                    const float *from = patch + 4 * l * t + SAMPLE(s) + ty * tw;
-                    for (long tx = 0; tx < tw; tx++)
-                        for (long k = 0; k < 4; k++) line[4 * tx + k] = from[k * t + tx];
-                }
+            scatter_tiles(th, tw, width, patch + SAMPLE(s), padded, t);
             float *plane = y + (o * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(plane + r * w, padded + r * width, (size_t)w * sizeof(float));
         }
