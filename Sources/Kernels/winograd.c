@@ -36,15 +36,42 @@ long hw2_winograd_scratch(hw2_winograd_shape shape, long samples) {
     return 72 * samples * th * tw + (4 * th + 2) * (4 * tw + 2) + 2;
 }
 
-/* B^T d: six values of a tile's row (or column) of input. */
-HW2_INLINE void input_1d(const float d[6], float v[6]) {
-    v[0] = (d[4] - d[2]) + 4.0f * (d[0] - d[2]);
-    v[1] = (d[3] + d[4]) - 4.0f * (d[1] + d[2]);
-    v[2] = (d[4] - d[3]) + 4.0f * (d[1] - d[2]);
-    v[3] = (d[4] - d[2]) + 2.0f * (d[3] - d[1]);
-    v[4] = (d[4] - d[2]) - 2.0f * (d[3] - d[1]);
-    v[5] = (d[5] - d[3]) + 4.0f * (d[1] - d[3]);
+/* Four floats side by side: GCC's and Clang's vector extension, SSE on
+ * x86-64 and Advanced SIMD on AArch64. Arithmetic on it is element-wise, the
+ * same IEEE operation in each lane as on a float. */
+typedef float f4 __attribute__((vector_size(16)));
+
+HW2_INLINE f4 load4(const float *p) {
+    f4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
+
+HW2_INLINE void store4(float *p, f4 v) { memcpy(p, &v, sizeof v); }
+
+/* The 4x4 transpose of rows a, b, c, d: out[k] = (a[k], b[k], c[k], d[k]). */
+HW2_INLINE void transpose4(f4 a, f4 b, f4 c, f4 d, f4 out[4]) {
+    const f4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    const f4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
+    out[0] = __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5);
+    out[1] = __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7);
+    out[2] = __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5);
+    out[3] = __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7);
+}
+
+/* B^T d: six values of a tile's row (or column) of input; written once, for
+ * one tile (float) and for four side by side (f4). */
+#define INPUT_1D(name, type)                                \
+    HW2_INLINE void name(const type d[6], type v[6]) {      \
+        v[0] = (d[4] - d[2]) + 4.0f * (d[0] - d[2]);        \
+        v[1] = (d[3] + d[4]) - 4.0f * (d[1] + d[2]);        \
+        v[2] = (d[4] - d[3]) + 4.0f * (d[1] - d[2]);        \
+        v[3] = (d[4] - d[2]) + 2.0f * (d[3] - d[1]);        \
+        v[4] = (d[4] - d[2]) - 2.0f * (d[3] - d[1]);        \
+        v[5] = (d[5] - d[3]) + 4.0f * (d[1] - d[3]);        \
+    }
+INPUT_1D(input_1d, float)
+INPUT_1D(input_1d_x4, f4)
 
 /* B w, the adjoint of input_1d. */
 HW2_INLINE void input_gradient_1d(const float w[6], float d[6]) {
@@ -116,55 +143,55 @@ HW2_INLINE void filter_gradient_1d(const float u[6], float g[3]) {
 /* The tiles of plane `s` of a chunk: its columns of a [rows, T] matrix. */
 #define SAMPLE(s) (((s) - s0) * tiles)
 
-/* Four floats side by side, for moving values only (no arithmetic): GCC's
- * and Clang's vector extension, SSE on x86-64 and Advanced SIMD on AArch64. */
-typedef float f4 __attribute__((vector_size(16)));
-
-HW2_INLINE f4 load4(const float *p) {
-    f4 v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-HW2_INLINE void store4(float *p, f4 v) { memcpy(p, &v, sizeof v); }
-
-/* The 4x4 transpose of rows a, b, c, d: out[k] = (a[k], b[k], c[k], d[k]). */
-HW2_INLINE void transpose4(f4 a, f4 b, f4 c, f4 d, f4 out[4]) {
-    const f4 ab_lo = __builtin_shufflevector(a, b, 0, 4, 1, 5), ab_hi = __builtin_shufflevector(a, b, 2, 6, 3, 7);
-    const f4 cd_lo = __builtin_shufflevector(c, d, 0, 4, 1, 5), cd_hi = __builtin_shufflevector(c, d, 2, 6, 3, 7);
-    out[0] = __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5);
-    out[1] = __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7);
-    out[2] = __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5);
-    out[3] = __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7);
-}
-
-/* Gathers `size` x `size` tiles (size 6 or 4) with stride 4 from a padded
- * plane into `to` [size * size, T]: to[size * i + k] holds padded row
- * 4ty + i, column 4tx + k of each tile of the plane. Four tiles of a row at
- * a time are four (or five) loads and a transpose; the tiles left over one
- * by one. For size 6 a line is read up to 2 floats past column 4tw + 1
- * (hw2_winograd_scratch leaves room). */
-HW2_INLINE void gather_tiles(long size, long th, long tw, long width, const float *restrict padded, float *restrict to,
-                             long t) {
-    for (long i = 0; i < size; i++)
+/* Gathers 4x4 tiles with stride 4 from a padded plane into `to` [16, T]:
+ * to[4i + k] holds padded row 4ty + i, column 4tx + k of each tile of the
+ * plane. Four tiles of a row at a time are four loads and a transpose; the
+ * tiles left over one by one. */
+HW2_INLINE void gather_tiles(long th, long tw, long width, const float *restrict padded, float *restrict to, long t) {
+    for (long i = 0; i < 4; i++)
         for (long ty = 0; ty < th; ty++) {
             const float *line = padded + (4 * ty + i) * width;
-            float *at = to + size * i * t + ty * tw;
+            float *at = to + 4 * i * t + ty * tw;
             long tx = 0;
             for (; tx + 4 <= tw; tx += 4) {
                 const float *from = line + 4 * tx;
                 f4 columns[4];
-                const f4 a = load4(from), b = load4(from + 4), c = load4(from + 8), d = load4(from + 12);
-                transpose4(a, b, c, d, columns);
+                transpose4(load4(from), load4(from + 4), load4(from + 8), load4(from + 12), columns);
                 for (long k = 0; k < 4; k++) store4(at + k * t + tx, columns[k]);
-                if (size == 6) {
-                    const f4 e = load4(from + 16);
-                    store4(at + 4 * t + tx, __builtin_shufflevector(columns[0], e, 1, 2, 3, 4));
-                    store4(at + 5 * t + tx, __builtin_shufflevector(columns[1], e, 1, 2, 3, 5));
-                }
             }
             for (; tx < tw; tx++)
-                for (long k = 0; k < size; k++) at[k * t + tx] = line[4 * tx + k];
+                for (long k = 0; k < 4; k++) at[k * t + tx] = line[4 * tx + k];
+        }
+}
+
+/* The first pass of the input transform, straight from a padded plane: for
+ * each row i of each 6x6 tile, B^T along it, into `to` [36, T] (to[6i + o]
+ * holds output o of row i). Four tiles of a row at a time are five loads, a
+ * transpose and input_1d_x4; the tiles left over one by one. A line is read
+ * up to 2 floats past column 4tw + 1 (hw2_winograd_scratch leaves room);
+ * those lanes are never used. */
+HW2_INLINE void input_rows(long th, long tw, long width, const float *restrict padded, float *restrict to, long t) {
+    for (long i = 0; i < 6; i++)
+        for (long ty = 0; ty < th; ty++) {
+            const float *line = padded + (4 * ty + i) * width;
+            float *at = to + 6 * i * t + ty * tw;
+            long tx = 0;
+            for (; tx + 4 <= tw; tx += 4) {
+                const float *from = line + 4 * tx;
+                f4 d[6], v[6];
+                transpose4(load4(from), load4(from + 4), load4(from + 8), load4(from + 12), d);
+                const f4 e = load4(from + 16);
+                d[4] = __builtin_shufflevector(d[0], e, 1, 2, 3, 4);
+                d[5] = __builtin_shufflevector(d[1], e, 1, 2, 3, 5);
+                input_1d_x4(d, v);
+                for (long o = 0; o < 6; o++) store4(at + o * t + tx, v[o]);
+            }
+            for (; tx < tw; tx++) {
+                float d[6], v[6];
+                for (long k = 0; k < 6; k++) d[k] = line[4 * tx + k];
+                input_1d(d, v);
+                for (long o = 0; o < 6; o++) at[o * t + tx] = v[o];
+            }
         }
 }
 
@@ -189,22 +216,21 @@ HW2_INLINE void scatter_tiles(long th, long tw, long width, const float *restric
 
 /* V [36, cin, T] = B^T d B for samples [s0, s1). For each channel, every
  * plane of the chunk is copied into a zeroed padded plane `padded`
- * [4th + 2, 4tw + 2] (the image at row 1, column 1) and its tiles gathered
- * into `patch` [36, T]; then the chunk's tiles go along rows into `temp`
- * [36, T], then down columns into V. */
+ * [4th + 2, 4tw + 2] (the image at row 1, column 1) and its tiles go along
+ * rows into `temp` [36, T] (input_rows); then the chunk's tiles go down
+ * columns into V. */
 HW2_INLINE void winograd_input_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
                                     const float *restrict x, float *restrict v, float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cin * t, width = 4 * tw + 2;
-    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
+    float *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     memset(padded, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
     for (long c = c0; c < c1; c++) {
         for (long s = s0; s < s1; s++) {
             const float *plane = x + (c * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(padded + (r + 1) * width + 1, plane + r * w, (size_t)w * sizeof(float));
-            gather_tiles(6, th, tw, width, padded, patch + SAMPLE(s), t);
+            input_rows(th, tw, width, padded, temp + SAMPLE(s), t);
         }
-        PASS(input_1d, 6, 6, 6, patch, 6, 1, t, temp, 6, 1, t, t)
         PASS(input_1d, 6, 6, 6, temp, 1, 6, t, v + c * t, 1, 6, stride, t)
     }
 }
@@ -321,7 +347,7 @@ HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long
         for (long s = s0; s < s1; s++) {
             const float *plane = dy + (o * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(padded + r * width, plane + r * w, (size_t)w * sizeof(float));
-            gather_tiles(4, th, tw, width, padded, patch + SAMPLE(s), t);
+            gather_tiles(th, tw, width, padded, patch + SAMPLE(s), t);
         }
         PASS(output_gradient_1d, 4, 6, 4, patch, 4, 1, t, temp, 6, 1, t, t)
         PASS(output_gradient_1d, 4, 6, 6, temp, 1, 6, t, dm + o * t, 1, 6, stride, t)

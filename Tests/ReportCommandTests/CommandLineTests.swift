@@ -49,7 +49,8 @@ struct CommandLineTests {
     }
 
     @Test("bad values name the flag and what was expected", arguments: [
-        (["train", "--threads", "9"], "--threads: expected 1 to 4, found 9"),
+        (["train", "--threads", "\(ThreadOptions.limit + 1)"], "--threads: expected 1 to \(ThreadOptions.limit) (\(ThreadOptions.cores) core(s) here), found \(ThreadOptions.limit + 1)"),
+        (["train", "--threads", "0"], "--threads: expected 1 to"),
         (["train", "--epochs", "0"], "--epochs: expected a whole number of at least 1, found 0"),
         (["train", "--epochs", "-1"], "--epochs: expected a whole number of at least 1, found -1"),
         (["train", "--model", "4"], "expected model numbers 1, 2, 3 (comma-separated) or 'all', found '4'"),

@@ -61,8 +61,8 @@ struct RunTests {
     @Test("the default split: one job per core while units last, threads for the rest, never more jobs than half the memory holds")
     func split() {
         #expect(LocalExecutor.split(cores: 2, pending: 15, memory: 24 << 30) == (2, 1))
-        #expect(LocalExecutor.split(cores: 8, pending: 1, memory: 24 << 30) == (1, 4))
-        #expect(LocalExecutor.split(cores: 64, pending: 15, memory: 4 << 30) == (4, 4))
+        #expect(LocalExecutor.split(cores: 8, pending: 1, memory: 24 << 30) == (1, 8))
+        #expect(LocalExecutor.split(cores: 64, pending: 15, memory: 4 << 30) == (4, 16))
         #expect(LocalExecutor.split(cores: 1, pending: 0, memory: 1 << 20) == (1, 1))
     }
 
