@@ -92,17 +92,20 @@ HW2_INLINE void output_1d(const float m[6], float y[4]) {
     y[3] = (b + 8.0f * d) + m[5];
 }
 
-/* A z, the adjoint of output_1d. */
-HW2_INLINE void output_gradient_1d(const float z[4], float m[6]) {
-    const float even = z[0] + z[2], odd = z[1] + z[3];
-    const float even4 = z[0] + 4.0f * z[2], odd4 = 2.0f * z[1] + 8.0f * z[3];
-    m[0] = z[0];
-    m[1] = even + odd;
-    m[2] = even - odd;
-    m[3] = even4 + odd4;
-    m[4] = even4 - odd4;
-    m[5] = z[3];
-}
+/* A z, the adjoint of output_1d; for one tile and for four side by side. */
+#define OUTPUT_GRADIENT_1D(name, type)                                              \
+    HW2_INLINE void name(const type z[4], type m[6]) {                              \
+        const type even = z[0] + z[2], odd = z[1] + z[3];                           \
+        const type even4 = z[0] + 4.0f * z[2], odd4 = 2.0f * z[1] + 8.0f * z[3];    \
+        m[0] = z[0];                                                                \
+        m[1] = even + odd;                                                          \
+        m[2] = even - odd;                                                          \
+        m[3] = even4 + odd4;                                                        \
+        m[4] = even4 - odd4;                                                        \
+        m[5] = z[3];                                                                \
+    }
+OUTPUT_GRADIENT_1D(output_gradient_1d, float)
+OUTPUT_GRADIENT_1D(output_gradient_1d_x4, f4)
 
 /* G g: six values from a row (or column) of three filter taps. */
 HW2_INLINE void filter_1d(const float g[3], float u[6]) {
@@ -143,27 +146,6 @@ HW2_INLINE void filter_gradient_1d(const float u[6], float g[3]) {
 /* The tiles of plane `s` of a chunk: its columns of a [rows, T] matrix. */
 #define SAMPLE(s) (((s) - s0) * tiles)
 
-/* Gathers 4x4 tiles with stride 4 from a padded plane into `to` [16, T]:
- * to[4i + k] holds padded row 4ty + i, column 4tx + k of each tile of the
- * plane. Four tiles of a row at a time are four loads and a transpose; the
- * tiles left over one by one. */
-HW2_INLINE void gather_tiles(long th, long tw, long width, const float *restrict padded, float *restrict to, long t) {
-    for (long i = 0; i < 4; i++)
-        for (long ty = 0; ty < th; ty++) {
-            const float *line = padded + (4 * ty + i) * width;
-            float *at = to + 4 * i * t + ty * tw;
-            long tx = 0;
-            for (; tx + 4 <= tw; tx += 4) {
-                const float *from = line + 4 * tx;
-                f4 columns[4];
-                transpose4(load4(from), load4(from + 4), load4(from + 8), load4(from + 12), columns);
-                for (long k = 0; k < 4; k++) store4(at + k * t + tx, columns[k]);
-            }
-            for (; tx < tw; tx++)
-                for (long k = 0; k < 4; k++) at[k * t + tx] = line[4 * tx + k];
-        }
-}
-
 /* The first pass of the input transform, straight from a padded plane: for
  * each row i of each 6x6 tile, B^T along it, into `to` [36, T] (to[6i + o]
  * holds output o of row i). Four tiles of a row at a time are five loads, a
@@ -195,9 +177,36 @@ HW2_INLINE void input_rows(long th, long tw, long width, const float *restrict p
         }
 }
 
+/* The first pass of the output gradient's transform, straight from a
+ * padded plane: for each row i of each 4x4 tile, A along it, into `to`
+ * [24, T] (to[6i + o] holds output o of row i); four tiles of a row at a
+ * time as in input_rows. */
+HW2_INLINE void output_gradient_rows(long th, long tw, long width, const float *restrict padded, float *restrict to,
+                                     long t) {
+    for (long i = 0; i < 4; i++)
+        for (long ty = 0; ty < th; ty++) {
+            const float *line = padded + (4 * ty + i) * width;
+            float *at = to + 6 * i * t + ty * tw;
+            long tx = 0;
+            for (; tx + 4 <= tw; tx += 4) {
+                const float *from = line + 4 * tx;
+                f4 z[4], m[6];
+                transpose4(load4(from), load4(from + 4), load4(from + 8), load4(from + 12), z);
+                output_gradient_1d_x4(z, m);
+                for (long o = 0; o < 6; o++) store4(at + o * t + tx, m[o]);
+            }
+            for (; tx < tw; tx++) {
+                float z[4], m[6];
+                for (long k = 0; k < 4; k++) z[k] = line[4 * tx + k];
+                output_gradient_1d(z, m);
+                for (long o = 0; o < 6; o++) at[o * t + tx] = m[o];
+            }
+        }
+}
+
 /* Lays the 4x4 output tiles of `from` [16, T] (one plane's: from[4l + k]
  * holds row l, column k of each tile) out in `padded` [4th, 4tw]: the
- * inverse of gather_tiles for size 4. */
+ * inverse of the gather in output_gradient_rows. */
 HW2_INLINE void scatter_tiles(long th, long tw, long width, const float *restrict from, float *restrict padded, long t) {
     for (long ty = 0; ty < th; ty++)
         for (long l = 0; l < 4; l++) {
@@ -334,22 +343,20 @@ void hw2_winograd_output(hw2_kernel_path path, hw2_winograd_shape shape, long n,
 /* dM [36, cout, T] = A dy A^T for each tile of dy (the adjoint of the output
  * transform): for each output channel, every plane of the chunk is copied
  * into `padded` [4th, 4tw], zero past h and w (those outputs were dropped,
- * so their gradient is 0), and its tiles gathered into `patch` [16, T];
- * then A along each row of the chunk's tiles (into `temp` [24, T]), then
- * down their columns. */
+ * so their gradient is 0), and A goes along each row of its tiles (into
+ * `temp` [24, T], output_gradient_rows); then down the chunk's columns. */
 HW2_INLINE void winograd_output_gradient_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
                                               const float *restrict dy, float *restrict dm, float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
-    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
+    float *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     memset(padded, 0, (size_t)(4 * th * width) * sizeof(float));
     for (long o = c0; o < c1; o++) {
         for (long s = s0; s < s1; s++) {
             const float *plane = dy + (o * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(padded + r * width, plane + r * w, (size_t)w * sizeof(float));
-            gather_tiles(th, tw, width, padded, patch + SAMPLE(s), t);
+            output_gradient_rows(th, tw, width, padded, temp + SAMPLE(s), t);
         }
-        PASS(output_gradient_1d, 4, 6, 4, patch, 4, 1, t, temp, 6, 1, t, t)
         PASS(output_gradient_1d, 4, 6, 6, temp, 1, 6, t, dm + o * t, 1, 6, stride, t)
     }
 }
