@@ -93,7 +93,8 @@ struct GEMM: Sendable {
 
     /// Multiply-adds below which a product runs on one thread (a split costs a few microseconds).
     static let splitWork = 1 << 16
-    /// Columns (rows) per block of a split: a whole number of the kernels' register tiles.
+    /// Columns (rows) per block of a split, so that most blocks are whole register tiles of the common shapes (16 or
+    /// 32 wide, 6 or 12 high); any block gives the same bits.
     static let columnBlock = 32, rowBlock = 12
 
     func callAsFunction(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,

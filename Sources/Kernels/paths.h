@@ -6,7 +6,8 @@
  * path: on x86-64 for the baseline ISA, for AVX2 and for AVX-512; on AArch64
  * once, since Advanced SIMD is part of its baseline and that one compilation
  * is both the portable and the neon path. The compiler widens the loops to
- * the path's vectors; it may not contract a * b + c (-ffp-contract=off) or
+ * the path's vectors (a few passes use four-float vectors of their own,
+ * winograd.c); it may not contract a * b + c (-ffp-contract=off) or
  * reassociate (no fast-math), so every element goes through the same IEEE
  * operations on every path and only the number of elements side by side
  * changes. */

@@ -21,9 +21,11 @@
  * applied along the rows of a tile, then down its columns, each a fixed
  * graph of IEEE operations written out below (multiplications by 2, 4 and 8
  * are exact; 1/6 and 1/24 are the nearest floats), the same on every path
- * (paths.h). Each pass is a flat loop over a plane's tiles, so a path runs
- * as many tiles side by side as its vectors hold. Negation is written 0 - x,
- * which turns +0 into +0. */
+ * (paths.h). Most passes are flat loops over a chunk's tiles, so a path runs
+ * as many tiles side by side as its vectors hold; the first pass of the
+ * input transform and of the output gradient read a padded plane four tiles
+ * at a time (f4, the same operations in each lane). Negation is written
+ * 0 - x, which turns +0 into +0. */
 #include "paths.h"
 
 static const float SIXTH = 1.0f / 6.0f;

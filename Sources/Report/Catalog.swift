@@ -181,7 +181,7 @@ enum Message: CaseIterable {
         case .sameBits: return ("The same bits on every machine: every sum of the engine runs in one fixed order (the reduction order above; the matrix products follow the kernel contract in Sources/Kernels), so retraining this configuration gives these numbers bit for bit on any x86-64 CPU, whatever its vector unit, kernel path or thread count. Only the machine, toolchain and time rows above and the Timings section depend on where and when it ran.",
                                 "모든 기계에서 같은 bit: engine의 모든 합은 하나의 고정된 순서로 계산되므로(위의 합산 순서; 행렬 곱은 Sources/Kernels의 kernel 계약을 따른다), 이 설정을 다시 학습하면 어떤 x86-64 CPU에서도, vector unit, kernel 경로, thread 수와 관계없이 같은 수치가 bit 단위로 나온다. 위의 기계, 도구, 시각 행과 \"시간\" 절만 어디서 언제 실행했는지에 따라 다르다.")
         case .uncommitted: return (" (with uncommitted changes)", " (커밋되지 않은 변경 포함)")
-        case .machine: return ("{cpu}; kernel path {path}, {workers} worker(s)", "{cpu}; kernel 경로 {path}, worker {workers}개")
+        case .machine: return ("{cpu}; kernel path {path}, {workers} thread(s)", "{cpu}; kernel 경로 {path}, 스레드 {workers}개")
         case .or: return (" or ", " 또는 ")
         case .better: return ("{model} better", "{model} 우세")
         case .ofSeeds: return ("{count} of {seeds}", "seed {seeds}개 중 {count}개")

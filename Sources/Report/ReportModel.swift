@@ -310,7 +310,7 @@ struct ReportModel {
     }
 
     /// The machines the sessions ran on, one entry per CPU and kernel path with
-    /// the thread counts it ran with: "Xeon (2 cores); kernel path avx512, 1 or 2 worker(s)".
+    /// the thread counts it ran with: "Xeon (2 cores); kernel path avx512, 1 or 2 thread(s)".
     static func machines(_ environments: [RunEnvironment], language: Language) -> String {
         var order: [String] = []
         var workers: [String: [Int]] = [:]

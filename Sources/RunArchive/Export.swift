@@ -135,7 +135,7 @@ extension RunStore {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw FileError.io(path: path, reason: "is a link or not a regular file, expected a zip written by `report archive`" + refusal)
         }
-        let names = (try? Archive(url: URL(fileURLWithPath: path), accessMode: .read)).map { $0.map(\.path) } ?? []
+        let names = (try? Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil)).map { $0.map(\.path) } ?? []
         guard names.contains(Checksums.fileName),
               names.allSatisfy({ $0 == Checksums.fileName || $0.hasPrefix("runs/") || $0.hasPrefix("report/") }) else {
             throw FileError.io(path: path, reason: "is not a zip written by `report archive` (runs/, report/ and \(Checksums.fileName)), expected one" + refusal)

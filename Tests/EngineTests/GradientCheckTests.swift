@@ -162,6 +162,43 @@ struct GradientCheckTests {
         }
     }
 
+    /// Network nests a team inside its shard loop, where Dispatch may run it on
+    /// fewer threads; called alone, each layer's team really runs at once, so a
+    /// race or a split that cut a sum would show here.
+    @Test("a team of threads changes no bit: every layer kind with teams of 2 and 3 against one thread, output and both gradients")
+    func teamsKeepBits() {
+        var g = GradientCheck()
+        let (n, cin, cout) = (5, 9, 40)
+        let size = Shape(cin, 12, 12), wide = Shape(cout, 12, 12)
+        let block = cout * cout * 9 + cout  // one conv of the residual block; the first two layers use less
+        let params = g.values(2 * block + 70 * 300 + 70, scale: 0.5)
+        let layers: [(String, Int, Int, (Team) -> [Layer])] = [
+            ("im2col conv", size.count, wide.count, { [Conv2D(cin: cin, cout: cout, kernel: 3, stride: 1, padding: 1, input: size, output: wide,
+                                                              offset: 0, needsInputGradient: true, relu: true, team: $0)] }),
+            ("Winograd conv", size.count, wide.count, { [WinogradConv3x3(cin: cin, cout: cout, size: size, offset: 0, needsInputGradient: true,
+                                                                          relu: true, team: $0)] }),
+            ("residual block, max pooling, ReLU", wide.count, cout * 36, { team in [
+                Residual(conv1: WinogradConv3x3(cin: cout, cout: cout, size: wide, offset: 0, needsInputGradient: true, relu: true, team: team),
+                         conv2: WinogradConv3x3(cin: cout, cout: cout, size: wide, offset: block, needsInputGradient: true, team: team),
+                         team: team),
+                MaxPool2D(size: 2, input: wide, output: Shape(cout, 6, 6), team: team),
+                ReLU(size: cout * 36, team: team),
+            ] }),
+            ("linear", 300, 70, { [Linear(inFeatures: 300, outFeatures: 70, offset: 2 * block, needsInputGradient: true,
+                                          team: $0)] }),
+        ]
+        for (name, inputs, outputs, make) in layers {
+            let x = g.values(n * inputs), r = g.values(n * outputs)
+            let alone = forwardBackward(make(.alone), n: n, x: x, params: params, dy: r)
+            for size in [2, 3] {
+                let team = forwardBackward(make(Team(size: size)), n: n, x: x, params: params, dy: r)
+                for (part, (a, b)) in zip(["output", "input gradient", "parameter gradient"], [(team.y, alone.y), (team.dx, alone.dx), (team.grads, alone.grads)]) {
+                    #expect(firstBitDifference(a, b) == nil, "\(name), team of \(size): \(part) differs from one thread's")
+                }
+            }
+        }
+    }
+
     /// The two algorithms round differently, so they agree to a tolerance: 1e-5
     /// of the largest value, float rounding for sums of a few hundred terms.
     @Test("Winograd conv agrees with im2col conv: output, input and parameter gradients", arguments: [false, true])

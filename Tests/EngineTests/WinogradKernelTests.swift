@@ -193,6 +193,41 @@ struct WinogradKernelTests {
         #expect(abs(left - right) <= 1e-4 * max(1, abs(left)), "adjoint: \(left) vs \(right)")
     }
 
+    @Test("each activation transform works on its channel range only: [0, 1) then [1, C) give the bits of [0, C), and channels outside a range are left as they were",
+          arguments: shapes)
+    func channelRanges(h: Int, w: Int) {
+        let (cin, cout, n, s0, s1) = (3, 5, 4, 1, 3)
+        let shape = hw2_winograd_shape(cin: cin, cout: cout, h: h, w: w)
+        let t = (s1 - s0) * ((h + 3) / 4) * ((w + 3) / 4)
+        let x = ElementwiseKernelTests.values(cin * n * h * w, seed: 31), m = ElementwiseKernelTests.values(36 * cout * t, seed: 32)
+        let dy = ElementwiseKernelTests.values(cout * n * h * w, seed: 33), dV = ElementwiseKernelTests.values(36 * cin * t, seed: 34)
+        let bias = ElementwiseKernelTests.values(cout, seed: 35)
+        typealias Transform = (KernelPath, Int, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+        // Each transform, its channels, its output's size and the channel of an output index
+        // ([36, C, T] for transformed tiles, [C, n, h, w] for planes).
+        let tiled = { (channels: Int) in { (i: Int) in (i / t) % channels } }, planes = { (i: Int) in i / (n * h * w) }
+        let transforms: [(String, Int, Int, (Int) -> Int, Transform)] = [
+            ("input", cin, 36 * cin * t, tiled(cin), { hw2_winograd_input($0.cValue, shape, n, s0, s1, $1, $2, x, $3, $4) }),
+            ("output", cout, cout * n * h * w, planes, { hw2_winograd_output($0.cValue, shape, n, s0, s1, $1, $2, m, bias, 1, $3, $4) }),
+            ("output gradient", cout, 36 * cout * t, tiled(cout),
+             { hw2_winograd_output_gradient($0.cValue, shape, n, s0, s1, $1, $2, dy, $3, $4) }),
+            ("input gradient", cin, cin * n * h * w, planes,
+             { hw2_winograd_input_gradient($0.cValue, shape, n, s0, s1, $1, $2, dV, $3, $4) }),
+        ]
+        for path in KernelTests.paths {
+            for (name, channels, count, channel, transform) in transforms {
+                var whole = [Float](repeating: .nan, count: count), upper = whole
+                var scratch = Self.scratch(shape), other = Self.scratch(shape)
+                transform(path, 0, channels, &whole, &scratch)
+                transform(path, 1, channels, &upper, &other)
+                #expect((0..<count).allSatisfy { channel($0) > 0 || upper[$0].isNaN }, "\(name), \(path.rawValue): [1, \(channels)) wrote channel 0")
+                var parts = upper
+                transform(path, 0, 1, &parts, &scratch)
+                #expect(firstBitDifference(parts, whole) == nil, "\(name), \(path.rawValue): [0, 1) then [1, \(channels)) differ from [0, \(channels))")
+            }
+        }
+    }
+
     @Test("the two ReLU rules stay apart at -0: max(x, 0) gives +0, Winograd's fused `v < 0 ? 0 : v` keeps -0")
     func reluAtNegativeZero() {
         let minusZero: [Float] = Array(repeating: -0.0, count: 40)

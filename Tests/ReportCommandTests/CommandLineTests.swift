@@ -16,7 +16,7 @@ struct CommandLineTests {
         #expect(ReportTool.helpMessage(for: TrainCommand.self).contains("--threads"))
     }
 
-    @Test("--help, help and help <command> print the help and exit 0 from the real binary, and main hands ArgumentParser a help request as it is",
+    @Test("--help, help and help <command> print the help and exit 0 from the real binary",
           .enabled(if: CommandLineTests.binary != nil, "needs the report binary (swift run report data builds it; .ci/run runs that first)"))
     func helpFromTheBinary() throws {
         let report = try #require(Self.binary)
@@ -26,6 +26,10 @@ struct CommandLineTests {
             #expect(result.output.contains(expected), "report \(arguments.joined(separator: " ")) did not print its help")
             #expect(!result.errors.contains("CommandError"))
         }
+    }
+
+    @Test("main hands ArgumentParser a help request as it is (report help <command> throws one from its run), and makes only our errors printable")
+    func presentable() throws {
         var command = try ReportTool.parseAsRoot(["help", "train"])
         do {
             try command.run()
@@ -35,6 +39,10 @@ struct CommandLineTests {
             #expect(ReportTool.exitCode(for: handed) == .success)
             #expect(ReportTool.fullMessage(for: handed).contains("--threads"))
         }
+        struct Ours: Error, CustomStringConvertible { var description: String }
+        let ours = ReportTool.presentable(Ours(description: "bad \u{1B}[31mname"))
+        #expect(ReportTool.exitCode(for: ours) != .success)
+        #expect(!ReportTool.message(for: ours).contains("\u{1B}"))
     }
 
     @Test("an unknown flag is a clear error with a non-zero exit")

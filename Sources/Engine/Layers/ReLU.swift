@@ -30,13 +30,13 @@ final class ReLU: Layer {
     /// x = max(x, 0) on `count` values of each of `rows` rows, `stride` apart:
     /// one chunk of a [C, n, H, W] activation, or (one row) a whole one.
     static func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, count: Int, path: KernelPath, team: Team) {
-        Team.rows(team, rows: rows, stride: stride, count: count) { at, rows, count in hw2_relu(path.cValue, rows, count, stride, x + at) }
+        team.rows(rows, stride: stride, count: count) { at, rows, count in hw2_relu(path.cValue, rows, count, stride, x + at) }
     }
 
     /// dy = y > 0 ? dy : 0, laid out as for `apply`.
     static func mask(_ dy: UnsafeMutablePointer<Float>, by y: UnsafePointer<Float>, rows: Int, stride: Int, count: Int,
                      path: KernelPath, team: Team) {
-        Team.rows(team, rows: rows, stride: stride, count: count) { at, rows, count in
+        team.rows(rows, stride: stride, count: count) { at, rows, count in
             hw2_relu_mask(path.cValue, rows, count, stride, dy + at, y + at)
         }
     }
