@@ -255,6 +255,31 @@ void hw2_winograd_input(hw2_kernel_path path, hw2_winograd_shape shape, long n, 
     winograd_input_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, x, v, scratch);
 }
 
+/* Adds row i of each 6x6 tile of a row of tiles (`from` [6, T] from its
+ * column 0, from[k] holding column k) into `row` of a padded plane, tile
+ * after tile in tx order: row[4tx + k] += from[k][tx]. Four tiles at a time,
+ * columns 4 and 5 (which land on the next tile's 0 and 1) go first, then
+ * columns 0 to 3, so each pixel still gets its two values in tx order;
+ * the lanes between carry +0, which leaves a sum unchanged (a sum from +0 is
+ * never -0). A row is read and written up to 2 floats past column
+ * 4tw + 1, +0 added (hw2_winograd_scratch leaves room). */
+HW2_INLINE void add_tile_row(long tw, const float *restrict from, float *restrict row, long t) {
+    const f4 zero = {0.0f, 0.0f, 0.0f, 0.0f};
+    long tx = 0;
+    for (; tx + 4 <= tw; tx += 4) {
+        const f4 k4 = load4(from + 4 * t + tx), k5 = load4(from + 5 * t + tx);
+        const f4 lo = __builtin_shufflevector(k4, k5, 0, 4, 1, 5), hi = __builtin_shufflevector(k4, k5, 2, 6, 3, 7);
+        const f4 spill[4] = {__builtin_shufflevector(lo, zero, 0, 1, 4, 4), __builtin_shufflevector(lo, zero, 2, 3, 4, 4),
+                             __builtin_shufflevector(hi, zero, 0, 1, 4, 4), __builtin_shufflevector(hi, zero, 2, 3, 4, 4)};
+        for (long q = 0; q < 4; q++) store4(row + 4 * (tx + q) + 4, load4(row + 4 * (tx + q) + 4) + spill[q]);
+        f4 tiles[4];
+        transpose4(load4(from + tx), load4(from + t + tx), load4(from + 2 * t + tx), load4(from + 3 * t + tx), tiles);
+        for (long q = 0; q < 4; q++) store4(row + 4 * (tx + q), load4(row + 4 * (tx + q)) + tiles[q]);
+    }
+    for (; tx < tw; tx++)
+        for (long k = 0; k < 6; k++) row[4 * tx + k] = row[4 * tx + k] + from[k * t + tx];
+}
+
 /* dx = the sum over tiles of B dV B^T (the adjoint of the input transform)
  * for samples [s0, s1): for each channel, B along each row of the chunk's
  * tiles (into `temp` [36, T]), then down their columns (into `patch`
@@ -272,12 +297,7 @@ HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long 
         for (long s = s0; s < s1; s++) {
             memset(sum, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
             for (long ty = 0; ty < th; ty++)
-                for (long i = 0; i < 6; i++) {
-                    float *row = sum + (4 * ty + i) * width;
-                    const float *from = patch + 6 * i * t + SAMPLE(s) + ty * tw;
-                    for (long tx = 0; tx < tw; tx++)
-                        for (long k = 0; k < 6; k++) row[4 * tx + k] = row[4 * tx + k] + from[k * t + tx];
-                }
+                for (long i = 0; i < 6; i++) add_tile_row(tw, patch + 6 * i * t + SAMPLE(s) + ty * tw, sum + (4 * ty + i) * width, t);
             float *plane = dx + (c * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(plane + r * w, sum + (r + 1) * width + 1, (size_t)w * sizeof(float));
         }
