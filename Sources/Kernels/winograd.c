@@ -85,14 +85,18 @@ HW2_INLINE void input_gradient_1d(const float w[6], float d[6]) {
     d[5] = w[5];
 }
 
-/* A^T m: four outputs from six transformed values. */
-HW2_INLINE void output_1d(const float m[6], float y[4]) {
-    const float a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], d = m[3] - m[4];
-    y[0] = (m[0] + a) + c;
-    y[1] = b + 2.0f * d;
-    y[2] = a + 4.0f * c;
-    y[3] = (b + 8.0f * d) + m[5];
-}
+/* A^T m: four outputs from six transformed values; for one tile and for
+ * four side by side. */
+#define OUTPUT_1D(name, type)                                                              \
+    HW2_INLINE void name(const type m[6], type y[4]) {                                     \
+        const type a = m[1] + m[2], b = m[1] - m[2], c = m[3] + m[4], d = m[3] - m[4];    \
+        y[0] = (m[0] + a) + c;                                                             \
+        y[1] = b + 2.0f * d;                                                               \
+        y[2] = a + 4.0f * c;                                                               \
+        y[3] = (b + 8.0f * d) + m[5];                                                      \
+    }
+OUTPUT_1D(output_1d, float)
+OUTPUT_1D(output_1d_x4, f4)
 
 /* A z, the adjoint of output_1d; for one tile and for four side by side. */
 #define OUTPUT_GRADIENT_1D(name, type)                                              \
@@ -206,25 +210,6 @@ HW2_INLINE void output_gradient_rows(long th, long tw, long width, const float *
         }
 }
 
-/* Lays the 4x4 output tiles of `from` [16, T] (one plane's: from[4l + k]
- * holds row l, column k of each tile) out in `padded` [4th, 4tw]: the
- * inverse of the gather in output_gradient_rows. */
-HW2_INLINE void scatter_tiles(long th, long tw, long width, const float *restrict from, float *restrict padded, long t) {
-    for (long ty = 0; ty < th; ty++)
-        for (long l = 0; l < 4; l++) {
-            float *line = padded + (4 * ty + l) * width;
-            const float *row = from + 4 * l * t + ty * tw;
-            long tx = 0;
-            for (; tx + 4 <= tw; tx += 4) {
-                f4 tiles[4];
-                transpose4(load4(row + tx), load4(row + t + tx), load4(row + 2 * t + tx), load4(row + 3 * t + tx), tiles);
-                for (long q = 0; q < 4; q++) store4(line + 4 * (tx + q), tiles[q]);
-            }
-            for (; tx < tw; tx++)
-                for (long k = 0; k < 4; k++) line[4 * tx + k] = row[k * t + tx];
-        }
-}
-
 /* V [36, cin, T] = B^T d B for samples [s0, s1). For each channel, every
  * plane of the chunk is copied into a zeroed padded plane `padded`
  * [4th + 2, 4tw + 2] (the image at row 1, column 1) and its tiles go along
@@ -269,8 +254,12 @@ HW2_INLINE void add_tile_row(long tw, const float *restrict from, float *restric
     for (; tx + 4 <= tw; tx += 4) {
         const f4 k4 = load4(from + 4 * t + tx), k5 = load4(from + 5 * t + tx);
         const f4 lo = __builtin_shufflevector(k4, k5, 0, 4, 1, 5), hi = __builtin_shufflevector(k4, k5, 2, 6, 3, 7);
-        const f4 spill[4] = {__builtin_shufflevector(lo, zero, 0, 1, 4, 4), __builtin_shufflevector(lo, zero, 2, 3, 4, 4),
-                             __builtin_shufflevector(hi, zero, 0, 1, 4, 4), __builtin_shufflevector(hi, zero, 2, 3, 4, 4)};
+        const f4 spill[4] = {
+            __builtin_shufflevector(lo, zero, 0, 1, 4, 4),
+            __builtin_shufflevector(lo, zero, 2, 3, 4, 4),
+            __builtin_shufflevector(hi, zero, 0, 1, 4, 4),
+            __builtin_shufflevector(hi, zero, 2, 3, 4, 4),
+        };
         for (long q = 0; q < 4; q++) store4(row + 4 * (tx + q) + 4, load4(row + 4 * (tx + q) + 4) + spill[q]);
         f4 tiles[4];
         transpose4(load4(from + tx), load4(from + t + tx), load4(from + 2 * t + tx), load4(from + 3 * t + tx), tiles);
@@ -297,7 +286,8 @@ HW2_INLINE void winograd_input_gradient_body(const hw2_winograd_shape *sh, long 
         for (long s = s0; s < s1; s++) {
             memset(sum, 0, (size_t)((4 * th + 2) * width) * sizeof(float));
             for (long ty = 0; ty < th; ty++)
-                for (long i = 0; i < 6; i++) add_tile_row(tw, patch + 6 * i * t + SAMPLE(s) + ty * tw, sum + (4 * ty + i) * width, t);
+                for (long i = 0; i < 6; i++)
+                    add_tile_row(tw, patch + 6 * i * t + SAMPLE(s) + ty * tw, sum + (4 * ty + i) * width, t);
             float *plane = dx + (c * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(plane + r * w, sum + (r + 1) * width + 1, (size_t)w * sizeof(float));
         }
@@ -313,40 +303,69 @@ void hw2_winograd_input_gradient(hw2_kernel_path path, hw2_winograd_shape shape,
     winograd_input_gradient_paths[hw2_path_index(path)](&shape, n, s0, s1, c0, c1, dv, dx, scratch);
 }
 
-/* A^T of `temp` [24, T] (the rows already times A) down each tile's columns,
- * plus b, then ReLU when asked, into `patch` [16, T]. */
-HW2_INLINE void output_columns(long t, const float *restrict temp, float b, int relu, float *restrict patch) {
-    for (long k = 0; k < 4; k++)
-        for (long f = 0; f < t; f++) {
-            float q[6], e[4];
-            for (long i = 0; i < 6; i++) q[i] = temp[(4 * i + k) * t + f];
-            output_1d(q, e);
+/* The value y of an output, `v < 0 ? 0 : v` when `relu` (it keeps -0 and
+ * NaN), for one and for four outputs. */
+HW2_INLINE float rectified(float v, int relu) { return relu && v < 0.0f ? 0.0f : v; }
+
+HW2_INLINE f4 rectified_x4(f4 v, int relu) {
+    typedef int i4 __attribute__((vector_size(16)));
+    const f4 zero = {0.0f, 0.0f, 0.0f, 0.0f};
+    return relu ? (f4)((i4)v & ~(v < zero)) : v;
+}
+
+/* The second pass of the output transform for one plane's tiles, straight
+ * into `padded` [4th, 4tw]: A^T down each column of `temp` [24, T] (the
+ * tiles' rows already times A, from its column 0), plus b, rectified, laid
+ * out as the plane's 4x4 blocks. Four tiles at a time, through a transpose;
+ * the tiles left over one by one. */
+HW2_INLINE void output_tiles(long th, long tw, long width, const float *restrict temp, float b, int relu,
+                             float *restrict padded, long t) {
+    for (long ty = 0; ty < th; ty++) {
+        const float *from = temp + ty * tw;
+        float *block = padded + 4 * ty * width;
+        long tx = 0;
+        for (; tx + 4 <= tw; tx += 4) {
+            f4 columns[4][4]; /* [k][l]: output row l of column k, four tiles */
+            for (long k = 0; k < 4; k++) {
+                f4 q[6];
+                for (long i = 0; i < 6; i++) q[i] = load4(from + (4 * i + k) * t + tx);
+                output_1d_x4(q, columns[k]);
+                for (long l = 0; l < 4; l++) columns[k][l] = rectified_x4(columns[k][l] + b, relu);
+            }
             for (long l = 0; l < 4; l++) {
-                const float value = e[l] + b;
-                patch[(4 * l + k) * t + f] = relu && value < 0.0f ? 0.0f : value;
+                f4 tiles[4];
+                transpose4(columns[0][l], columns[1][l], columns[2][l], columns[3][l], tiles);
+                for (long q = 0; q < 4; q++) store4(block + l * width + 4 * (tx + q), tiles[q]);
             }
         }
+        for (; tx < tw; tx++)
+            for (long k = 0; k < 4; k++) {
+                float q[6], e[4];
+                for (long i = 0; i < 6; i++) q[i] = from[(4 * i + k) * t + tx];
+                output_1d(q, e);
+                for (long l = 0; l < 4; l++) block[l * width + 4 * tx + k] = rectified(e[l] + b, relu);
+            }
+    }
 }
 
 /* y [cout, n, h, w] for samples [s0, s1) = A^T M A + bias, then ReLU as
  * `v < 0 ? 0 : v` when `relu` (it keeps -0 and NaN): for each output
  * channel, A along each row of the chunk's tiles (into `temp` [24, T]),
- * then down their columns (into `patch` [16, T]); then each plane's tiles
- * are laid out in `padded` [4th, 4tw], whose part inside h x w is y. */
+ * then, plane by plane, down their columns into `padded` [4th, 4tw]
+ * (output_tiles), whose part inside h x w is y. */
 HW2_INLINE void winograd_output_body(const hw2_winograd_shape *sh, long n, long s0, long s1, long c0, long c1,
                                      const float *restrict m, const float *restrict bias, int relu, float *restrict y,
                                      float *restrict scratch) {
     const long h = sh->h, w = sh->w, th = tiles_along(h), tw = tiles_along(w), tiles = th * tw;
     const long t = (s1 - s0) * tiles, stride = sh->cout * t, width = 4 * tw;
-    float *restrict patch = scratch, *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
+    float *restrict temp = scratch + 36 * t, *restrict padded = scratch + 72 * t;
     for (long o = c0; o < c1; o++) {
         PASS(output_1d, 6, 4, 6, m + o * t, 6, 1, stride, temp, 4, 1, t, t)
-        if (relu)
-            output_columns(t, temp, bias[o], 1, patch);
-        else
-            output_columns(t, temp, bias[o], 0, patch);
         for (long s = s0; s < s1; s++) {
-            scatter_tiles(th, tw, width, patch + SAMPLE(s), padded, t);
+            if (relu)
+                output_tiles(th, tw, width, temp + SAMPLE(s), bias[o], 1, padded, t);
+            else
+                output_tiles(th, tw, width, temp + SAMPLE(s), bias[o], 0, padded, t);
             float *plane = y + (o * n + s) * h * w;
             for (long r = 0; r < h; r++) memcpy(plane + r * w, padded + r * width, (size_t)w * sizeof(float));
         }

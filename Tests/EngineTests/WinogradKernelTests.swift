@@ -234,13 +234,16 @@ struct WinogradKernelTests {
         ElementwiseKernelTests.expectEachPath(minusZero, Array(repeating: 0, count: 40), "add + relu of -0 and -0") { path, p in
             hw2_add_relu(path.cValue, 40, minusZero, minusZero, p)
         }
-        let shape = hw2_winograd_shape(cin: 1, cout: 1, h: 4, w: 8)
-        let m = [Float](repeating: -0.0, count: 36 * 2), bias: [Float] = [-0.0]
-        var scratch = Self.scratch(shape)
-        // From M = -0 the even rows and columns of a block sum to -0 ((-0) - (-0) is +0 elsewhere).
-        let blocks = (0..<32).map { ($0 / 8) % 2 == 0 && $0 % 2 == 0 ? Float(-0.0) : 0 }
-        ElementwiseKernelTests.expectEachPath(Array(repeating: 1, count: 32), blocks, "Winograd output of -0 with ReLU") { path, p in
-            hw2_winograd_output(path.cValue, shape, 1, 0, 1, 0, shape.cout, m, bias, 1, p, &scratch)
+        // Two tiles across (one by one) and four (side by side).
+        for w in [8, 16] {
+            let shape = hw2_winograd_shape(cin: 1, cout: 1, h: 4, w: w)
+            let m = [Float](repeating: -0.0, count: 36 * w / 4), bias: [Float] = [-0.0]
+            var scratch = Self.scratch(shape)
+            // From M = -0 the even rows and columns of a block sum to -0 ((-0) - (-0) is +0 elsewhere).
+            let blocks = (0..<(4 * w)).map { ($0 / w) % 2 == 0 && $0 % 2 == 0 ? Float(-0.0) : 0 }
+            ElementwiseKernelTests.expectEachPath(Array(repeating: 1, count: 4 * w), blocks, "Winograd output of -0 with ReLU, \(w) wide") { path, p in
+                hw2_winograd_output(path.cValue, shape, 1, 0, 1, 0, shape.cout, m, bias, 1, p, &scratch)
+            }
         }
     }
 
