@@ -109,11 +109,16 @@ private final class Crew: @unchecked Sendable {
                 return
             }
             seen = generation
-            let active = member < parts, work = self.work
+            // A member left out of this split never takes the work; one that takes it lets go
+            // before it counts itself done, so the work never outlives `run` (Swift checks).
+            guard member < parts else {
+                condition.unlock()
+                continue
+            }
+            var work = self.work
             condition.unlock()
-            guard active else { continue }
-            // The work is released before `run` may return: it does not escape the split.
-            do { work?(member) }
+            work?(member)
+            work = nil
             condition.lock()
             pending -= 1
             if pending == 0 { condition.broadcast() }
