@@ -206,16 +206,13 @@ struct CommandLineTests {
         let other = try Self.run(["diff", hw2, study])
         #expect(other.failed)
         let lines = other.output.split(separator: "\n").map(String.init)
-        // The committed study was trained under kernel contract 1, the reference under 2:
-        // the contract and the chunk sizes that contract 1 recorded are named, and seed 0 differs.
-        #expect(lines.prefix(6) == ["diff: \(hw2) (run 5f671e9d23643ce5) against \(study) (run af872ffd35199a20)",
+        // The study is the reference's configuration with four more seeds: its seed 0 units are the reference's.
+        #expect(lines.prefix(3) == ["diff: \(hw2) (run 5f671e9d23643ce5) against \(study) (run 20987a6cb51ff05d)",
                                     "config: seeds: [0] vs [0,1,2,3,4]",
-                                    "config: settings.reduction.conv_chunk_bytes: (absent) vs 524288",
-                                    "config: settings.reduction.kernel_contract: 2 vs 1",
-                                    "config: settings.reduction.winograd_chunk_bytes: (absent) vs 1048576",
                                     "model     seed  result"])
-        #expect(lines.dropFirst(6).prefix(3).allSatisfy { $0.contains("    0     differs: epoch 1: train_loss ") })
-        #expect(lines.dropFirst(9).dropLast() == ArraySlice((1...4).flatMap { seed in (1...3).map { "model\($0)    \(seed)     only in \(study)" } }))
+        #expect(lines.dropFirst(3).prefix(3) == ["model1    0     identical (30 epochs)", "model2    0     identical (30 epochs)",
+                                                 "model3    0     identical (30 epochs)"])
+        #expect(lines.dropFirst(6).dropLast() == ArraySlice((1...4).flatMap { seed in (1...3).map { "model\($0)    \(seed)     only in \(study)" } }))
         #expect(lines.last == "diff: the runs differ")
     }
 }
