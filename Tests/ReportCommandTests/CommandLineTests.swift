@@ -166,7 +166,7 @@ struct CommandLineTests {
         let listed = try Self.run(["runs", "--runs-dir", archive])
         #expect(listed.output == """
             id                started               status       epochs  seeds     final test accuracy
-            5f671e9d23643ce5  2026-12-04T18:48:25Z  finished     30      0         M1 99.01%, M2 99.28%, M3 99.22%
+            5f671e9d23643ce5  2026-12-05T13:22:06Z  finished     30      0         M1 99.01%, M2 99.28%, M3 99.22%
 
             """)
         let empty = NSTemporaryDirectory() + "hw2-no-runs-\(UUID().uuidString)"
